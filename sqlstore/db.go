@@ -19,6 +19,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
+	"github.com/yushan-gov/yiwang/audit"
+	"github.com/yushan-gov/yiwang/identity"
+	"github.com/yushan-gov/yiwang/notify"
+	"github.com/yushan-gov/yiwang/org"
 	"github.com/yushan-gov/yiwang/pii"
 	_ "modernc.org/sqlite"
 )
@@ -163,3 +167,10 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 	return nil
 }
+
+var (
+	_ identity.Store = (*DB)(nil)
+	_ org.Store      = (*DB)(nil)
+	_ audit.Store    = (*DB)(nil)
+	_ notify.Store   = (*DB)(nil)
+)

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/identity"
+	"github.com/yushan-gov/yiwang/org"
+	"github.com/yushan-gov/yiwang/pii"
+	"github.com/yushan-gov/yiwang/sqlstore"
+)
+
+// config is what every data command shares.
+type config struct {
+	Data string
+	DB   string
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// newFlags returns a flag set with --data and --db bound to cfg.
+func newFlags(name, synopsis string, stderr io.Writer, cfg *config) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.Data, "data", envOr("YIWANG_DATA", "./yiwang-data"), "数据目录：SQLite 数据库、上传文件、密钥 (YIWANG_DATA)")
+	fs.StringVar(&cfg.DB, "db", envOr("YIWANG_DB", ""), "数据库：空 = 数据目录中的 SQLite；postgres://… = PostgreSQL (YIWANG_DB)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "用法: yiwang %s\n\n参数:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses args; --help prints usage and ends the command successfully.
+func parse(fs *flag.FlagSet, args []string) (bool, error) {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		return false, nil
+	}
+	if err != nil {
+		return false, exitError{2, err.Error()}
+	}
+	return true, nil
+}
+
+// app is the wired platform.
+type app struct {
+	db       *sqlstore.DB
+	clock    yiwang.Clock
+	log      *slog.Logger
+	orgs     *org.Service
+	identity *identity.Service
+}
+
+// open opens (and, when migrate is true, migrates) the database of cfg.
+// createKey creates the data dir's key file when it is missing: only commands
+// that may start a fresh installation do.
+func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey bool) (*app, error) {
+	key, err := pii.LoadKey(os.Getenv("YIWANG_KEY"), cfg.Data, createKey)
+	if err != nil {
+		return nil, fmt.Errorf("加载数据加密密钥: %w（密钥在 YIWANG_KEY 或 %s/%s）", err, cfg.Data, pii.KeyFile)
+	}
+	p, err := pii.New(key)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sqlstore.Open(ctx, cfg.DB, cfg.Data, p)
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		if err := db.Migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	clock := yiwang.SystemClock{}
+	a := &app{db: db, clock: clock, log: log}
+	a.orgs = &org.Service{Store: db, Clock: clock}
+	a.identity = &identity.Service{Store: db, Orgs: a.orgs, Clock: clock, Log: log}
+	return a, nil
+}
+
+func (a *app) Close() error { return a.db.Close() }
+
+// cliActor is who acts when an operator runs a command on the server. It
+// holds both account-administration roles: the command line is how the first
+// administrators are made, and every use is audited as "命令行".
+func cliActor() yiwang.Actor {
+	return yiwang.Actor{AccountID: "cli", Name: "命令行", Kind: yiwang.KindStaff, Channel: "cli",
+		Roles: []yiwang.Role{yiwang.RoleSysAdmin, yiwang.RoleSecAdmin}, IP: "localhost"}
+}
+

@@ -1,0 +1,83 @@
+// Command yiwang is the Yushan District integrated online government service
+// platform: one binary for the server and its administration commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `yiwang — 雨山区一体化网上政务服务平台
+
+用法: yiwang <命令> [参数]
+
+命令:
+  serve         启动平台（门户、工作台、管理后台、API）；首次启动自动载入演示数据
+  migrate       升级数据库结构
+  demo          向空数据库载入雨山区演示数据
+  user          管理工作人员账号：create | reset | reset-totp | disable | enable | list
+  audit verify  校验审计日志哈希链
+  version       显示版本
+
+每个命令都可加 --help 查看参数。涉及数据的命令都接受 --data 和 --db
+（环境变量 YIWANG_DATA、YIWANG_DB），例如: yiwang audit verify --data ./yiwang-data
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		var ee exitError
+		if errors.As(err, &ee) {
+			fmt.Fprintln(os.Stderr, ee.msg)
+			os.Exit(ee.code)
+		}
+		fmt.Fprintln(os.Stderr, "错误:", err)
+		os.Exit(1)
+	}
+}
+
+// exitError ends the program with a code and a message, without "错误:".
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e exitError) Error() string { return e.msg }
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitError{2, ""}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, rest, stdout, stderr)
+	case "demo":
+		return cmdDemo(ctx, rest, stdout, stderr)
+	case "user":
+		return cmdUser(ctx, rest, stdout, stderr)
+	case "audit":
+		return cmdAudit(ctx, rest, stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "yiwang", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return exitError{2, "未知命令：" + cmd}
+}

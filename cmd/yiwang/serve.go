@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/yushan-gov/yiwang/demo"
+	"github.com/yushan-gov/yiwang/identity"
+	"github.com/yushan-gov/yiwang/notify"
+	"github.com/yushan-gov/yiwang/sqlstore"
+	"github.com/yushan-gov/yiwang/web"
+)
+
+type serveConfig struct {
+	config
+	Addr string
+	Prod bool
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg serveConfig
+	fs := newFlags("serve", "serve [--addr 127.0.0.1:8080] [--data DIR] [--db URL] [--prod]", stderr, &cfg.config)
+	fs.StringVar(&cfg.Addr, "addr", envOr("YIWANG_ADDR", "127.0.0.1:8080"), "监听地址 (YIWANG_ADDR)")
+	fs.BoolVar(&cfg.Prod, "prod", os.Getenv("YIWANG_PROD") == "1", "生产模式：不显示验证码、不自动载入演示数据、JSON 日志、Cookie 仅限 HTTPS；须配置短信网关 YIWANG_SMS_URL (YIWANG_PROD=1)")
+	if ok, err := parse(fs, args); !ok {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("监听 %s: %w", cfg.Addr, err)
+	}
+	return serve(ctx, cfg, ln, stdout)
+}
+
+// serve runs the platform on ln until ctx ends.
+func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writer) error {
+	var log *slog.Logger
+	var sender notify.Sender
+	if cfg.Prod {
+		log = slog.New(slog.NewJSONHandler(stdout, nil))
+		url := os.Getenv("YIWANG_SMS_URL")
+		if url == "" {
+			ln.Close()
+			return errors.New("生产模式须配置短信网关：设置 YIWANG_SMS_URL（及可选的 YIWANG_SMS_TOKEN）")
+		}
+		sender = notify.HTTPSender{URL: url, Token: os.Getenv("YIWANG_SMS_TOKEN")}
+	} else {
+		log = slog.New(slog.NewTextHandler(stdout, nil))
+		sender = notify.LogSender{Log: log}
+	}
+	a, err := open(ctx, cfg.config, log, true, true)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer a.Close()
+
+	orgs, err := a.orgs.Tree(ctx)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	if len(orgs) == 0 && !cfg.Prod {
+		res, err := demo.Load(ctx, a.db, a.clock)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("载入演示数据: %w", err)
+		}
+		log.Info("已载入雨山区演示数据", "orgs", res.Orgs, "staff", len(res.StaffSecret))
+	}
+	secrets := map[string]string{}
+	if !cfg.Prod {
+		staff, err := a.db.ListStaff(ctx, identity.StaffFilter{})
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		for _, s := range staff {
+			if s.Demo {
+				secrets[s.Username] = s.TOTPSecret
+			}
+		}
+	}
+
+	srv := &web.Server{Identity: a.identity, Orgs: a.orgs, Audit: a.db, Outbox: a.db, DB: a.db,
+		Sessions: web.NewSessions(sqlstore.SessionStore{DB: a.db}, cfg.Prod), Clock: a.clock, Log: log,
+		Dev: !cfg.Prod, DemoSecrets: secrets, SecureCookies: cfg.Prod}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
+
+	bg, cancel := context.WithCancel(ctx)
+	defer cancel()
+	d := &notify.Dispatcher{Store: a.db, Sender: sender, Clock: a.clock, Log: log}
+	go d.Run(bg, 2*time.Second)
+	go cleanSessions(bg, sqlstore.SessionStore{DB: a.db}, log)
+
+	url := "http://" + ln.Addr().String()
+	log.Info("雨山区政务服务网已启动", "url", url, "engine", a.db.Engine, "data", cfg.Data, "prod", cfg.Prod)
+	if !cfg.Prod && len(secrets) > 0 {
+		logDemoLogins(log, url, secrets)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("正在停止")
+	sctx, scancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer scancel()
+	return hs.Shutdown(sctx)
+}
+
+func logDemoLogins(log *slog.Logger, url string, secrets map[string]string) {
+	log.Info("演示账号：个人登录 "+url+"/login/citizen", "手机号", demo.People[0].Mobile, "密码", demo.CitizenPassword,
+		"或", "点“获取验证码”，验证码见 "+url+"/dev/outbox 和本日志")
+	log.Info("演示账号：法人登录 "+url+"/login/enterprise", "统一社会信用代码", demo.EnterpriseCode(),
+		"手机号", demo.People[1].Mobile, "密码", demo.CitizenPassword)
+	for _, s := range demo.Staff {
+		if _, ok := secrets[s.Username]; !ok {
+			continue
+		}
+		roles := ""
+		for i, r := range s.Roles {
+			if i > 0 {
+				roles += "、"
+			}
+			roles += r.Name()
+		}
+		log.Info("演示账号：工作人员 "+url+"/staff/login", "用户名", s.Username, "密码", demo.StaffPassword, "角色", roles)
+	}
+	log.Info("工作人员的动态口令：用验证器添加登录页显示的密钥，或在开发模式下查看 " + url + "/dev/outbox")
+}
+
+func cleanSessions(ctx context.Context, st sqlstore.SessionStore, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := st.DeleteExpired(ctx, time.Now()); err != nil && ctx.Err() == nil {
+				log.Warn("clean sessions", "err", err)
+			}
+		}
+	}
+}
+

@@ -1,0 +1,60 @@
+package notify
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/yushan-gov/yiwang"
+)
+
+// Dispatcher delivers pending messages from the outbox.
+type Dispatcher struct {
+	Store  Store
+	Sender Sender
+	Clock  yiwang.Clock
+	Log    *slog.Logger
+}
+
+// RunOnce delivers up to 100 pending messages and returns how many were sent.
+func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
+	msgs, err := d.Store.PendingMessages(ctx, 100)
+	if err != nil {
+		return 0, fmt.Errorf("pending messages: %w", err)
+	}
+	sent := 0
+	for _, m := range msgs {
+		m.Attempts++
+		if err := d.Sender.Send(ctx, m); err != nil {
+			m.LastError = err.Error()
+			if m.Attempts >= MaxAttempts {
+				m.Status = StatusFailed
+			}
+			d.Log.Warn("notification not delivered", "id", m.ID, "to", m.RecipientMasked, "attempt", m.Attempts, "err", err)
+		} else {
+			m.Status, m.SentAt, m.LastError = StatusSent, d.Clock.Now(), ""
+			sent++
+		}
+		if err := d.Store.MarkMessage(ctx, m); err != nil {
+			return sent, fmt.Errorf("mark message %s: %w", m.ID, err)
+		}
+	}
+	return sent, nil
+}
+
+// Run delivers messages every interval until ctx ends.
+func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if _, err := d.RunOnce(ctx); err != nil && ctx.Err() == nil {
+			d.Log.Error("notification dispatch", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

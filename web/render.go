@@ -1,0 +1,175 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/idcode"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+type pageTemplate struct{ t *template.Template }
+
+var funcs = template.FuncMap{
+	"roleName":   func(r yiwang.Role) string { return r.Name() },
+	"maskMobile": idcode.MaskMobile,
+	"maskID":     idcode.MaskIDCard,
+	"maskName":   idcode.MaskName,
+	"datetime": func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.In(yiwang.Shanghai).Format("2006年1月2日 15:04:05")
+	},
+	"indent": func(depth int) int { return depth * 24 },
+	"fld": func(f Form, name, label, typ, hint string) fieldView {
+		return fieldView{Name: name, Label: label, Type: typ, Hint: hint, Value: f.Values[name], Error: f.Errors[name]}
+	},
+}
+
+// fieldView is one labelled input with its hint and error.
+type fieldView struct{ Name, Label, Type, Hint, Value, Error string }
+
+// mustParsePages parses each page template together with the layout.
+func mustParsePages() map[string]*pageTemplate {
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html"))
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	out := map[string]*pageTemplate{}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" {
+			continue
+		}
+		t := template.Must(template.Must(layout.Clone()).ParseFS(templateFS, f))
+		out[name] = &pageTemplate{t: t}
+	}
+	return out
+}
+
+// Page is what every page's view has: the title, who is looking, and the
+// state the layout needs.
+type Page struct {
+	Title      string
+	Actor      yiwang.Actor
+	LoggedIn   bool
+	IsStaff    bool
+	Enterprise string // name of the enterprise the user acts for
+	Elder      bool
+	Path       string
+	Flash      string
+	Dev        bool
+	Nav        string
+}
+
+// Can reports whether the viewer holds a role, for menus.
+func (p Page) Can(role string) bool { return p.Actor.Has(yiwang.Role(role)) }
+
+func (s *Server) page(r *http.Request, title string) Page {
+	a := actorFrom(r)
+	p := Page{Title: title, Actor: a, LoggedIn: !a.Anonymous(), IsStaff: a.Kind == yiwang.KindStaff,
+		Path: r.URL.Path, Dev: s.Dev}
+	if c, err := r.Cookie(elderCookie); err == nil && c.Value == "1" {
+		p.Elder = true
+	}
+	if a.EnterpriseID != "" {
+		p.Enterprise = s.Sessions.GetString(r.Context(), sessEnterpriseName)
+	}
+	p.Flash = s.Sessions.PopString(r.Context(), sessFlash)
+	return p
+}
+
+// render writes a page. Rendering into a buffer first means a template error
+// never leaves half a page on the wire.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, view any) {
+	pt, ok := s.pages[name]
+	if !ok {
+		s.Log.Error("no such template", "name", name)
+		http.Error(w, "页面模板缺失", http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := pt.t.ExecuteTemplate(&buf, "layout.html", view); err != nil {
+		s.Log.Error("render", "template", name, "err", err)
+		http.Error(w, "页面生成失败", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_, _ = buf.WriteTo(w)
+}
+
+// Form carries a submitted form back to the page: the values typed and the
+// problem with each field, in the order the page shows them.
+type Form struct {
+	Values map[string]string
+	Errors map[string]string
+	Order  []string
+}
+
+// FieldError is one entry of the error summary.
+type FieldError struct{ Field, Message string }
+
+func newForm(r *http.Request, fields ...string) Form {
+	f := Form{Values: map[string]string{}, Errors: map[string]string{}, Order: fields}
+	for _, k := range fields {
+		f.Values[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	return f
+}
+
+// Fail records err on the form: field errors on their fields, anything
+// else under "_".
+func (f *Form) Fail(err error) {
+	pe := publicError(err)
+	if len(pe.Fields) == 0 {
+		f.Errors["_"] = pe.Message
+		return
+	}
+	for k, v := range pe.Fields {
+		f.Errors[k] = v
+	}
+}
+
+// Summary lists the form's errors in page order, for the box at the top.
+func (f Form) Summary() []FieldError {
+	var out []FieldError
+	seen := map[string]bool{}
+	for _, k := range f.Order {
+		if m, ok := f.Errors[k]; ok {
+			out = append(out, FieldError{k, m})
+			seen[k] = true
+		}
+	}
+	var rest []string
+	for k := range f.Errors {
+		if !seen[k] && k != "_" {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		out = append(out, FieldError{k, f.Errors[k]})
+	}
+	if m, ok := f.Errors["_"]; ok {
+		out = append([]FieldError{{"", m}}, out...)
+	}
+	return out
+}
+
+// HasErrors reports whether the form has any error.
+func (f Form) HasErrors() bool { return len(f.Errors) > 0 }

@@ -1,0 +1,80 @@
+// Package web serves the portal, the staff workbench, the admin pages and the
+// JSON API. It only translates HTTP: every rule lives in a domain package.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/audit"
+	"github.com/yushan-gov/yiwang/identity"
+	"github.com/yushan-gov/yiwang/notify"
+	"github.com/yushan-gov/yiwang/org"
+)
+
+// Pinger checks the database for /healthz.
+type Pinger interface{ Ping(ctx context.Context) error }
+
+// Server holds what the handlers need.
+type Server struct {
+	Identity *identity.Service
+	Orgs     *org.Service
+	Audit    audit.Store
+	Outbox   notify.Store
+	DB       Pinger
+	Sessions *scs.SessionManager
+	Clock    yiwang.Clock
+	Log      *slog.Logger
+	// Dev shows one-time codes on /dev/outbox and demo staff TOTP codes.
+	Dev bool
+	// DemoSecrets maps demo staff usernames to TOTP secrets, for /dev/outbox.
+	DemoSecrets map[string]string
+	// SecureCookies marks cookies Secure (behind TLS) and turns on HSTS.
+	SecureCookies bool
+
+	limits  *limiter
+	metrics *metrics
+	pages   map[string]*pageTemplate
+}
+
+// NewSessions returns the session manager: sessions in store, 30 minutes of
+// idle time (等保 login timeout), 12 hours at most.
+func NewSessions(store scs.Store, secure bool) *scs.SessionManager {
+	sm := scs.New()
+	sm.Store = store
+	sm.IdleTimeout = 30 * time.Minute
+	sm.Lifetime = 12 * time.Hour
+	sm.Cookie.Name = "yiwang_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = secure
+	return sm
+}
+
+// Handler returns the whole HTTP handler with middleware.
+func (s *Server) Handler() http.Handler {
+	if s.pages == nil {
+		s.pages = mustParsePages()
+	}
+	s.limits = newLimiter()
+	s.metrics = newMetrics()
+	mux := http.NewServeMux()
+	s.routes(mux)
+	s.apiRoutes(mux)
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.renderError(w, r, &yiwang.Error{Code: yiwang.EFORBIDDEN, Message: "请求来源不被信任（跨站请求已被拒绝）。请从本网站页面重新操作。"})
+	}))
+	var h http.Handler = mux
+	h = s.withActor(h)
+	h = s.Sessions.LoadAndSave(h)
+	h = csrf.Handler(h)
+	h = s.securityHeaders(h)
+	h = s.recoverer(h)
+	h = s.metrics.wrap(h)
+	return h
+}
