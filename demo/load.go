@@ -9,8 +9,8 @@ import (
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/audit"
-	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/idcode"
+	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/org"
 )
 

@@ -8,7 +8,6 @@ import (
 	"github.com/yushan-gov/yiwang/idcode"
 )
 
-
 // parentKinds says under which kinds each kind may sit.
 var parentKinds = map[Kind][]Kind{
 	KindDistrict:   nil,

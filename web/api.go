@@ -5,8 +5,8 @@ import (
 	"net/http"
 
 	"github.com/yushan-gov/yiwang"
-	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/idcode"
+	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/org"
 )
 
@@ -328,4 +328,3 @@ func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]any{"total": total, "entries": out})
 	return nil
 }
-

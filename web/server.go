@@ -17,7 +17,9 @@ import (
 )
 
 // Pinger checks the database for /healthz.
-type Pinger interface{ Ping(ctx context.Context) error }
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
 
 // Server holds what the handlers need.
 type Server struct {

@@ -101,4 +101,3 @@ func cliActor() yiwang.Actor {
 	return yiwang.Actor{AccountID: "cli", Name: "命令行", Kind: yiwang.KindStaff, Channel: "cli",
 		Roles: []yiwang.Role{yiwang.RoleSysAdmin, yiwang.RoleSecAdmin}, IP: "localhost"}
 }
-

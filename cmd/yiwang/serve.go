@@ -154,4 +154,3 @@ func cleanSessions(ctx context.Context, st sqlstore.SessionStore, log *slog.Logg
 		}
 	}
 }
-
