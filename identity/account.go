@@ -158,7 +158,12 @@ type Store interface {
 
 	SaveCode(ctx context.Context, c Code, m notify.Message) error
 	LatestCode(ctx context.Context, purpose, target string) (Code, error)
-	UpdateCode(ctx context.Context, c Code) error
+	// TryCode counts one attempt at the code if it is unused and has had
+	// fewer than max attempts, and reports whether it did. Check and count
+	// are one step, so attempts made at the same time are all counted.
+	TryCode(ctx context.Context, id string, max int) (bool, error)
+	// UseCode marks the code used if it was not, and reports whether it did.
+	UseCode(ctx context.Context, id string, at time.Time) (bool, error)
 	CountCodesSince(ctx context.Context, target string, since time.Time) (int, error)
 
 	InPopulation(ctx context.Context, name, idcard string) (bool, error)

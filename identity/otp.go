@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"math/big"
 	"time"
@@ -92,16 +91,21 @@ func (s *Service) checkCode(ctx context.Context, purpose, mobile, code string) e
 	if !c.UsedAt.IsZero() || now.After(c.ExpiresAt) || c.Attempts >= CodeMaxAttempts {
 		return errBadCode
 	}
-	if subtle.ConstantTimeCompare([]byte(codeHash(c.ID, code)), []byte(c.CodeHash)) != 1 {
-		c.Attempts++
-		if err := s.Store.UpdateCode(ctx, c); err != nil {
-			return errors.Join(errBadCode, err)
-		}
+	// Count the attempt before comparing, and use the code only if nobody
+	// used it meanwhile: requests made at the same time must neither get
+	// more guesses nor use one code twice.
+	ok, err := s.Store.TryCode(ctx, c.ID, CodeMaxAttempts)
+	if err != nil {
+		return fmt.Errorf("count code attempt: %w", err)
+	}
+	if !ok || subtle.ConstantTimeCompare([]byte(codeHash(c.ID, code)), []byte(c.CodeHash)) != 1 {
 		return errBadCode
 	}
-	c.UsedAt = now
-	if err := s.Store.UpdateCode(ctx, c); err != nil {
+	if ok, err = s.Store.UseCode(ctx, c.ID, now); err != nil {
 		return fmt.Errorf("use code: %w", err)
+	}
+	if !ok {
+		return errBadCode
 	}
 	return nil
 }

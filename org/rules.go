@@ -60,12 +60,15 @@ func Validate(o *Org, parent *Org) error {
 	case parent != nil && !contains(allowed, parent.Kind):
 		bad["parent_id"] = "“" + o.Kind.Name() + "”不能设在“" + parent.Kind.Name() + "”之下"
 	}
-	if o.Kind.Region() {
+	// A body inside an area inherits the area's code unless it names one;
+	// a code it names is checked like an area's.
+	if !o.Kind.Region() && parent != nil && o.RegionCode == "" {
+		o.RegionCode = parent.RegionCode
+	}
+	if o.Kind.Region() || o.RegionCode != "" {
 		if err := idcode.RegionCode(o.RegionCode); err != nil {
 			bad["region_code"] = err.Error()
 		}
-	} else if parent != nil && o.RegionCode == "" {
-		o.RegionCode = parent.RegionCode
 	}
 	o.CreditCode = idcode.NormalizeCreditCode(o.CreditCode)
 	if o.CreditCode != "" || o.Kind == KindDepartment {

@@ -37,11 +37,28 @@ func (db *DB) LatestCode(ctx context.Context, purpose, target string) (identity.
 	return c, nil
 }
 
-// UpdateCode stores a code's attempts and use.
-func (db *DB) UpdateCode(ctx context.Context, c identity.Code) error {
-	_, err := db.write.ExecContext(ctx, `UPDATE otp_codes SET attempts = $1, used_at = $2 WHERE id = $3`,
-		c.Attempts, nullTime(c.UsedAt), c.ID)
-	return err
+// TryCode counts one attempt at an unused code with fewer than max attempts
+// and reports whether it did. One conditional UPDATE does both, so that
+// concurrent attempts are all counted (a row lock on PostgreSQL, the one
+// writer on SQLite).
+func (db *DB) TryCode(ctx context.Context, id string, max int) (bool, error) {
+	res, err := db.write.ExecContext(ctx, `UPDATE otp_codes SET attempts = attempts + 1
+		WHERE id = $1 AND used_at IS NULL AND attempts < $2`, id, max)
+	if err != nil {
+		return false, fmt.Errorf("try code: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// UseCode marks a code used unless it was already, and reports whether it did.
+func (db *DB) UseCode(ctx context.Context, id string, at time.Time) (bool, error) {
+	res, err := db.write.ExecContext(ctx, `UPDATE otp_codes SET used_at = $1 WHERE id = $2 AND used_at IS NULL`, at, id)
+	if err != nil {
+		return false, fmt.Errorf("use code: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // CountCodesSince counts codes sent to target since a time.

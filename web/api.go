@@ -17,21 +17,33 @@ var openAPIDoc []byte
 // in openapi.json; a test keeps the two equal.
 func (s *Server) apiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
-	mux.HandleFunc("GET /api/v1/me", s.h(s.apiMe))
-	mux.HandleFunc("POST /api/v1/auth/codes", s.h(s.apiSendCode))
-	mux.HandleFunc("POST /api/v1/citizens", s.h(s.apiRegister))
-	mux.HandleFunc("GET /api/v1/orgs", s.h(s.apiOrgs))
-	mux.HandleFunc("POST /api/v1/orgs", s.h(s.apiOrgCreate))
-	mux.HandleFunc("GET /api/v1/orgs/{id}", s.h(s.apiOrg))
-	mux.HandleFunc("PUT /api/v1/orgs/{id}", s.h(s.apiOrgUpdate))
-	mux.HandleFunc("GET /api/v1/staff", s.h(s.apiStaff))
-	mux.HandleFunc("POST /api/v1/staff", s.h(s.apiStaffCreate))
-	mux.HandleFunc("PUT /api/v1/staff/{id}/roles", s.h(s.apiStaffRoles))
-	mux.HandleFunc("PUT /api/v1/staff/{id}/status", s.h(s.apiStaffStatus))
-	mux.HandleFunc("GET /api/v1/audit", s.h(s.apiAudit))
+	for _, rt := range apiRouteTable {
+		mux.HandleFunc(rt.pattern, s.h(rt.handler(s)))
+	}
 	mux.HandleFunc("/api/", s.h(func(w http.ResponseWriter, r *http.Request) error {
 		return yiwang.Errorf(yiwang.ENOTFOUND, "接口不存在：%s %s", r.Method, r.URL.Path)
 	}))
+}
+
+type apiRoute struct {
+	pattern string
+	handler func(*Server) handlerFunc
+}
+
+// apiRouteTable lists the API routes besides the OpenAPI document itself.
+var apiRouteTable = []apiRoute{
+	{"GET /api/v1/me", func(s *Server) handlerFunc { return s.apiMe }},
+	{"POST /api/v1/auth/codes", func(s *Server) handlerFunc { return s.apiSendCode }},
+	{"POST /api/v1/citizens", func(s *Server) handlerFunc { return s.apiRegister }},
+	{"GET /api/v1/orgs", func(s *Server) handlerFunc { return s.apiOrgs }},
+	{"POST /api/v1/orgs", func(s *Server) handlerFunc { return s.apiOrgCreate }},
+	{"GET /api/v1/orgs/{id}", func(s *Server) handlerFunc { return s.apiOrg }},
+	{"PUT /api/v1/orgs/{id}", func(s *Server) handlerFunc { return s.apiOrgUpdate }},
+	{"GET /api/v1/staff", func(s *Server) handlerFunc { return s.apiStaff }},
+	{"POST /api/v1/staff", func(s *Server) handlerFunc { return s.apiStaffCreate }},
+	{"PUT /api/v1/staff/{id}/roles", func(s *Server) handlerFunc { return s.apiStaffRoles }},
+	{"PUT /api/v1/staff/{id}/status", func(s *Server) handlerFunc { return s.apiStaffStatus }},
+	{"GET /api/v1/audit", func(s *Server) handlerFunc { return s.apiAudit }},
 }
 
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {

@@ -11,9 +11,9 @@ import (
 
 var errTooFast = yiwang.Errorf(yiwang.ETOOMANY, "操作过于频繁，请稍后再试")
 
-// limitLogin allows 10 login attempts at once per IP, then one every 6 s.
+// limitLogin allows LoginBurst login attempts at once per IP, then one a second.
 func (s *Server) limitLogin(r *http.Request) error {
-	if !s.limits.allow("login:"+clientIP(r), 6*time.Second, 10) {
+	if !s.limits.allow("login:"+clientIP(r), time.Second, s.burst()) {
 		return errTooFast
 	}
 	return nil
@@ -54,7 +54,7 @@ func (s *Server) citizenLoginPage(w http.ResponseWriter, r *http.Request) error 
 
 // sendCode handles the "获取验证码" button of a form.
 func (s *Server) sendCode(r *http.Request, purpose, mobile string) error {
-	if !s.limits.allow("code:"+clientIP(r), 20*time.Second, 5) {
+	if !s.limits.allow("code:"+clientIP(r), 2*time.Second, s.burst()) {
 		return errTooFast
 	}
 	return s.Identity.SendCode(r.Context(), purpose, mobile, clientIP(r))
@@ -286,4 +286,11 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil
+}
+
+func (s *Server) burst() int {
+	if s.LoginBurst > 0 {
+		return s.LoginBurst
+	}
+	return 30
 }

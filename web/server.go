@@ -37,6 +37,10 @@ type Server struct {
 	DemoSecrets map[string]string
 	// SecureCookies marks cookies Secure (behind TLS) and turns on HSTS.
 	SecureCookies bool
+	// LoginBurst is how many login and code requests one IP may make at once
+	// (then one a second). Zero means 30: a hall's clerks may share one
+	// address behind NAT, so this only stops floods.
+	LoginBurst int
 
 	limits  *limiter
 	metrics *metrics
@@ -73,8 +77,8 @@ func (s *Server) Handler() http.Handler {
 	}))
 	var h http.Handler = mux
 	h = s.withActor(h)
-	h = s.Sessions.LoadAndSave(h)
 	h = csrf.Handler(h)
+	h = s.Sessions.LoadAndSave(h)
 	h = s.securityHeaders(h)
 	h = s.recoverer(h)
 	h = s.metrics.wrap(h)

@@ -22,6 +22,8 @@ type serveConfig struct {
 	config
 	Addr string
 	Prod bool
+	// loginBurst overrides the per-IP login rate limit (tests log in often).
+	loginBurst int
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -91,7 +93,7 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 
 	srv := &web.Server{Identity: a.identity, Orgs: a.orgs, Audit: a.db, Outbox: a.db, DB: a.db,
 		Sessions: web.NewSessions(sqlstore.SessionStore{DB: a.db}, cfg.Prod), Clock: a.clock, Log: log,
-		Dev: !cfg.Prod, DemoSecrets: secrets, SecureCookies: cfg.Prod}
+		Dev: !cfg.Prod, DemoSecrets: secrets, SecureCookies: cfg.Prod, LoginBurst: cfg.loginBurst}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
 
