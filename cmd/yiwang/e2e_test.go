@@ -308,10 +308,10 @@ func testAPI(t *testing.T, ts *testServer) {
 	// Error shape and unchanged database on bad bodies.
 	before := ts.count("accounts")
 	for name, body := range map[string]string{
-		"malformed": `{"name":`,
+		"malformed":     `{"name":`,
 		"unknown field": `{"name":"a","evil":1}`,
-		"bad id": `{"name":"钱七","mobile":"13900000077","idcard":"123","code":"111111"}`,
-		"oversized": `{"name":"` + strings.Repeat("长", 400000) + `"}`,
+		"bad id":        `{"name":"钱七","mobile":"13900000077","idcard":"123","code":"111111"}`,
+		"oversized":     `{"name":"` + strings.Repeat("长", 400000) + `"}`,
 	} {
 		p := c.api(http.MethodPost, "/api/v1/citizens", body, "")
 		var e struct {

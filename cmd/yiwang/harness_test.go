@@ -139,7 +139,7 @@ func (c *client) api(method, path, body, token string) page {
 	return c.do(req)
 }
 
-var smsCode = regexp.MustCompile(`(1\d{10}).*?验证码是(\d{6})`)
+var smsCode = regexp.MustCompile(`验证码是(\d{6})`)
 
 // lastCode reads the newest one-time code sent to mobile from the dev outbox page.
 func (c *client) lastCode(mobile string) string {
@@ -147,14 +147,16 @@ func (c *client) lastCode(mobile string) string {
 	p := c.get("/dev/outbox")
 	code := ""
 	p.Doc.Find("table tr").EachWithBreak(func(_ int, s *goquery.Selection) bool {
-		if m := smsCode.FindStringSubmatch(s.Text()); m != nil && m[1] == mobile {
-			code = m[2]
+		to := strings.TrimSpace(s.Find(`td[data-label="手机号"]`).Text())
+		if m := smsCode.FindStringSubmatch(s.Find("td.sms").Text()); m != nil && to == mobile {
+			code = m[1]
 			return false
 		}
 		return true
 	})
 	if code == "" {
-		c.t.Fatalf("no code for %s on the dev outbox", mobile)
+		time.Sleep(time.Second)
+		c.t.Fatalf("no code for %s on the dev outbox: %s\nafter 1s: %s", mobile, p.Doc.Find("table").Eq(1).Text(), c.get("/dev/outbox").Doc.Find("table").Eq(1).Text())
 	}
 	return code
 }

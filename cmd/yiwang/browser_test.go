@@ -1,0 +1,230 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/yushan-gov/yiwang/demo"
+	"github.com/yushan-gov/yiwang/identity"
+	"github.com/yushan-gov/yiwang/sqlstore"
+)
+
+// browser starts headless Chromium for a test. Without Chromium the test is
+// skipped, unless YIWANG_REQUIRE_BROWSER=1 (CI), where it fails.
+func browser(t *testing.T, width, height int) context.Context {
+	t.Helper()
+	path := os.Getenv("YIWANG_CHROMIUM")
+	if path == "" {
+		for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"} {
+			if _, err := os.Stat(p); err == nil {
+				path = p
+				break
+			}
+		}
+	}
+	if path == "" {
+		if _, err := exec.LookPath("chromium"); err == nil {
+			path = "chromium"
+		}
+	}
+	if path == "" {
+		if os.Getenv("YIWANG_REQUIRE_BROWSER") == "1" {
+			t.Fatal("browser journeys need Chromium (apt-get install chromium fonts-wqy-microhei)")
+		}
+		t.Skip("browser journeys skipped: Chromium not installed (apt-get install chromium fonts-wqy-microhei)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.WindowSize(width, height))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel3)
+	return ctx
+}
+
+// shot saves a full-page screenshot to YIWANG_SCREENSHOTS (when set) for a
+// person to look at.
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("YIWANG_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBrowserJourneys(t *testing.T) {
+	ts := startServer(t, sqlstore.SQLite)
+	for _, size := range []struct {
+		name          string
+		width, height int
+	}{{"desktop", 1280, 900}, {"phone", 375, 812}} {
+		t.Run(size.name, func(t *testing.T) {
+			ctx := browser(t, size.width, size.height)
+			t.Run("chinese renders", func(t *testing.T) { journeyFonts(t, ctx, ts) })
+			t.Run("citizen registers and logs in with a code", func(t *testing.T) { journeyCitizen(t, ctx, ts, size.name) })
+			t.Run("admin creates staff and gives a role", func(t *testing.T) { journeyAdmin(t, ctx, ts, size.name) })
+		})
+	}
+}
+
+// journeyFonts proves Chinese text is drawn with real glyphs, not tofu: the
+// same-sized images of Chinese text and of unassigned code points (which
+// every font draws as the same empty box) must differ.
+func journeyFonts(t *testing.T, ctx context.Context, ts *testServer) {
+	do(t, ctx, chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS(".brand")))
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function(){
+		for (const [id, txt] of [["zh","雨山区政务"],["tofu","\uE000\uE001\uE002\uE003\uE004"]]) {
+			const s = document.createElement("span"); s.id = id; s.textContent = txt;
+			s.style.cssText = "font-size:40px;display:inline-block;padding:4px;background:#fff;color:#000";
+			document.body.prepend(s);
+		}
+		return true })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zh, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS("#zh")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tofu, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS("#tofu")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Equal(zh, tofu) {
+		t.Fatal("Chinese text renders as tofu boxes: install fonts-wqy-microhei")
+	}
+	shot(t, ctx, "fonts")
+}
+
+func journeyCitizen(t *testing.T, ctx context.Context, ts *testServer, size string) {
+	p := demo.People[3] // in the population base, not registered
+	if size == "phone" {
+		p = demo.Person{Name: "周八", IDCard: idcard("34050419660606011"), Mobile: "13700000008"}
+	}
+	do(t, ctx, chromedp.Navigate(ts.URL+"/"), chromedp.Click(chromedp.CSS(`a[href="/register"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#f-name")),
+		chromedp.SendKeys(chromedp.CSS("#f-name"), p.Name),
+		chromedp.SendKeys(chromedp.CSS("#f-idcard"), p.IDCard),
+		chromedp.SendKeys(chromedp.CSS("#f-mobile"), p.Mobile),
+		chromedp.Click(chromedp.CSS(`button[value="send"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.notice[role="status"]`)))
+	shot(t, ctx, size+"-register")
+	code := ts.client().lastCode(p.Mobile)
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#f-code"), code),
+		chromedp.Click(chromedp.CSS(`button.button[value="register"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".facts")))
+	facts := text(t, ctx, ".facts")
+	if !strings.Contains(facts, p.Name) || strings.Contains(facts, p.IDCard) {
+		t.Fatalf("account page: %q", facts)
+	}
+	shot(t, ctx, size+"-account")
+	// Log out, then back in with a code (a minute after the first code).
+	do(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
+	ts.app.db.SQL().Exec(`UPDATE otp_codes SET created_at = $1`, time.Now().Add(-2*time.Minute))
+	do(t, ctx, chromedp.Navigate(ts.URL+"/login/citizen"),
+		chromedp.SendKeys(chromedp.CSS("#f-mobile"), p.Mobile),
+		chromedp.Click(chromedp.CSS(`button[value="send"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.notice[role="status"]`)))
+	code = ts.client().lastCode(p.Mobile)
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#f-code"), code+"\r"),
+		chromedp.WaitVisible(chromedp.CSS(".facts, .error-summary")))
+	if msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector(".error-summary")||{}).innerText||""`)); msg != "" {
+		t.Fatalf("code login refused: %s (typed %s; outbox: %s)", msg, code, ts.client().get("/dev/outbox").Doc.Find("table").Eq(1).Text())
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
+}
+
+func journeyAdmin(t *testing.T, ctx context.Context, ts *testServer, size string) {
+	a, err := ts.app.db.AccountByUsername(context.Background(), "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(ts.URL+"/staff/login"),
+		chromedp.SendKeys(chromedp.CSS("#f-username"), "admin"),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), demo.StaffPassword),
+		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#f-code")))
+	shot(t, ctx, size+"-totp")
+	at := time.Now()
+	if a.TOTPLastStep >= at.Unix()/30 {
+		at = at.Add(30 * time.Second)
+	}
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#f-code"), identity.CurrentTOTP(a.TOTPSecret, at)),
+		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/staff"]`)))
+	shot(t, ctx, size+"-staff-home")
+	username := "clerk2" + size[:1]
+	do(t, ctx, chromedp.Navigate(ts.URL+"/admin/staff/new"), chromedp.WaitVisible(chromedp.CSS("#f-username")),
+		chromedp.SendKeys(chromedp.CSS("#f-username"), username),
+		chromedp.SendKeys(chromedp.CSS("#f-name"), "吴窗口"),
+		chromedp.SetValue(chromedp.CSS("#f-org_id"), orgID(t, ts, "综合受理窗口2号")),
+		chromedp.Click(chromedp.CSS(`input[name="roles"][value="window_clerk"]`)),
+		chromedp.Click(chromedp.CSS(`button.button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#initial-password")))
+	shot(t, ctx, size+"-staff-created")
+	if got := text(t, ctx, "#created-username"); got != username {
+		t.Fatalf("created %q", got)
+	}
+	stored, err := ts.app.db.AccountByUsername(context.Background(), username)
+	if err != nil || len(stored.Roles) != 1 || stored.Roles[0] != "window_clerk" {
+		t.Fatalf("stored %+v %v", stored.Roles, err)
+	}
+	do(t, ctx, chromedp.Navigate(ts.URL+"/admin/orgs"), chromedp.WaitVisible(chromedp.CSS(".tree")))
+	shot(t, ctx, size+"-orgs")
+	do(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
+}
+
+func orgID(t *testing.T, ts *testServer, name string) string {
+	t.Helper()
+	all, err := ts.app.orgs.Tree(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range all {
+		if o.Name == name {
+			return o.ID
+		}
+	}
+	t.Fatalf("no org %s", name)
+	return ""
+}
