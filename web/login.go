@@ -185,7 +185,8 @@ func (s *Server) enterpriseLogin(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) staffLoginPage(w http.ResponseWriter, r *http.Request) error {
-	v := loginView{Page: s.page(r, "工作人员登录"), Form: Form{Values: map[string]string{}}}
+	v := loginView{Page: s.page(r, "工作人员登录"), Form: Form{Values: map[string]string{}},
+		Next: safeNext(r.URL.Query().Get("next"), "")}
 	s.render(w, r, "login_staff", &v)
 	return nil
 }
@@ -203,7 +204,7 @@ func (s *Server) staffLogin(w http.ResponseWriter, r *http.Request) error {
 		f.Values["password"] = ""
 		f.Fail(err)
 		w.WriteHeader(status(err))
-		s.render(w, r, "login_staff", &loginView{Page: s.page(r, "工作人员登录"), Form: f})
+		s.render(w, r, "login_staff", &loginView{Page: s.page(r, "工作人员登录"), Form: f, Next: safeNext(r.PostFormValue("next"), "")})
 		return nil
 	}
 	if err := s.Sessions.RenewToken(r.Context()); err != nil {
@@ -211,6 +212,7 @@ func (s *Server) staffLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.Sessions.Remove(r.Context(), sessAccount)
 	s.Sessions.Put(r.Context(), sessPendingStaff, a.ID)
+	s.Sessions.Put(r.Context(), sessNext, safeNext(r.PostFormValue("next"), "/staff"))
 	http.Redirect(w, r, "/staff/totp", http.StatusSeeOther)
 	return nil
 }
@@ -273,10 +275,11 @@ func (s *Server) totp(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, "totp", s.totpView(r, a, f))
 		return nil
 	}
+	next := safeNext(s.Sessions.PopString(r.Context(), sessNext), "/staff")
 	if err := s.startSession(r.Context(), a.ID); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/staff", http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
 

@@ -17,6 +17,7 @@ const (
 	sessEnterpriseName = "enterprise_name"
 	sessPendingStaff   = "pending_staff" // passed the password, awaiting TOTP
 	sessFlash          = "flash"
+	sessNext           = "next" // where to go after the TOTP step
 	elderCookie        = "yiwang_elder"
 )
 

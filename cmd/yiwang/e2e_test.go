@@ -225,6 +225,16 @@ func testStaffLogin(t *testing.T, ts *testServer) {
 	if p := c3.post("/staff/login", url.Values{"username": {"clerk"}, "password": {"wrong-password1"}}); p.Status != http.StatusUnauthorized {
 		t.Fatalf("wrong password: %d", p.Status)
 	}
+	// After both steps the person lands where they were going, never on another host.
+	for next, want := range map[string]string{"/admin/audit?x=1": "/admin/audit?x=1", "//evil.example/": "/staff"} {
+		user := map[string]string{"/admin/audit?x=1": "supervisor", "//evil.example/": "head"}[next]
+		nc := ts.client()
+		nc.post("/staff/login", url.Values{"username": {user}, "password": {demo.StaffPassword}, "next": {next}})
+		acct, _ := ts.app.db.AccountByUsername(context.Background(), user)
+		if p := nc.post("/staff/totp", url.Values{"code": {identity.CurrentTOTP(acct.TOTPSecret, time.Now())}}); p.Location != want {
+			t.Fatalf("next %q: went to %q", next, p.Location)
+		}
+	}
 	// Skipping the password step is impossible.
 	if p := ts.client().post("/staff/totp", url.Values{"code": {"123456"}}); p.Location != "/staff/login" {
 		t.Fatalf("totp without password: %d %s", p.Status, p.Location)
