@@ -146,9 +146,19 @@ type StaffFilter struct {
 type Store interface {
 	CreateAccount(ctx context.Context, a Account, e audit.Entry) error
 	UpdateAccount(ctx context.Context, a Account, e audit.Entry) error
-	// SaveLoginState stores the counters of a login attempt (failures, lock,
-	// last login, TOTP step) and its audit entry.
+	// SaveLoginState stores a successful login (failures and lock cleared,
+	// last login time) and its audit entry.
 	SaveLoginState(ctx context.Context, a Account, e audit.Entry) error
+	// RecordLoginFailure adds one to the account's failed logins and, when
+	// that makes max, locks it until lockUntil and restarts the count. It
+	// stores the audit entry that entry makes of the outcome in the same
+	// transaction. Concurrent failures are all counted.
+	RecordLoginFailure(ctx context.Context, id string, at time.Time, max int, lockUntil time.Time,
+		entry func(failures int, locked bool) audit.Entry) (failures int, locked bool, err error)
+	// AcceptTOTPStep records step as the account's last accepted TOTP step
+	// if it is later than the stored one, and reports whether it was; so a
+	// code is accepted once even when sent twice at the same time.
+	AcceptTOTPStep(ctx context.Context, id string, step int64) (bool, error)
 	SetRoles(ctx context.Context, accountID string, roles []yiwang.Role, by string, at time.Time, e audit.Entry) error
 	Account(ctx context.Context, id string) (Account, error)
 	AccountByUsername(ctx context.Context, username string) (Account, error)

@@ -165,18 +165,23 @@ func (s *Service) usable(ctx context.Context, a *Account, ip, action string) err
 // returns userErr (or a lock message when this failure locked the account).
 func (s *Service) loginFailed(ctx context.Context, a *Account, ip, action, why string, userErr error) error {
 	now := s.Clock.Now()
-	a.FailedLogins++
-	detail := fmt.Sprintf("%s（连续失败 %d 次）", why, a.FailedLogins)
-	if a.FailedLogins >= MaxFailures {
-		a.LockedUntil = now.Add(LockDuration)
-		a.FailedLogins = 0
-		detail += "，账号锁定30分钟"
-		userErr = yiwang.Errorf(yiwang.ETOOMANY, "连续登录失败%d次，账号已锁定30分钟", MaxFailures)
+	// The store counts, not a.FailedLogins++: failures made at the same
+	// time would otherwise overwrite each other and never lock.
+	n, locked, err := s.Store.RecordLoginFailure(ctx, a.ID, now, MaxFailures, now.Add(LockDuration),
+		func(n int, locked bool) audit.Entry {
+			detail := fmt.Sprintf("%s（连续失败 %d 次）", why, n)
+			if locked {
+				detail += "，账号锁定30分钟"
+			}
+			return audit.New(a.Actor(ip, "web"), now, action, "account:"+a.ID, audit.ResultFailed, detail)
+		})
+	if err != nil {
+		return fmt.Errorf("record login failure: %w", err)
 	}
-	a.UpdatedAt = now
-	e := audit.New(a.Actor(ip, "web"), now, action, "account:"+a.ID, audit.ResultFailed, detail)
-	if err := s.Store.SaveLoginState(ctx, *a, e); err != nil {
-		return fmt.Errorf("save login state: %w", err)
+	a.FailedLogins, a.UpdatedAt = n, now
+	if locked {
+		a.FailedLogins, a.LockedUntil = 0, now.Add(LockDuration)
+		return yiwang.Errorf(yiwang.ETOOMANY, "连续登录失败%d次，账号已锁定30分钟", MaxFailures)
 	}
 	return userErr
 }

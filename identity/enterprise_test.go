@@ -98,6 +98,10 @@ func TestEnterprise(t *testing.T) {
 			if err := e.svc.AddAgent(e.ctx, zhangActor, ent.ID, lisi.Mobile); err != nil {
 				t.Fatalf("AddAgent: %v", err)
 			}
+			// The demo's own grant to 王五 and this one.
+			if n := len(e.audits(t, audit.Filter{Action: "enterprise.agent_add", Object: "enterprise:" + ent.ID})); n != 2 {
+				t.Errorf("enterprise.agent_add audited %d times, want 2", n)
+			}
 			if _, m, err := e.svc.LoginEnterprise(e.ctx, code, lisi.Mobile, "Lisi2026pw", "", ip); err != nil || m.Role != identity.MemberAgent {
 				t.Fatalf("login after AddAgent: %+v %v", m, err)
 			}
@@ -189,6 +193,13 @@ func TestEnterprise(t *testing.T) {
 			if n := len(e.audits(t, audit.Filter{Action: "enterprise.register", Object: "enterprise:" + got.ID})); n != 1 {
 				t.Errorf("enterprise.register audited %d times", n)
 			}
+			// Being a member of one enterprise opens no other.
+			if _, m, err := e.svc.LoginEnterprise(e.ctx, newCode, wang.Mobile, demo.CitizenPassword, "", ip); err != nil || m.Role != identity.MemberLegalRep {
+				t.Errorf("王五 into his own enterprise: %+v, %v", m, err)
+			}
+			_, _, err = e.svc.LoginEnterprise(e.ctx, newCode, zhang.Mobile, demo.CitizenPassword, "", ip)
+			wantErr(t, err, yiwang.EFORBIDDEN, "")
+			wantErr(t, e.svc.AddAgent(e.ctx, zhangActor, got.ID, lisi.Mobile), yiwang.EFORBIDDEN, "")
 		})
 	})
 }

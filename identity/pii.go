@@ -5,6 +5,7 @@ import (
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/audit"
+	"github.com/yushan-gov/yiwang/idcode"
 )
 
 // mayReadFullPII says which roles need full personal data: window clerks and
@@ -64,8 +65,10 @@ func (s *Service) FindCitizen(ctx context.Context, actor yiwang.Actor, mobileOrI
 	if !actor.HasAny(yiwang.RoleWindowClerk, yiwang.RoleAgentClerk, yiwang.RoleCaseOfficer) {
 		return Account{}, errForbidden
 	}
-	if len(mobileOrID) >= 15 {
-		return s.Store.CitizenByIDCard(ctx, mobileOrID)
+	// Lookups are by keyed hash, so the text must be in the stored form:
+	// people type a lower-case x, spaces and "+86".
+	if id := idcode.NormalizeIDCard(mobileOrID); idcode.IDCard(id) == nil {
+		return s.Store.CitizenByIDCard(ctx, id)
 	}
-	return s.Store.CitizenByMobile(ctx, mobileOrID)
+	return s.Store.CitizenByMobile(ctx, idcode.NormalizeMobile(mobileOrID))
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"regexp"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 	"unicode"
@@ -44,12 +45,105 @@ func newEnv(t *testing.T, engine string) *env {
 	ctx := context.Background()
 	db := yiwangtest.NewDB(t, engine)
 	clk := yiwangtest.NewClock(start)
-	if _, err := demo.Load(ctx, db, clk); err != nil {
-		t.Fatalf("load demo: %v", err)
-	}
+	loadDemo(t, db, clk)
 	svc := &identity.Service{Store: db, Orgs: &org.Service{Store: db, Clock: clk}, Clock: clk,
 		Log: slog.New(slog.DiscardHandler)}
 	return &env{ctx: ctx, db: db, clk: clk, svc: svc}
+}
+
+var (
+	hashOnce               sync.Once
+	staffHash, citizenHash string
+)
+
+// loadDemo stores the demo staff, people and enterprise as demo.Load does
+// (which demo's own tests cover), with only the orgs the staff belong to,
+// and hashes the two demo passwords once per test binary instead of once
+// per account: argon2 takes tens of milliseconds.
+func loadDemo(t *testing.T, db *sqlstore.DB, clk yiwang.Clock) {
+	t.Helper()
+	ctx := context.Background()
+	hashOnce.Do(func() {
+		staffHash, citizenHash = identity.HashPassword(demo.StaffPassword), identity.HashPassword(demo.CitizenPassword)
+	})
+	sys, now := yiwang.System("test"), clk.Now()
+	entry := func(action, object string) audit.Entry {
+		return audit.New(sys, now, action, object, audit.ResultOK, "测试数据")
+	}
+
+	needed := map[string]bool{}
+	for _, s := range demo.Staff {
+		needed[s.OrgKey] = true
+	}
+	for i := len(demo.DemoOrgs) - 1; i >= 0; i-- {
+		if s := demo.DemoOrgs[i]; needed[s.Key] && s.Parent != "" {
+			needed[s.Parent] = true
+		}
+	}
+	orgs := map[string]org.Org{}
+	for i, s := range demo.DemoOrgs {
+		if !needed[s.Key] {
+			continue
+		}
+		o := org.Org{ID: yiwang.NewID(), Kind: s.Kind, Name: s.Name, RegionCode: s.RegionCode, Demo: true,
+			Sort: i, Version: 1, CreatedAt: now, UpdatedAt: now}
+		var parent *org.Org
+		if s.Parent != "" {
+			p := orgs[s.Parent]
+			parent, o.ParentID = &p, p.ID
+		}
+		if s.OrgBody != "" {
+			o.CreditCode, _ = idcode.MakeCreditCode('1', '1', "340504", s.OrgBody)
+		}
+		if err := org.Validate(&o, parent); err != nil {
+			t.Fatalf("org %s: %v", s.Key, err)
+		}
+		if err := db.CreateOrg(ctx, o, entry("org.create", "org:"+o.ID)); err != nil {
+			t.Fatal(err)
+		}
+		orgs[s.Key] = o
+	}
+	for _, s := range demo.Staff {
+		secret, err := identity.NewTOTPSecret("测试", s.Username)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := identity.Account{ID: yiwang.NewID(), Kind: yiwang.KindStaff, Username: s.Username, Name: s.Name,
+			OrgID: orgs[s.OrgKey].ID, Roles: s.Roles, Status: identity.StatusActive, Demo: true,
+			PasswordHash: staffHash, TOTPSecret: secret, CreatedAt: now, UpdatedAt: now}
+		if err := db.CreateAccount(ctx, a, entry("account.create", "account:"+a.ID)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	accounts := map[string]string{}
+	for _, p := range demo.People {
+		if err := db.AddPopulation(ctx, p.Name, p.IDCard, true); err != nil {
+			t.Fatal(err)
+		}
+		if !p.Registered {
+			continue
+		}
+		a := identity.Account{ID: yiwang.NewID(), Kind: yiwang.KindCitizen, Name: p.Name, Mobile: p.Mobile,
+			IDCard: p.IDCard, RealNameLevel: identity.RealNameIDCheck, Status: identity.StatusActive, Demo: true,
+			PasswordHash: citizenHash, CreatedAt: now, UpdatedAt: now}
+		if err := db.CreateAccount(ctx, a, entry("account.register", "account:"+a.ID)); err != nil {
+			t.Fatal(err)
+		}
+		accounts[p.Name] = a.ID
+	}
+	ent := demo.Enterprise
+	ent.ID, ent.CreditCode, ent.LegalRepID, ent.Demo = yiwang.NewID(), demo.EnterpriseCode(), person(t, "张三").IDCard, true
+	ent.CreatedBy, ent.CreatedAt = accounts["张三"], now
+	rep := identity.Member{EnterpriseID: ent.ID, AccountID: accounts["张三"], Role: identity.MemberLegalRep,
+		GrantedBy: accounts["张三"], GrantedAt: now}
+	if err := db.CreateEnterprise(ctx, ent, rep, entry("enterprise.register", "enterprise:"+ent.ID)); err != nil {
+		t.Fatal(err)
+	}
+	agent := identity.Member{EnterpriseID: ent.ID, AccountID: accounts["王五"], Role: identity.MemberAgent,
+		GrantedBy: accounts["张三"], GrantedAt: now}
+	if err := db.AddMember(ctx, agent, entry("enterprise.agent_add", "enterprise:"+ent.ID)); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // staff returns a demo staff account by username.

@@ -313,7 +313,15 @@ func (s *Service) VerifyTOTP(ctx context.Context, id, code, ip string) (Account,
 		return Account{}, err
 	}
 	step, ok := matchTOTP(a.TOTPSecret, strings.TrimSpace(code), s.Clock.Now())
-	if !ok || step <= a.TOTPLastStep {
+	fresh := ok && step > a.TOTPLastStep
+	if fresh {
+		// Checked again in the store: a.TOTPLastStep may be stale when the
+		// same code arrives twice at once.
+		if fresh, err = s.Store.AcceptTOTPStep(ctx, a.ID, step); err != nil {
+			return Account{}, fmt.Errorf("accept TOTP step: %w", err)
+		}
+	}
+	if !fresh {
 		why := "动态口令错误"
 		if ok {
 			why = "动态口令已使用过（重放）"

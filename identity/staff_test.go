@@ -305,3 +305,52 @@ func TestCreateStaff(t *testing.T) {
 		})
 	})
 }
+
+func TestListStaff(t *testing.T) {
+	t.Parallel()
+	forEngine(t, func(t *testing.T, e *env) {
+		orgID := e.staff(t, "officer").OrgID
+		now := e.clk.Now()
+		for _, u := range []string{"wang_wu", "wangxwu", "li.si"} {
+			a := identity.Account{ID: yiwang.NewID(), Kind: yiwang.KindStaff, Username: u, Name: "测试" + u,
+				OrgID: orgID, Status: identity.StatusActive, CreatedAt: now, UpdatedAt: now}
+			if err := e.db.CreateAccount(e.ctx, a, audit.New(yiwang.System("test"), now, "account.create", "account:"+a.ID, audit.ResultOK, "")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tests := []struct {
+			name   string
+			actor  string
+			filter identity.StaffFilter
+			want   []string // usernames, in order
+			code   string
+		}{
+			{"用户名含下划线", "admin", identity.StaffFilter{Query: "wang_"}, []string{"wang_wu", "wangxwu"}, ""},
+			{"完整用户名", "admin", identity.StaffFilter{Query: "wang_wu"}, []string{"wang_wu", "wangxwu"}, ""},
+			{"用户名含点", "secadmin", identity.StaffFilter{Query: "li.s"}, []string{"li.si"}, ""},
+			{"大写用户名", "auditor", identity.StaffFilter{Query: "OFFICER"}, []string{"officer"}, ""},
+			{"姓名", "admin", identity.StaffFilter{Query: "赵承"}, []string{"officer"}, ""},
+			{"单位", "admin", identity.StaffFilter{OrgID: orgID, Query: "o"}, []string{"catalog", "officer"}, ""},
+			{"窗口人员无权查看", "clerk", identity.StaffFilter{}, nil, yiwang.EFORBIDDEN},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				list, err := e.svc.ListStaff(e.ctx, e.actor(t, tc.actor), tc.filter)
+				wantErr(t, err, tc.code, "")
+				if tc.code != "" {
+					return
+				}
+				var got []string
+				for _, a := range list {
+					got = append(got, a.Username)
+					if a.Kind != yiwang.KindStaff {
+						t.Errorf("%s is %s", a.Username, a.Kind)
+					}
+				}
+				if !slices.Equal(got, tc.want) {
+					t.Errorf("found %v, want %v", got, tc.want)
+				}
+			})
+		}
+	})
+}

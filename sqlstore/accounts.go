@@ -125,17 +125,55 @@ func (db *DB) UpdateAccount(ctx context.Context, a identity.Account, e audit.Ent
 	})
 }
 
-// SaveLoginState stores the login counters of a and the audit entry.
+// SaveLoginState stores a successful login of a and the audit entry. It
+// leaves the TOTP step to AcceptTOTPStep, which never moves it back.
 func (db *DB) SaveLoginState(ctx context.Context, a identity.Account, e audit.Entry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE accounts SET failed_logins=$1, locked_until=$2, last_login_at=$3,
-			totp_last_step=$4, updated_at=$5 WHERE id=$6`,
-			a.FailedLogins, nullTime(a.LockedUntil), nullTime(a.LastLoginAt), a.TOTPLastStep, a.UpdatedAt, a.ID)
+			updated_at=$4 WHERE id=$5`,
+			a.FailedLogins, nullTime(a.LockedUntil), nullTime(a.LastLoginAt), a.UpdatedAt, a.ID)
 		if err != nil {
 			return fmt.Errorf("save login state: %w", err)
 		}
 		return appendAudit(ctx, tx, e)
 	})
+}
+
+// RecordLoginFailure counts a failed login with one UPDATE (a row lock on
+// PostgreSQL, the one writer on SQLite), so concurrent failures all count,
+// and locks the account when the count reaches max.
+func (db *DB) RecordLoginFailure(ctx context.Context, id string, at time.Time, max int, lockUntil time.Time,
+	entry func(failures int, locked bool) audit.Entry) (int, bool, error) {
+	var n int
+	var locked bool
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `UPDATE accounts SET failed_logins = failed_logins + 1, updated_at = $1
+			WHERE id = $2 RETURNING failed_logins`, at, id).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("count login failure: %w", notFound(err, "账号"))
+		}
+		locked = n >= max
+		if locked {
+			if _, err := tx.ExecContext(ctx, `UPDATE accounts SET failed_logins = 0, locked_until = $1 WHERE id = $2`,
+				lockUntil, id); err != nil {
+				return fmt.Errorf("lock account: %w", err)
+			}
+		}
+		return appendAudit(ctx, tx, entry(n, locked))
+	})
+	return n, locked, err
+}
+
+// AcceptTOTPStep stores step as the last accepted TOTP step if it is later
+// than the stored one, and reports whether it was.
+func (db *DB) AcceptTOTPStep(ctx context.Context, id string, step int64) (bool, error) {
+	res, err := db.write.ExecContext(ctx, `UPDATE accounts SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`,
+		step, id)
+	if err != nil {
+		return false, fmt.Errorf("accept totp step: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // SetRoles replaces the roles of an account.
@@ -208,7 +246,8 @@ func (db *DB) ListStaff(ctx context.Context, f identity.StaffFilter) ([]identity
 		args = append(args, f.OrgID)
 		q += fmt.Sprintf(` AND org_id = $%d`, len(args))
 	}
-	if s := strings.NewReplacer("%", "", "_", "").Replace(strings.TrimSpace(f.Query)); s != "" {
+	// '_' stays (see likePrefix): usernames may hold one.
+	if s := strings.ReplaceAll(strings.TrimSpace(f.Query), "%", ""); s != "" {
 		args = append(args, "%"+strings.ToLower(s)+"%", "%"+s+"%")
 		q += fmt.Sprintf(` AND (username LIKE $%d OR name LIKE $%d)`, len(args)-1, len(args))
 	}

@@ -146,9 +146,11 @@ func (db *DB) WalkAudit(ctx context.Context, fn func(audit.Entry) error) (int64,
 	}
 }
 
-// likePrefix turns user text into a LIKE prefix pattern. Wildcards in the
-// text are dropped rather than escaped: an ESCAPE clause stops SQLite's
-// trigram index from serving the query.
+// likePrefix turns user text into a LIKE prefix pattern. Wildcards are not
+// escaped (an ESCAPE clause stops SQLite's trigram index from serving the
+// query): '%' is dropped, '_' is kept, since it also matches itself and
+// actions such as "account.reset_password" hold it; dropping it would find
+// nothing.
 func likePrefix(s string) string {
-	return strings.NewReplacer("%", "", "_", "").Replace(s) + "%"
+	return strings.ReplaceAll(s, "%", "") + "%"
 }
