@@ -117,6 +117,9 @@ func (s *Service) CreateStaff(ctx context.Context, actor yiwang.Actor, in StaffI
 	if err := checkRoles(actor, nil, in.Roles); err != nil {
 		return Account{}, "", err
 	}
+	if !actor.Has(yiwang.RoleSysAdmin) && !(len(in.Roles) == 1 && in.Roles[0].Admin()) {
+		return Account{}, "", yiwang.Errorf(yiwang.EFORBIDDEN, "安全管理员只能创建管理员账号；业务人员账号由系统管理员创建")
+	}
 	secret, err := NewTOTPSecret(s.issuer(), in.Username)
 	if err != nil {
 		return Account{}, "", err

@@ -243,6 +243,7 @@ func TestCreateStaff(t *testing.T) {
 			{"管理员兼业务角色", "secadmin", func(in *identity.StaffInput) { in.Roles = []yiwang.Role{yiwang.RoleAuditAdmin, yiwang.RoleCaseOfficer} }, yiwang.EINVALID, "roles"},
 			{"系统管理员创建安全管理员", "admin", func(in *identity.StaffInput) { in.Roles = []yiwang.Role{yiwang.RoleSecAdmin} }, yiwang.EFORBIDDEN, ""},
 			{"安全管理员创建业务人员", "secadmin", nil, yiwang.EFORBIDDEN, ""},
+			{"安全管理员创建无角色账号", "secadmin", func(in *identity.StaffInput) { in.Roles = nil }, yiwang.EFORBIDDEN, ""},
 			{"窗口人员创建账号", "clerk", nil, yiwang.EFORBIDDEN, ""},
 			{"审计管理员创建账号", "auditor", func(in *identity.StaffInput) { in.Roles = nil }, yiwang.EFORBIDDEN, ""},
 		}
