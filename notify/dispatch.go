@@ -25,6 +25,14 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	}
 	sent := 0
 	for _, m := range msgs {
+		now := d.Clock.Now()
+		won, err := d.Store.ClaimMessage(ctx, m.ID, now, now.Add(time.Minute))
+		if err != nil {
+			return sent, err
+		}
+		if !won {
+			continue
+		}
 		m.Attempts++
 		if err := d.Sender.Send(ctx, m); err != nil {
 			m.LastError = err.Error()

@@ -41,6 +41,9 @@ type Sender interface {
 // Store is what the dispatcher needs from storage.
 type Store interface {
 	PendingMessages(ctx context.Context, limit int) ([]Message, error)
+	// ClaimMessage reserves a pending message until until; false when another
+	// sender holds it or it is no longer pending.
+	ClaimMessage(ctx context.Context, id string, now, until time.Time) (bool, error)
 	MarkMessage(ctx context.Context, m Message) error
 	RecentMessages(ctx context.Context, limit int) ([]Message, error)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/yushan-gov/yiwang/notify"
 )
@@ -62,4 +63,17 @@ func (db *DB) MarkMessage(ctx context.Context, m notify.Message) error {
 	_, err := db.write.ExecContext(ctx, `UPDATE notifications SET status=$1, attempts=$2, last_error=$3, sent_at=$4
 		WHERE id=$5`, m.Status, m.Attempts, m.LastError, nullTime(m.SentAt), m.ID)
 	return err
+}
+
+// ClaimMessage reserves a pending message for one sender until until, so
+// that several instances never deliver the same message twice at once. It
+// reports whether the claim was won.
+func (db *DB) ClaimMessage(ctx context.Context, id string, now, until time.Time) (bool, error) {
+	res, err := db.write.ExecContext(ctx, `UPDATE notifications SET claimed_until = $1 WHERE id = $2
+		AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < $3)`, until, id, now)
+	if err != nil {
+		return false, fmt.Errorf("claim notification: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }

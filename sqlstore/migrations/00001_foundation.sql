@@ -98,6 +98,7 @@ CREATE TABLE notifications (
     status           TEXT NOT NULL,
     attempts         BIGINT NOT NULL DEFAULT 0,
     last_error       TEXT NOT NULL DEFAULT '',
+    claimed_until    TIMESTAMP,
     created_at       TIMESTAMP NOT NULL,
     sent_at          TIMESTAMP
 );

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func cli(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := run(context.Background(), args, &out, &out)
+	return out.String(), err
+}
+
+func TestCommands(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{{"serve", "--help"}, {"migrate", "--help"}, {"demo", "--help"},
+		{"user", "--help"}, {"audit", "--help"}, {"audit", "verify", "--help"}, {"version"}, {"help"}} {
+		if out, err := cli(t, args...); err != nil || out == "" {
+			t.Fatalf("%v: %v %q", args, err, out)
+		}
+	}
+	if _, err := cli(t, "nonsense"); err == nil {
+		t.Fatal("unknown command accepted")
+	}
+	if out, err := cli(t, "demo", "--data", dir); err != nil || !strings.Contains(out, "已载入演示数据") {
+		t.Fatalf("demo: %v %s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "yiwang.db")); err != nil {
+		t.Fatal("--data ignored")
+	}
+	if _, err := cli(t, "demo", "--data", dir); err == nil {
+		t.Fatal("demo loaded twice")
+	}
+	// YIWANG_DATA works like --data.
+	t.Setenv("YIWANG_DATA", dir)
+	out, err := cli(t, "user", "create", "--username", "ops.li", "--name", "李运维", "--org", "雨山区人民政府办公室", "--role", "sys_admin")
+	if err != nil || !strings.Contains(out, "初始密码") {
+		t.Fatalf("user create: %v %s", err, out)
+	}
+	if _, err := cli(t, "user", "create", "--username", "ops.li", "--name", "李运维", "--org", "雨山区人民政府办公室"); err == nil {
+		t.Fatal("duplicate username accepted")
+	}
+	if _, err := cli(t, "user", "create", "--username", "x1", "--name", "某", "--org", "不存在的单位"); err == nil {
+		t.Fatal("unknown org accepted")
+	}
+	for _, sub := range []string{"reset", "reset-totp", "disable", "enable"} {
+		if out, err := cli(t, "user", sub, "ops.li"); err != nil {
+			t.Fatalf("user %s: %v %s", sub, err, out)
+		}
+	}
+	out, err = cli(t, "user", "list")
+	if err != nil || !strings.Contains(out, "ops.li") || !strings.Contains(out, "admin") {
+		t.Fatalf("user list: %v %s", err, out)
+	}
+	if out, err := cli(t, "audit", "verify"); err != nil || !strings.Contains(out, "校验通过") {
+		t.Fatalf("audit verify: %v %s", err, out)
+	}
+	if out, err := cli(t, "migrate", "--data", dir); err != nil || !strings.Contains(out, "最新") {
+		t.Fatalf("migrate: %v %s", err, out)
+	}
+	// audit verify never creates a key: on an empty dir it fails clearly.
+	if _, err := cli(t, "audit", "verify", "--data", t.TempDir()); err == nil {
+		t.Fatal("audit verify on an empty dir succeeded")
+	}
+}
+
+func TestServeProdNeedsSMSGateway(t *testing.T) {
+	t.Setenv("YIWANG_SMS_URL", "")
+	_, err := cli(t, "serve", "--prod", "--addr", "127.0.0.1:0", "--data", t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "YIWANG_SMS_URL") {
+		t.Fatalf("prod without SMS gateway: %v", err)
+	}
+}

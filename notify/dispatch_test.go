@@ -1,0 +1,89 @@
+package notify_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/yushan-gov/yiwang/identity"
+	"github.com/yushan-gov/yiwang/notify"
+	"github.com/yushan-gov/yiwang/org"
+	"github.com/yushan-gov/yiwang/yiwangtest"
+)
+
+type countingSender struct {
+	mu   sync.Mutex
+	sent map[string]int
+	fail bool
+}
+
+func (s *countingSender) Send(_ context.Context, m notify.Message) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fail {
+		return errors.New("gateway down")
+	}
+	s.sent[m.ID]++
+	return nil
+}
+
+func TestDispatcher(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			db := yiwangtest.NewDB(t, engine)
+			clk := yiwangtest.NewClock(time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC))
+			ids := &identity.Service{Store: db, Orgs: &org.Service{Store: db, Clock: clk}, Clock: clk, Log: slog.New(slog.DiscardHandler)}
+			for i, m := range []string{"13800000011", "13800000012", "13800000013"} {
+				clk.Advance(time.Duration(i) * time.Second)
+				if err := ids.SendCode(ctx, identity.PurposeLogin, m, "127.0.0.1"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// A gateway that fails leaves messages pending and counts attempts.
+			down := &countingSender{sent: map[string]int{}, fail: true}
+			d := &notify.Dispatcher{Store: db, Sender: down, Clock: clk, Log: slog.New(slog.DiscardHandler)}
+			if n, err := d.RunOnce(ctx); err != nil || n != 0 {
+				t.Fatalf("failing run: %d %v", n, err)
+			}
+			// Two instances running at once deliver every message exactly once.
+			clk.Advance(2 * time.Minute) // the failed attempt's claim has lapsed
+			up := &countingSender{sent: map[string]int{}}
+			var wg sync.WaitGroup
+			for range 2 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					d := &notify.Dispatcher{Store: db, Sender: up, Clock: clk, Log: slog.New(slog.DiscardHandler)}
+					if _, err := d.RunOnce(ctx); err != nil {
+						t.Error(err)
+					}
+				}()
+			}
+			wg.Wait()
+			if len(up.sent) != 3 {
+				t.Fatalf("delivered %d messages, want 3", len(up.sent))
+			}
+			for id, n := range up.sent {
+				if n != 1 {
+					t.Fatalf("message %s delivered %d times", id, n)
+				}
+			}
+			msgs, err := db.RecentMessages(ctx, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range msgs {
+				if m.Status != notify.StatusSent || m.Attempts != 2 {
+					t.Fatalf("message %s: status %s attempts %d", m.ID, m.Status, m.Attempts)
+				}
+			}
+			if n, _ := d.RunOnce(ctx); n != 0 {
+				t.Fatal("sent messages sent again")
+			}
+		})
+	}
+}
