@@ -57,6 +57,7 @@ type Account struct {
 	FailedLogins  int
 	LockedUntil   time.Time
 	Demo          bool
+	Version       int64 // bumped by every write; UpdateAccount checks it
 	Roles         []yiwang.Role
 	CreatedAt     time.Time
 	UpdatedAt     time.Time

@@ -13,7 +13,7 @@ import (
 )
 
 const accountCols = `id, kind, username, name, mobile_enc, idcard_enc, password_hash, totp_secret_enc,
-	totp_last_step, realname_level, org_id, status, failed_logins, locked_until, demo, created_at, updated_at, last_login_at`
+	totp_last_step, realname_level, org_id, status, failed_logins, locked_until, demo, version, created_at, updated_at, last_login_at`
 
 func nullTime(t time.Time) any {
 	if t.IsZero() {
@@ -28,7 +28,7 @@ func (db *DB) scanAccount(sc interface{ Scan(...any) error }) (identity.Account,
 	var locked, last sql.NullTime
 	var mobile, idcard, totp string
 	err := sc.Scan(&a.ID, &a.Kind, &username, &a.Name, &mobile, &idcard, &a.PasswordHash, &totp,
-		&a.TOTPLastStep, &a.RealNameLevel, &org, &a.Status, &a.FailedLogins, &locked, &a.Demo,
+		&a.TOTPLastStep, &a.RealNameLevel, &org, &a.Status, &a.FailedLogins, &locked, &a.Demo, &a.Version,
 		&a.CreatedAt, &a.UpdatedAt, &last)
 	if err != nil {
 		return a, err
@@ -102,16 +102,19 @@ func insertRoles(ctx context.Context, tx *sql.Tx, id string, roles []yiwang.Role
 	return nil
 }
 
-// UpdateAccount stores every mutable field of a and the audit entry.
+// UpdateAccount stores every mutable field of a and the audit entry, if the
+// stored version is still a.Version (else ECONFLICT: someone changed the
+// account meanwhile, e.g. a login moved its TOTP step).
 func (db *DB) UpdateAccount(ctx context.Context, a identity.Account, e audit.Entry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE accounts SET name=$1, mobile_enc=$2, mobile_hash=$3, idcard_enc=$4,
 			idcard_hash=$5, password_hash=$6, totp_secret_enc=$7, totp_last_step=$8, realname_level=$9, org_id=$10,
-			status=$11, failed_logins=$12, locked_until=$13, updated_at=$14, last_login_at=$15 WHERE id=$16`,
+			status=$11, failed_logins=$12, locked_until=$13, updated_at=$14, last_login_at=$15, version = version + 1
+			WHERE id=$16 AND version=$17`,
 			a.Name, db.pii.Seal(a.Mobile), db.hashOrEmpty("mobile", a.Mobile), db.pii.Seal(a.IDCard),
 			db.hashOrEmpty("idcard", a.IDCard), a.PasswordHash, db.pii.Seal(a.TOTPSecret), a.TOTPLastStep,
 			a.RealNameLevel, nullable(a.OrgID), a.Status, a.FailedLogins, nullTime(a.LockedUntil), a.UpdatedAt,
-			nullTime(a.LastLoginAt), a.ID)
+			nullTime(a.LastLoginAt), a.ID, a.Version)
 		if isUnique(err) {
 			return accountConflict(err)
 		}
@@ -119,7 +122,14 @@ func (db *DB) UpdateAccount(ctx context.Context, a identity.Account, e audit.Ent
 			return fmt.Errorf("update account: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return yiwang.Errorf(yiwang.ENOTFOUND, "账号不存在")
+			var exists int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE id = $1`, a.ID).Scan(&exists); err != nil {
+				return err
+			}
+			if exists == 0 {
+				return yiwang.Errorf(yiwang.ENOTFOUND, "账号不存在")
+			}
+			return yiwang.Errorf(yiwang.ECONFLICT, "账号信息已被他人修改，请刷新后重试")
 		}
 		return appendAudit(ctx, tx, e)
 	})
@@ -130,7 +140,7 @@ func (db *DB) UpdateAccount(ctx context.Context, a identity.Account, e audit.Ent
 func (db *DB) SaveLoginState(ctx context.Context, a identity.Account, e audit.Entry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE accounts SET failed_logins=$1, locked_until=$2, last_login_at=$3,
-			updated_at=$4 WHERE id=$5`,
+			updated_at=$4, version = version + 1 WHERE id=$5`,
 			a.FailedLogins, nullTime(a.LockedUntil), nullTime(a.LastLoginAt), a.UpdatedAt, a.ID)
 		if err != nil {
 			return fmt.Errorf("save login state: %w", err)
@@ -147,7 +157,7 @@ func (db *DB) RecordLoginFailure(ctx context.Context, id string, at time.Time, m
 	var n int
 	var locked bool
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `UPDATE accounts SET failed_logins = failed_logins + 1, updated_at = $1
+		err := tx.QueryRowContext(ctx, `UPDATE accounts SET failed_logins = failed_logins + 1, updated_at = $1, version = version + 1
 			WHERE id = $2 RETURNING failed_logins`, at, id).Scan(&n)
 		if err != nil {
 			return fmt.Errorf("count login failure: %w", notFound(err, "账号"))
@@ -167,7 +177,7 @@ func (db *DB) RecordLoginFailure(ctx context.Context, id string, at time.Time, m
 // AcceptTOTPStep stores step as the last accepted TOTP step if it is later
 // than the stored one, and reports whether it was.
 func (db *DB) AcceptTOTPStep(ctx context.Context, id string, step int64) (bool, error) {
-	res, err := db.write.ExecContext(ctx, `UPDATE accounts SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1`,
+	res, err := db.write.ExecContext(ctx, `UPDATE accounts SET totp_last_step = $1, version = version + 1 WHERE id = $2 AND totp_last_step < $1`,
 		step, id)
 	if err != nil {
 		return false, fmt.Errorf("accept totp step: %w", err)
@@ -185,7 +195,7 @@ func (db *DB) SetRoles(ctx context.Context, id string, roles []yiwang.Role, by s
 		if err := insertRoles(ctx, tx, id, roles, by, at); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET updated_at = $1 WHERE id = $2`, at, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE accounts SET updated_at = $1, version = version + 1 WHERE id = $2`, at, id); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, e)

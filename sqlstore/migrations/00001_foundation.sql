@@ -38,6 +38,7 @@ CREATE TABLE accounts (
     failed_logins   BIGINT NOT NULL DEFAULT 0,
     locked_until    TIMESTAMP,
     demo            BOOLEAN NOT NULL DEFAULT FALSE,
+    version         BIGINT NOT NULL DEFAULT 1,
     created_at      TIMESTAMP NOT NULL,
     updated_at      TIMESTAMP NOT NULL,
     last_login_at   TIMESTAMP
