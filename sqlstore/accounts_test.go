@@ -20,7 +20,9 @@ func TestUpdateAccountRefusesStaleCopy(t *testing.T) {
 			ctx := context.Background()
 			db := yiwangtest.NewDB(t, engine)
 			now := time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
-			e := func(action string) audit.Entry { return audit.New(yiwang.System("test"), now, action, "x", audit.ResultOK, "") }
+			e := func(action string) audit.Entry {
+				return audit.New(yiwang.System("test"), now, action, "x", audit.ResultOK, "")
+			}
 			a := identity.Account{ID: yiwang.NewID(), Kind: yiwang.KindCitizen, Name: "张三", Mobile: "13800000001",
 				Status: identity.StatusActive, CreatedAt: now, UpdatedAt: now}
 			if err := db.CreateAccount(ctx, a, e("create")); err != nil {
