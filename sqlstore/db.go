@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/yushan-gov/yiwang/audit"
+	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/org"
@@ -171,6 +172,7 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 var (
 	_ identity.Store = (*DB)(nil)
 	_ org.Store      = (*DB)(nil)
+	_ catalog.Store  = (*DB)(nil)
 	_ audit.Store    = (*DB)(nil)
 	_ notify.Store   = (*DB)(nil)
 )

@@ -1,0 +1,257 @@
+package catalog
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// The published catalog is small (thousands of entries, a few hundred bytes
+// each to search), so every instance keeps a search index in memory and
+// rebuilds it when the catalog generation in the database moves: publishing
+// or retiring on any instance is visible on all of them at the next request.
+// Substring matching in Go serves one- and two-character queries (社保, 低保)
+// exactly like longer ones, on every database engine.
+
+// Summary is what the index holds of a published entry.
+type Summary struct {
+	ID, Code, Name, OrgID, OrgName, Type string
+	Aliases, Themes, Objects             []string
+	Level, Kind, Visits                  int
+	LegalDays, PromiseDays               int
+	Depth                                []int
+	Online, FullyOnline                  bool
+	text, name, aliases, org             string // lower-cased search fields
+}
+
+type index struct {
+	gen     int64
+	entries []Summary
+}
+
+// SearchText is the text an entry is found by: name, aliases, the
+// implementing org, materials, themes, type and result, lower-cased.
+func SearchText(en Entry) string {
+	parts := []string{en.Base.Name, strings.Join(en.Base.Aliases, " "), en.OrgName, Name(ItemTypes, en.Base.Type),
+		en.Guide.ResultName}
+	for _, t := range en.Base.Themes {
+		if th, ok := ThemeByCode(t); ok {
+			parts = append(parts, th.Name)
+		}
+	}
+	for _, m := range en.Guide.Materials {
+		parts = append(parts, m.Name)
+	}
+	return strings.ToLower(strings.Join(parts, " "))
+}
+
+func summarize(en Entry) Summary {
+	return Summary{ID: en.ID, Code: en.Code, Name: en.Base.Name, OrgID: en.OrgID, OrgName: en.OrgName, Type: en.Base.Type,
+		Aliases: en.Base.Aliases, Themes: en.Base.Themes, Objects: en.Base.Objects, Level: en.Level, Kind: en.Kind,
+		Visits: en.Visits, LegalDays: en.LegalDays, PromiseDays: en.PromiseDays, Depth: en.Depth,
+		Online: en.Online(), FullyOnline: en.FullyOnline(), text: SearchText(en),
+		name: strings.ToLower(en.Base.Name), aliases: strings.ToLower(strings.Join(en.Base.Aliases, " ")),
+		org: strings.ToLower(en.OrgName)}
+}
+
+// published returns the current index, rebuilding it when stale.
+func (s *Service) published(ctx context.Context) (*index, error) {
+	gen, err := s.Store.Generation(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("catalog generation: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.index != nil && s.index.gen == gen {
+		return s.index, nil
+	}
+	list, err := s.Store.ListEntries(ctx, Filter{Statuses: []string{StatusPublished}})
+	if err != nil {
+		return nil, fmt.Errorf("load published catalog: %w", err)
+	}
+	orgs, err := s.Orgs.Tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	for _, o := range orgs {
+		names[o.ID] = o.Name
+	}
+	idx := &index{gen: gen, entries: make([]Summary, 0, len(list))}
+	for _, en := range list {
+		en.OrgName = names[en.OrgID]
+		idx.entries = append(idx.entries, summarize(en))
+	}
+	sort.Slice(idx.entries, func(i, j int) bool {
+		if idx.entries[i].Level != idx.entries[j].Level {
+			return idx.entries[i].Level < idx.entries[j].Level
+		}
+		return idx.entries[i].Code < idx.entries[j].Code
+	})
+	s.index = idx
+	return idx, nil
+}
+
+// Query is a catalog search. Empty fields select everything.
+type Query struct {
+	Q      string
+	OrgID  string
+	Level  int
+	Type   string
+	Theme  string
+	Depth  int    // entries whose online depth includes this code
+	Object string // "person" (自然人) or "legal" (法人)
+	Page   int    // from 1
+	Size   int    // default 20, at most 100
+}
+
+// Facet is one value of a facet with its count in the results.
+type Facet struct {
+	Value, Name string
+	Count       int
+}
+
+// Results is one page of search results with facets over all matches.
+type Results struct {
+	Items                               []Summary
+	Total, Page, Pages                  int
+	Orgs, Levels, Types, Themes, Depths []Facet
+}
+
+// MaxQueryLen is the longest query accepted, in characters.
+const MaxQueryLen = 50
+
+// Search finds published entries. Every whitespace-separated term must
+// appear; entries whose name holds the terms rank first, then aliases, then
+// the implementing org, then materials and themes. Query text is plain text:
+// no character is special.
+func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
+	if utf8.RuneCountInString(q.Q) > MaxQueryLen {
+		q.Q = string([]rune(q.Q)[:MaxQueryLen])
+	}
+	idx, err := s.published(ctx)
+	if err != nil {
+		return Results{}, err
+	}
+	terms := strings.Fields(strings.ToLower(q.Q))
+	type scored struct {
+		s     *Summary
+		score int
+	}
+	var hits []scored
+	for i := range idx.entries {
+		e := &idx.entries[i]
+		score, ok := 0, true
+		for _, t := range terms {
+			switch {
+			case strings.Contains(e.name, t):
+				score += 100
+				if strings.HasPrefix(e.name, t) {
+					score += 20
+				}
+			case strings.Contains(e.aliases, t):
+				score += 60
+			case strings.Contains(e.org, t):
+				score += 30
+			case strings.Contains(e.text, t):
+				score += 10
+			default:
+				ok = false
+			}
+			if !ok {
+				break
+			}
+		}
+		if ok {
+			hits = append(hits, scored{e, score})
+		}
+	}
+	var res Results
+	orgs, levels, types, themes, depths := counter{}, counter{}, counter{}, counter{}, counter{}
+	var kept []scored
+	for _, h := range hits {
+		e := h.s
+		orgs.add(e.OrgID, e.OrgName)
+		levels.add(fmt.Sprint(e.Level), Name(Levels, fmt.Sprint(e.Level)))
+		types.add(e.Type, Name(ItemTypes, e.Type))
+		for _, t := range e.Themes {
+			th, _ := ThemeByCode(t)
+			themes.add(t, th.Name)
+		}
+		for _, d := range e.Depth {
+			depths.add(fmt.Sprint(d), Name(Depths, fmt.Sprint(d)))
+		}
+		if (q.OrgID != "" && e.OrgID != q.OrgID) || (q.Level != 0 && e.Level != q.Level) ||
+			(q.Type != "" && e.Type != q.Type) || (q.Theme != "" && !contains(e.Themes, q.Theme)) ||
+			(q.Depth != 0 && !hasInt(e.Depth, q.Depth)) || (q.Object == "person" && !contains(e.Objects, "1")) ||
+			(q.Object == "legal" && !containsAny(e.Objects, "2", "3", "4", "6")) {
+			continue
+		}
+		kept = append(kept, h)
+	}
+	sort.SliceStable(kept, func(i, j int) bool {
+		if kept[i].score != kept[j].score {
+			return kept[i].score > kept[j].score
+		}
+		return len(kept[i].s.Name) < len(kept[j].s.Name)
+	})
+	res.Orgs, res.Levels, res.Types, res.Themes, res.Depths = orgs.list(), levels.list(), types.list(), themes.list(), depths.list()
+	size := q.Size
+	if size <= 0 {
+		size = 20
+	}
+	size = min(size, 100)
+	res.Total = len(kept)
+	res.Pages = max(1, (res.Total+size-1)/size)
+	res.Page = min(max(q.Page, 1), res.Pages)
+	for _, h := range kept[min((res.Page-1)*size, len(kept)):min(res.Page*size, len(kept))] {
+		res.Items = append(res.Items, *h.s)
+	}
+	return res, nil
+}
+
+type counter struct {
+	order []string
+	names map[string]string
+	n     map[string]int
+}
+
+func (c *counter) add(v, name string) {
+	if c.n == nil {
+		c.n, c.names = map[string]int{}, map[string]string{}
+	}
+	if _, ok := c.n[v]; !ok {
+		c.order = append(c.order, v)
+		c.names[v] = name
+	}
+	c.n[v]++
+}
+
+func (c *counter) list() []Facet {
+	out := make([]Facet, 0, len(c.order))
+	for _, v := range c.order {
+		out = append(out, Facet{Value: v, Name: c.names[v], Count: c.n[v]})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
+	return out
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func containsAny(xs []string, ys ...string) bool {
+	for _, y := range ys {
+		if contains(xs, y) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,5 @@
+package catalog
+
+import "time"
+
+var zeroTime time.Time
