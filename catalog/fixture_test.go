@@ -15,11 +15,11 @@ import (
 )
 
 type env struct {
-	ctx                    context.Context
-	db                     *sqlstore.DB
-	clk                    *yiwangtest.Clock
-	svc                    *catalog.Service
-	district, amr, pinghu  org.Org
+	ctx                     context.Context
+	db                      *sqlstore.DB
+	clk                     *yiwangtest.Clock
+	svc                     *catalog.Service
+	district, amr, pinghu   org.Org
 	maintainer, head, head2 yiwang.Actor
 }
 
