@@ -111,13 +111,11 @@ func Load(ctx context.Context, st Store, clock yiwang.Clock) (Result, error) {
 			}
 			parent, o.ParentID = &p, p.ID
 		}
-		if s.OrgBody != "" {
-			code, err := idcode.MakeCreditCode('1', '1', "340504", s.OrgBody)
-			if err != nil {
-				return res, fmt.Errorf("demo org %s: %w", s.Key, err)
-			}
-			o.CreditCode = code
+		code, err := demoCreditCode(s)
+		if err != nil {
+			return res, fmt.Errorf("demo org %s: %w", s.Key, err)
 		}
+		o.CreditCode = code
 		if err := org.Validate(&o, parent); err != nil {
 			return res, fmt.Errorf("demo org %s: %w", s.Key, err)
 		}
@@ -182,4 +180,20 @@ func Load(ctx context.Context, st Store, clock yiwang.Clock) (Result, error) {
 		return res, fmt.Errorf("demo enterprise agent: %w", err)
 	}
 	return res, nil
+}
+
+// demoCreditCode makes the (made-up, valid) credit code of a demo org:
+// departments and centres from their OrgBody; township and street
+// governments (机关, 11) and village and community committees (基层群众性
+// 自治组织, 54) from their region code, because they implement items too.
+func demoCreditCode(s OrgSpec) (string, error) {
+	switch {
+	case s.OrgBody != "":
+		return idcode.MakeCreditCode('1', '1', "340504", s.OrgBody)
+	case s.Kind == org.KindTown || s.Kind == org.KindTownship || s.Kind == org.KindStreet || s.Kind == org.KindDevZone:
+		return idcode.MakeCreditCode('1', '1', "340504", "MC"+s.RegionCode[6:12])
+	case s.Kind == org.KindVillage || s.Kind == org.KindCommunity:
+		return idcode.MakeCreditCode('5', '4', "340504", "MD"+s.RegionCode[6:12])
+	}
+	return "", nil
 }

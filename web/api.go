@@ -44,6 +44,14 @@ var apiRouteTable = []apiRoute{
 	{"PUT /api/v1/staff/{id}/roles", func(s *Server) handlerFunc { return s.apiStaffRoles }},
 	{"PUT /api/v1/staff/{id}/status", func(s *Server) handlerFunc { return s.apiStaffStatus }},
 	{"GET /api/v1/audit", func(s *Server) handlerFunc { return s.apiAudit }},
+	{"GET /api/v1/items", func(s *Server) handlerFunc { return s.apiItems }},
+	{"GET /api/v1/items/{code}", func(s *Server) handlerFunc { return s.apiItem }},
+	{"GET /api/v1/catalog/stats", func(s *Server) handlerFunc { return s.apiCatalogStats }},
+	{"POST /api/v1/catalog/bases", func(s *Server) handlerFunc { return s.apiBaseSave }},
+	{"POST /api/v1/catalog/entries", func(s *Server) handlerFunc { return s.apiEntryDraft }},
+	{"GET /api/v1/catalog/entries/{id}", func(s *Server) handlerFunc { return s.apiEntryGet }},
+	{"PUT /api/v1/catalog/entries/{id}", func(s *Server) handlerFunc { return s.apiEntryUpdate }},
+	{"POST /api/v1/catalog/entries/{id}/{op}", func(s *Server) handlerFunc { return s.apiEntryOp }},
 }
 
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {

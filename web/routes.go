@@ -15,6 +15,12 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", s.h(s.home))
 	mux.HandleFunc("GET /departments", s.h(s.departments))
 	mux.HandleFunc("GET /section/{name}", s.h(s.section))
+	mux.HandleFunc("GET /items", s.h(s.itemsPage))
+	mux.HandleFunc("GET /items/{code}", s.h(s.guidePage))
+	mux.HandleFunc("GET /items/{code}/print", s.h(s.guidePrint))
+	mux.HandleFunc("GET /themes/{for}", s.h(s.themesPage))
+	mux.HandleFunc("GET /opendata/catalog.json", s.h(s.openCatalogJSON))
+	mux.HandleFunc("GET /opendata/catalog.csv", s.h(s.openCatalogCSV))
 	mux.HandleFunc("GET /elder", s.elder)
 
 	mux.HandleFunc("GET /login", s.h(s.loginChooser))

@@ -11,6 +11,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/audit"
+	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/org"
@@ -25,6 +26,7 @@ type Pinger interface {
 type Server struct {
 	Identity *identity.Service
 	Orgs     *org.Service
+	Catalog  *catalog.Service
 	Audit    audit.Store
 	Outbox   notify.Store
 	DB       Pinger

@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/org"
 	"github.com/yushan-gov/yiwang/pii"
@@ -61,6 +62,7 @@ type app struct {
 	log      *slog.Logger
 	orgs     *org.Service
 	identity *identity.Service
+	catalog  *catalog.Service
 }
 
 // open opens (and, when migrate is true, migrates) the database of cfg.
@@ -89,6 +91,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey 
 	a := &app{db: db, clock: clock, log: log}
 	a.orgs = &org.Service{Store: db, Clock: clock}
 	a.identity = &identity.Service{Store: db, Orgs: a.orgs, Clock: clock, Log: log}
+	a.catalog = &catalog.Service{Store: db, Orgs: a.orgs, Clock: clock}
 	return a, nil
 }
 

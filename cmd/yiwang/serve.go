@@ -91,7 +91,7 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 		}
 	}
 
-	srv := &web.Server{Identity: a.identity, Orgs: a.orgs, Audit: a.db, Outbox: a.db, DB: a.db,
+	srv := &web.Server{Identity: a.identity, Orgs: a.orgs, Catalog: a.catalog, Audit: a.db, Outbox: a.db, DB: a.db,
 		Sessions: web.NewSessions(sqlstore.SessionStore{DB: a.db}, cfg.Prod), Clock: a.clock, Log: log,
 		Dev: !cfg.Prod, DemoSecrets: secrets, SecureCookies: cfg.Prod, LoginBurst: cfg.loginBurst}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,

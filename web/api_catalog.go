@@ -1,0 +1,210 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/catalog"
+)
+
+func (s *Server) apiItems(w http.ResponseWriter, r *http.Request) error {
+	q := queryFrom(r.URL.Query())
+	q.Size, _ = strconv.Atoi(r.URL.Query().Get("size"))
+	res, err := s.Catalog.Search(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	items := make([]apiItem, len(res.Items))
+	for i, e := range res.Items {
+		items[i] = summaryItem(e)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"total": res.Total, "page": res.Page, "pages": res.Pages, "items": items,
+		"facets": map[string][]catalog.Facet{"org": res.Orgs, "level": res.Levels, "type": res.Types,
+			"theme": res.Themes, "depth": res.Depths}})
+	return nil
+}
+
+// apiItem answers an implementation code with its published guide, and a
+// base code with every published implementation of it.
+func (s *Server) apiItem(w http.ResponseWriter, r *http.Request) error {
+	code := r.PathValue("code")
+	switch len(code) {
+	case 31:
+		v, err := s.entryByCode(r)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, fullItem(v.E, v.OrgName))
+		return nil
+	case 12:
+		list, err := s.allPublished(r.Context())
+		if err != nil {
+			return err
+		}
+		var out []apiItem
+		for _, e := range list {
+			if e.Code[19:] == code {
+				out = append(out, summaryItem(e))
+			}
+		}
+		if len(out) == 0 {
+			return yiwang.Errorf(yiwang.ENOTFOUND, "没有找到基本编码为%s的已发布事项", code)
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"base_code": code, "items": out})
+		return nil
+	}
+	return yiwang.Errorf(yiwang.ENOTFOUND, "事项编码应为31位实施编码或12位基本编码")
+}
+
+func (s *Server) apiCatalogStats(w http.ResponseWriter, r *http.Request) error {
+	level, _ := strconv.Atoi(r.URL.Query().Get("level"))
+	st, err := s.Catalog.Statistics(r.Context(), r.URL.Query().Get("org"), level)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+// apiBaseIn is the JSON shape of a base item.
+type apiBaseIn struct {
+	Code    string          `json:"code"`
+	Name    string          `json:"name"`
+	Aliases []string        `json:"aliases"`
+	Type    string          `json:"type"`
+	Basis   []catalog.Basis `json:"basis"`
+	Objects []string        `json:"objects"`
+	Themes  []string        `json:"themes"`
+}
+
+func (s *Server) apiBaseSave(w http.ResponseWriter, r *http.Request) error {
+	actor, err := requireLogin(r)
+	if err != nil {
+		return err
+	}
+	var in apiBaseIn
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	b, err := s.Catalog.SaveBase(r.Context(), actor, catalog.Base{Code: in.Code, Name: in.Name, Aliases: in.Aliases,
+		Type: in.Type, Basis: in.Basis, Objects: in.Objects, Themes: in.Themes})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, apiBaseIn{Code: b.Code, Name: b.Name, Aliases: b.Aliases, Type: b.Type, Basis: b.Basis,
+		Objects: b.Objects, Themes: b.Themes})
+	return nil
+}
+
+// apiEntryIn is the JSON shape of an entry draft.
+type apiEntryIn struct {
+	BaseCode    string        `json:"base_code"`
+	OrgID       string        `json:"org_id"`
+	Level       int           `json:"level"`
+	Kind        int           `json:"kind"`
+	LegalDays   int           `json:"legal_days"`
+	PromiseDays int           `json:"promise_days"`
+	Depth       []int         `json:"depth"`
+	Forms       []int         `json:"forms"`
+	Visits      int           `json:"visits"`
+	Guide       catalog.Guide `json:"guide"`
+}
+
+func (in apiEntryIn) entry() catalog.Entry {
+	return catalog.Entry{Base: catalog.Base{Code: in.BaseCode}, OrgID: in.OrgID, Level: in.Level, Kind: in.Kind,
+		LegalDays: in.LegalDays, PromiseDays: in.PromiseDays, Depth: in.Depth, Forms: in.Forms, Visits: in.Visits, Guide: in.Guide}
+}
+
+type apiEntry struct {
+	ID string `json:"id"`
+	apiItem
+}
+
+func (s *Server) entryOut(r *http.Request, e catalog.Entry) apiEntry {
+	name := ""
+	if o, err := s.Orgs.Get(r.Context(), e.OrgID); err == nil {
+		name = o.Name
+	}
+	return apiEntry{ID: e.ID, apiItem: fullItem(e, name)}
+}
+
+func (s *Server) apiEntryDraft(w http.ResponseWriter, r *http.Request) error {
+	actor, err := requireLogin(r)
+	if err != nil {
+		return err
+	}
+	var in apiEntryIn
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	e, err := s.Catalog.Draft(r.Context(), actor, in.entry())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, s.entryOut(r, e))
+	return nil
+}
+
+func (s *Server) apiEntryUpdate(w http.ResponseWriter, r *http.Request) error {
+	actor, err := requireLogin(r)
+	if err != nil {
+		return err
+	}
+	var in apiEntryIn
+	if err := decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	en := in.entry()
+	en.ID = r.PathValue("id")
+	e, err := s.Catalog.UpdateDraft(r.Context(), actor, en)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.entryOut(r, e))
+	return nil
+}
+
+func (s *Server) apiEntryGet(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireLogin(r); err != nil {
+		return err
+	}
+	e, err := s.Catalog.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.entryOut(r, e))
+	return nil
+}
+
+func (s *Server) apiEntryOp(w http.ResponseWriter, r *http.Request) error {
+	actor, err := requireLogin(r)
+	if err != nil {
+		return err
+	}
+	ctx, id := r.Context(), r.PathValue("id")
+	var e catalog.Entry
+	switch r.PathValue("op") {
+	case "submit":
+		e, err = s.Catalog.Submit(ctx, actor, id)
+	case "approve":
+		e, err = s.Catalog.Approve(ctx, actor, id)
+	case "retire":
+		e, err = s.Catalog.Retire(ctx, actor, id)
+	case "reject":
+		var in struct {
+			Reason string `json:"reason"`
+		}
+		if err := decodeJSON(w, r, &in); err != nil {
+			return err
+		}
+		e, err = s.Catalog.Reject(ctx, actor, id, in.Reason)
+	default:
+		return yiwang.Errorf(yiwang.ENOTFOUND, "未知的操作：%s", r.PathValue("op"))
+	}
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.entryOut(r, e))
+	return nil
+}
