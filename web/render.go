@@ -2,14 +2,14 @@ package web
 
 import (
 	"bytes"
-	"fmt"
-	"strconv"
 	"embed"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,14 +37,14 @@ var funcs = template.FuncMap{
 		}
 		return t.In(yiwang.Shanghai).Format("2006年1月2日 15:04:05")
 	},
-	"indent": func(depth int) int { return depth * 24 },
-	"inc":    func(i int) int { return i + 1 },
-	"typeName": func(code string) string { return catalog.Name(catalog.ItemTypes, code) },
-	"formName": func(f int) string { return catalog.Name(catalog.Forms, strconv.Itoa(f)) },
-	"depthName": func(d int) string { return catalog.Name(catalog.Depths, strconv.Itoa(d)) },
+	"indent":     func(depth int) int { return depth * 24 },
+	"inc":        func(i int) int { return i + 1 },
+	"typeName":   func(code string) string { return catalog.Name(catalog.ItemTypes, code) },
+	"formName":   func(f int) string { return catalog.Name(catalog.Forms, strconv.Itoa(f)) },
+	"depthName":  func(d int) string { return catalog.Name(catalog.Depths, strconv.Itoa(d)) },
 	"resultKind": func(k string) string { return catalog.Name(catalog.ResultKinds, k) },
 	"sourceName": func(k string) string { return catalog.Name(catalog.Sources, k) },
-	"yuan": func(fen int64) string { return fmt.Sprintf("%d.%02d 元", fen/100, fen%100) },
+	"yuan":       func(fen int64) string { return fmt.Sprintf("%d.%02d 元", fen/100, fen%100) },
 	"fld": func(f Form, name, label, typ, hint string) fieldView {
 		return fieldView{Name: name, Label: label, Type: typ, Hint: hint, Value: f.Values[name], Error: f.Errors[name]}
 	},
