@@ -176,6 +176,10 @@ type Store interface {
 	// EntryVersions returns every version of an implementation code, newest first.
 	EntryVersions(ctx context.Context, code string) ([]Entry, error)
 	ListEntries(ctx context.Context, f Filter) ([]Entry, error)
+	// Import stores base items (created or replaced by code) and new entry
+	// versions as given, moves the generation and appends e, all in one
+	// transaction: nothing is written unless everything is.
+	Import(ctx context.Context, bases []Base, entries []Entry, e audit.Entry) error
 	// Generation changes whenever the published catalog changes.
 	Generation(ctx context.Context) (int64, error)
 }

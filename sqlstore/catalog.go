@@ -151,6 +151,44 @@ func guideJSON(g catalog.Guide) string {
 // CreateEntry stores a new entry version.
 func (db *DB) CreateEntry(ctx context.Context, en catalog.Entry, e audit.Entry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := insertEntry(ctx, tx, en); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, e)
+	})
+}
+
+// Import stores bases and entry versions in one transaction.
+func (db *DB) Import(ctx context.Context, bases []catalog.Base, entries []catalog.Entry, e audit.Entry) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		for _, b := range bases {
+			_, err := tx.ExecContext(ctx, `INSERT INTO catalog_bases (id, code, name, item_type, body) VALUES ($1,$2,$3,$4,$5)
+				ON CONFLICT (code) DO UPDATE SET name = excluded.name, item_type = excluded.item_type, body = excluded.body`,
+				b.ID, b.Code, b.Name, b.Type, baseJSON(b))
+			if err != nil {
+				return fmt.Errorf("import base %s: %w", b.Code, err)
+			}
+		}
+		for _, en := range entries {
+			if en.Status == catalog.StatusPublished {
+				if _, err := tx.ExecContext(ctx, `UPDATE catalog_entries SET status = 'superseded' WHERE code = $1
+					AND status = 'published'`, en.Code); err != nil {
+					return fmt.Errorf("supersede: %w", err)
+				}
+			}
+			if err := insertEntry(ctx, tx, en); err != nil {
+				return fmt.Errorf("import %s: %w", en.Code, err)
+			}
+		}
+		if err := bumpGeneration(ctx, tx); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, e)
+	})
+}
+
+func insertEntry(ctx context.Context, tx *sql.Tx, en catalog.Entry) error {
+	{
 		_, err := tx.ExecContext(ctx, `INSERT INTO catalog_entries (`+entryCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,
 			$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)`,
 			en.ID, en.Code, en.Version, en.Status, en.Base.Code, en.Base.Name, en.Base.Type, baseJSON(en.Base), en.OrgID,
@@ -158,13 +196,13 @@ func (db *DB) CreateEntry(ctx context.Context, en catalog.Entry, e audit.Entry) 
 			en.CreatedBy, en.CreatedAt, en.SubmittedBy, nullTime(en.SubmittedAt), en.ApprovedBy, nullTime(en.PublishedAt),
 			nullTime(en.RetiredAt))
 		if isUnique(err) {
-			return yiwang.Errorf(yiwang.ECONFLICT, "该事项已有未发布的新版本，请在其上修改")
+			return yiwang.Errorf(yiwang.ECONFLICT, "事项%s已有未发布的新版本，请在其上修改", en.Code)
 		}
 		if err != nil {
 			return fmt.Errorf("insert entry: %w", err)
 		}
-		return appendAudit(ctx, tx, e)
-	})
+		return nil
+	}
 }
 
 func updateEntry(ctx context.Context, tx *sql.Tx, en catalog.Entry, from string) error {

@@ -63,6 +63,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/staff/{id}/roles", s.h(s.staffRoles))
 	mux.HandleFunc("POST /admin/staff/{id}/{op}", s.h(s.staffOp))
 	mux.HandleFunc("GET /admin/audit", s.h(s.auditPage))
+	mux.HandleFunc("GET /admin/catalog", s.h(s.catalogList))
+	mux.HandleFunc("GET /admin/catalog/{id}", s.h(s.catalogEntry))
+	mux.HandleFunc("GET /admin/catalog/{id}/edit", s.h(s.catalogEditPage))
+	mux.HandleFunc("POST /admin/catalog/{id}/edit", s.h(s.catalogEdit))
+	mux.HandleFunc("POST /admin/catalog/{id}/{op}", s.h(s.catalogOp))
 
 	mux.HandleFunc("GET /dev/outbox", s.h(s.devOutbox))
 	mux.HandleFunc("/", s.h(s.notFound))

@@ -71,7 +71,7 @@ func TestPagesAccessible(t *testing.T) {
 	ts := startServer(t, sqlstore.SQLite)
 	anon := ts.client()
 	for _, path := range []string{"/", "/departments", "/departments?level=5", "/departments?level=6",
-		"/section/personal", "/section/track", "/login", "/login/citizen", "/login/citizen?with=password",
+		"/themes/person", "/themes/legal", "/items", "/items?q=社保", "/section/track", "/login", "/login/citizen", "/login/citizen?with=password",
 		"/register", "/login/enterprise", "/login/enterprise?with=code", "/staff/login", "/dev/outbox"} {
 		checkPage(t, path, anon.get(path))
 	}
