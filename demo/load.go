@@ -98,32 +98,13 @@ func Load(ctx context.Context, st Store, clock yiwang.Clock) (Result, error) {
 	res := Result{StaffSecret: map[string]string{}}
 	sys := yiwang.System("demo")
 	now := clock.Now()
+	byKey, err := LoadOrgs(ctx, st, clock)
+	if err != nil {
+		return res, err
+	}
 	ids := map[string]string{}
-	byKey := map[string]org.Org{}
-	for i, s := range DemoOrgs {
-		o := org.Org{ID: yiwang.NewID(), Kind: s.Kind, Name: s.Name, RegionCode: s.RegionCode, Demo: true,
-			Address: s.Address, Phone: s.Phone, Hours: s.Hours, Sort: i, Version: 1, CreatedAt: now, UpdatedAt: now}
-		var parent *org.Org
-		if s.Parent != "" {
-			p, ok := byKey[s.Parent]
-			if !ok {
-				return res, fmt.Errorf("demo org %s: parent %s not loaded", s.Key, s.Parent)
-			}
-			parent, o.ParentID = &p, p.ID
-		}
-		code, err := demoCreditCode(s)
-		if err != nil {
-			return res, fmt.Errorf("demo org %s: %w", s.Key, err)
-		}
-		o.CreditCode = code
-		if err := org.Validate(&o, parent); err != nil {
-			return res, fmt.Errorf("demo org %s: %w", s.Key, err)
-		}
-		e := audit.New(sys, now, "org.create", "org:"+o.ID, audit.ResultOK, "演示数据："+o.Name)
-		if err := st.CreateOrg(ctx, o, e); err != nil {
-			return res, fmt.Errorf("demo org %s: %w", s.Key, err)
-		}
-		ids[s.Key], byKey[s.Key] = o.ID, o
+	for k, o := range byKey {
+		ids[k] = o.ID
 	}
 	res.Orgs = len(DemoOrgs)
 
@@ -196,4 +177,39 @@ func demoCreditCode(s OrgSpec) (string, error) {
 		return idcode.MakeCreditCode('5', '4', "340504", "MD"+s.RegionCode[6:12])
 	}
 	return "", nil
+}
+
+// LoadOrgs loads the Yushan organisation chart alone (no accounts): how a
+// production installation starts before its first administrator is made.
+// It returns the orgs by their key in DemoOrgs.
+func LoadOrgs(ctx context.Context, st org.Store, clock yiwang.Clock) (map[string]org.Org, error) {
+	sys := yiwang.System("demo")
+	now := clock.Now()
+	byKey := map[string]org.Org{}
+	for i, s := range DemoOrgs {
+		o := org.Org{ID: yiwang.NewID(), Kind: s.Kind, Name: s.Name, RegionCode: s.RegionCode, Demo: true,
+			Address: s.Address, Phone: s.Phone, Hours: s.Hours, Sort: i, Version: 1, CreatedAt: now, UpdatedAt: now}
+		var parent *org.Org
+		if s.Parent != "" {
+			p, ok := byKey[s.Parent]
+			if !ok {
+				return nil, fmt.Errorf("demo org %s: parent %s not loaded", s.Key, s.Parent)
+			}
+			parent, o.ParentID = &p, p.ID
+		}
+		code, err := demoCreditCode(s)
+		if err != nil {
+			return nil, fmt.Errorf("demo org %s: %w", s.Key, err)
+		}
+		o.CreditCode = code
+		if err := org.Validate(&o, parent); err != nil {
+			return nil, fmt.Errorf("demo org %s: %w", s.Key, err)
+		}
+		e := audit.New(sys, now, "org.create", "org:"+o.ID, audit.ResultOK, "组织机构："+o.Name)
+		if err := st.CreateOrg(ctx, o, e); err != nil {
+			return nil, fmt.Errorf("demo org %s: %w", s.Key, err)
+		}
+		byKey[s.Key] = o
+	}
+	return byKey, nil
 }

@@ -64,6 +64,11 @@ func (s *Service) RegisterCitizen(ctx context.Context, in CitizenInput, ip strin
 	if err := yiwang.Invalid(bad); err != nil {
 		return Account{}, err
 	}
+	// The code is checked first: only the owner of the phone learns whether
+	// an ID number is registered already.
+	if err := s.checkCode(ctx, PurposeRegister, in.Mobile, in.Code); err != nil {
+		return Account{}, err
+	}
 	if _, err := s.Store.CitizenByMobile(ctx, in.Mobile); err == nil {
 		return Account{}, &yiwang.Error{Code: yiwang.ECONFLICT, Message: "该手机号已注册，请直接登录",
 			Fields: map[string]string{"mobile": "该手机号已注册，请直接登录"}}
@@ -71,9 +76,6 @@ func (s *Service) RegisterCitizen(ctx context.Context, in CitizenInput, ip strin
 	if _, err := s.Store.CitizenByIDCard(ctx, in.IDCard); err == nil {
 		return Account{}, &yiwang.Error{Code: yiwang.ECONFLICT, Message: "该身份证号已注册账号",
 			Fields: map[string]string{"idcard": "该身份证号已注册账号，请用注册时的手机号登录"}}
-	}
-	if err := s.checkCode(ctx, PurposeRegister, in.Mobile, in.Code); err != nil {
-		return Account{}, err
 	}
 	level := RealNamePhone
 	ok, err := s.Store.InPopulation(ctx, in.Name, in.IDCard)
@@ -107,9 +109,9 @@ func (s *Service) LoginWithCode(ctx context.Context, mobile, code, ip string) (A
 	}
 	a, err := s.Store.CitizenByMobile(ctx, mobile)
 	if yiwang.ErrorCode(err) == yiwang.ENOTFOUND {
-		s.audit(ctx, anon(ip), "login.citizen", "mobile:"+idcode.MaskMobile(mobile), audit.ResultFailed, "手机号未注册")
-		return Account{}, &yiwang.Error{Code: yiwang.EUNAUTHORIZED, Message: "该手机号尚未注册，请先注册",
-			Fields: map[string]string{"mobile": "该手机号尚未注册，请先注册"}}
+		return Account{}, s.audit(ctx, anon(ip), "login.citizen", "mobile:"+idcode.MaskMobile(mobile), audit.ResultFailed, "手机号未注册",
+			&yiwang.Error{Code: yiwang.EUNAUTHORIZED, Message: "该手机号尚未注册，请先注册",
+				Fields: map[string]string{"mobile": "该手机号尚未注册，请先注册"}})
 	}
 	if err != nil {
 		return Account{}, err
@@ -119,7 +121,7 @@ func (s *Service) LoginWithCode(ctx context.Context, mobile, code, ip string) (A
 	}
 	if err := s.checkCode(ctx, PurposeLogin, mobile, strings.TrimSpace(code)); err != nil {
 		if yiwang.ErrorCode(err) == yiwang.EINVALID {
-			s.audit(ctx, a.Actor(ip, "web"), "login.citizen", "account:"+a.ID, audit.ResultFailed, "验证码错误")
+			return Account{}, s.audit(ctx, a.Actor(ip, "web"), "login.citizen", "account:"+a.ID, audit.ResultFailed, "验证码错误", err)
 		}
 		return Account{}, err
 	}
@@ -132,8 +134,7 @@ func (s *Service) LoginWithPassword(ctx context.Context, mobile, password, ip st
 	a, err := s.Store.CitizenByMobile(ctx, mobile)
 	if yiwang.ErrorCode(err) == yiwang.ENOTFOUND {
 		CheckPassword(dummyHash, password)
-		s.audit(ctx, anon(ip), "login.citizen", "mobile:"+idcode.MaskMobile(mobile), audit.ResultFailed, "账号不存在")
-		return Account{}, errLoginFailed
+		return Account{}, s.audit(ctx, anon(ip), "login.citizen", "mobile:"+idcode.MaskMobile(mobile), audit.ResultFailed, "账号不存在", errLoginFailed)
 	}
 	if err != nil {
 		return Account{}, err
@@ -150,13 +151,11 @@ func (s *Service) LoginWithPassword(ctx context.Context, mobile, password, ip st
 // usable refuses disabled and locked accounts, auditing the attempt.
 func (s *Service) usable(ctx context.Context, a *Account, ip, action string) error {
 	if a.Status != StatusActive {
-		s.audit(ctx, a.Actor(ip, "web"), action, "account:"+a.ID, audit.ResultDenied, "账号已停用")
-		return yiwang.Errorf(yiwang.EFORBIDDEN, "该账号已停用，请联系管理员")
+		return s.audit(ctx, a.Actor(ip, "web"), action, "account:"+a.ID, audit.ResultDenied, "账号已停用", yiwang.Errorf(yiwang.EFORBIDDEN, "该账号已停用，请联系管理员"))
 	}
 	if now := s.Clock.Now(); a.Locked(now) {
-		s.audit(ctx, a.Actor(ip, "web"), action, "account:"+a.ID, audit.ResultDenied, "账号已锁定")
-		return yiwang.Errorf(yiwang.ETOOMANY, "登录失败次数过多，账号已锁定，请于 %s 后再试",
-			a.LockedUntil.In(yiwang.Shanghai).Format("15:04"))
+		return s.audit(ctx, a.Actor(ip, "web"), action, "account:"+a.ID, audit.ResultDenied, "账号已锁定",
+			yiwang.Errorf(yiwang.ETOOMANY, "登录失败次数过多，账号已锁定，请于 %s 后再试", a.LockedUntil.In(yiwang.Shanghai).Format("15:04")))
 	}
 	return nil
 }

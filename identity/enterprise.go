@@ -151,10 +151,6 @@ func (s *Service) Memberships(ctx context.Context, accountID string) ([]Member, 
 	return s.Store.MembershipsOf(ctx, accountID)
 }
 
-// Enterprise returns an enterprise or ENOTFOUND.
-func (s *Service) Enterprise(ctx context.Context, id string) (Enterprise, error) {
-	return s.Store.Enterprise(ctx, id)
-}
 
 // LoginEnterprise logs a person in to act for an enterprise: the credit code,
 // the person's phone, and their password or one-time code (code when
@@ -167,9 +163,9 @@ func (s *Service) LoginEnterprise(ctx context.Context, creditCode, mobile, passw
 	}
 	ent, err := s.Store.EnterpriseByCreditCode(ctx, creditCode)
 	if yiwang.ErrorCode(err) == yiwang.ENOTFOUND {
-		s.audit(ctx, anon(ip), "login.enterprise", "credit_code:"+creditCode, audit.ResultFailed, "企业未注册")
-		return Account{}, Member{}, &yiwang.Error{Code: yiwang.EUNAUTHORIZED, Message: "该企业尚未注册",
-			Fields: map[string]string{"credit_code": "该统一社会信用代码尚未注册，请法定代表人先注册企业"}}
+		return Account{}, Member{}, s.audit(ctx, anon(ip), "login.enterprise", "credit_code:"+creditCode, audit.ResultFailed, "企业未注册",
+			&yiwang.Error{Code: yiwang.EUNAUTHORIZED, Message: "该企业尚未注册",
+				Fields: map[string]string{"credit_code": "该统一社会信用代码尚未注册，请法定代表人先注册企业"}})
 	}
 	if err != nil {
 		return Account{}, Member{}, err
@@ -189,10 +185,8 @@ func (s *Service) LoginEnterprise(ctx context.Context, creditCode, mobile, passw
 	}
 	for _, m := range ms {
 		if m.EnterpriseID == ent.ID {
-			s.audit(ctx, a.Actor(ip, "web"), "login.enterprise", "enterprise:"+ent.ID, audit.ResultOK, MemberRoleName(m.Role)+"登录")
-			return a, m, nil
+			return a, m, s.audit(ctx, a.Actor(ip, "web"), "login.enterprise", "enterprise:"+ent.ID, audit.ResultOK, MemberRoleName(m.Role)+"登录", nil)
 		}
 	}
-	s.audit(ctx, a.Actor(ip, "web"), "login.enterprise", "enterprise:"+ent.ID, audit.ResultDenied, "未获企业授权")
-	return Account{}, Member{}, yiwang.Errorf(yiwang.EFORBIDDEN, "您不是该企业的法定代表人或经办人，请联系法定代表人授权")
+	return Account{}, Member{}, s.audit(ctx, a.Actor(ip, "web"), "login.enterprise", "enterprise:"+ent.ID, audit.ResultDenied, "未获企业授权", yiwang.Errorf(yiwang.EFORBIDDEN, "您不是该企业的法定代表人或经办人，请联系法定代表人授权"))
 }

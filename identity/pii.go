@@ -25,9 +25,11 @@ func (s *Service) RevealPII(ctx context.Context, actor yiwang.Actor, accountID, 
 	if actor.AccountID == a.ID {
 		return a.IDCard, a.Mobile, nil
 	}
+	if a.Kind != yiwang.KindCitizen {
+		return "", "", yiwang.Errorf(yiwang.EFORBIDDEN, "只能查看自然人账号的完整信息")
+	}
 	if !mayReadFullPII(actor) {
-		s.audit(ctx, actor, "pii.read", "account:"+a.ID, audit.ResultDenied, purpose)
-		return "", "", yiwang.Errorf(yiwang.EFORBIDDEN, "您的角色无权查看完整个人信息")
+		return "", "", s.audit(ctx, actor, "pii.read", "account:"+a.ID, audit.ResultDenied, purpose, yiwang.Errorf(yiwang.EFORBIDDEN, "您的角色无权查看完整个人信息"))
 	}
 	if purpose == "" {
 		return "", "", yiwang.Invalid(map[string]string{"purpose": "请说明查看完整信息的事由"})

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -36,11 +37,16 @@ type Service struct {
 	Issuer string
 }
 
-func (s *Service) audit(ctx context.Context, actor yiwang.Actor, action, object, result, detail string) {
+// audit records an attempt that changes nothing else (a failed login, a
+// refusal) and returns then: the error for the caller, unless the record
+// could not be written, which is then the error. Nothing is refused or
+// allowed without its record.
+func (s *Service) audit(ctx context.Context, actor yiwang.Actor, action, object, result, detail string, then error) error {
 	e := audit.New(actor, s.Clock.Now(), action, object, result, detail)
 	if err := s.Store.AppendAudit(ctx, e); err != nil {
-		s.Log.Error("audit append failed", "action", action, "err", err)
+		return fmt.Errorf("audit %s: %w", action, err)
 	}
+	return then
 }
 
 func anon(ip string) yiwang.Actor { return yiwang.Actor{IP: ip, Channel: "web"} }

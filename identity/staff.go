@@ -165,7 +165,7 @@ func (s *Service) SetRoles(ctx context.Context, actor yiwang.Actor, id string, r
 	}
 	if err != nil {
 		if yiwang.ErrorCode(err) == yiwang.EFORBIDDEN {
-			s.audit(ctx, actor, "account.roles", "account:"+a.ID, audit.ResultDenied, roleNames(roles))
+			return s.audit(ctx, actor, "account.roles", "account:"+a.ID, audit.ResultDenied, roleNames(roles), err)
 		}
 		return err
 	}
@@ -183,6 +183,22 @@ func dedupe(rs []yiwang.Role) []yiwang.Role {
 		}
 	}
 	return out
+}
+
+// adminTarget refuses web changes to the credentials or status of an account
+// that holds an administrator role: otherwise one of the three separated
+// administrators could take over another (三权分立). Such changes are made
+// on the server with `yiwang user`, where every use is audited.
+func adminTarget(actor yiwang.Actor, a Account) error {
+	if actor.Channel == "cli" {
+		return nil
+	}
+	for _, r := range a.Roles {
+		if r.Admin() {
+			return yiwang.Errorf(yiwang.EFORBIDDEN, "管理员账号的密码、动态口令和启停只能由运维人员在服务器上用 yiwang user 命令处理")
+		}
+	}
+	return nil
 }
 
 func (s *Service) staff(ctx context.Context, id string) (Account, error) {
@@ -203,6 +219,9 @@ func (s *Service) SetStatus(ctx context.Context, actor yiwang.Actor, id string, 
 	}
 	a, err := s.staff(ctx, id)
 	if err != nil {
+		return err
+	}
+	if err := adminTarget(actor, a); err != nil {
 		return err
 	}
 	if a.ID == actor.AccountID {
@@ -226,6 +245,9 @@ func (s *Service) ResetPassword(ctx context.Context, actor yiwang.Actor, id stri
 	if err != nil {
 		return "", err
 	}
+	if err := adminTarget(actor, a); err != nil {
+		return "", err
+	}
 	pw := NewTempPassword()
 	a.PasswordHash, a.FailedLogins, a.LockedUntil, a.UpdatedAt = HashPassword(pw), 0, time.Time{}, s.Clock.Now()
 	e := audit.New(actor, a.UpdatedAt, "account.reset_password", "account:"+a.ID, audit.ResultOK, "重置密码 "+a.Username)
@@ -240,6 +262,9 @@ func (s *Service) ResetTOTP(ctx context.Context, actor yiwang.Actor, id string) 
 	}
 	a, err := s.staff(ctx, id)
 	if err != nil {
+		return err
+	}
+	if err := adminTarget(actor, a); err != nil {
 		return err
 	}
 	if a.TOTPSecret, err = NewTOTPSecret(s.issuer(), a.Username); err != nil {
@@ -281,8 +306,7 @@ func (s *Service) LoginStaffPassword(ctx context.Context, username, password, ip
 	a, err := s.Store.AccountByUsername(ctx, username)
 	if yiwang.ErrorCode(err) == yiwang.ENOTFOUND {
 		CheckPassword(dummyHash, password)
-		s.audit(ctx, anon(ip), "login.staff", "username:"+truncate(username, 32), audit.ResultFailed, "用户名不存在")
-		return Account{}, errStaffLogin
+		return Account{}, s.audit(ctx, anon(ip), "login.staff", "username:"+truncate(username, 32), audit.ResultFailed, "用户名不存在", errStaffLogin)
 	}
 	if err != nil {
 		return Account{}, err

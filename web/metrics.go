@@ -54,12 +54,14 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-func (m *metrics) wrap(next http.Handler) http.Handler {
+// wrap measures next; mux names the route (ServeMux sets the pattern only
+// on the copy of the request it routes, so it is asked directly).
+func (m *metrics) wrap(next http.Handler, mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
+		_, route := mux.Handler(r)
 		next.ServeHTTP(sw, r)
-		route := r.Pattern // set by ServeMux on the request it routed
 		if route == "" {
 			route = "unmatched"
 		}

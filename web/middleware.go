@@ -2,6 +2,9 @@ package web
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"html/template"
 	"net"
 	"net/http"
 	"strings"
@@ -125,4 +128,45 @@ func requireRole(r *http.Request, roles ...yiwang.Role) (yiwang.Actor, error) {
 		return a, yiwang.Errorf(yiwang.EFORBIDDEN, "您没有权限访问此页面")
 	}
 	return a, nil
+}
+
+// maxFormBody is the largest form a page accepts (the catalog editor's is the
+// biggest, well under this).
+const maxFormBody = 1 << 20
+
+// limitForms caps form bodies and parses them once, so that an oversized or
+// malformed form gets a clear answer instead of empty fields. Multipart
+// bodies are refused until a page needs uploads.
+func limitForms(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && !isAPI(r) {
+			ct := r.Header.Get("Content-Type")
+			if strings.HasPrefix(ct, "multipart/") {
+				writeFormError(w, r, http.StatusUnsupportedMediaType, "此页面不接受文件上传")
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+			if err := r.ParseForm(); err != nil {
+				var mbe *http.MaxBytesError
+				if errors.As(err, &mbe) {
+					writeFormError(w, r, http.StatusRequestEntityTooLarge, "提交的内容过大，请缩短后重试")
+				} else {
+					writeFormError(w, r, http.StatusBadRequest, "提交的表单格式不正确，请从本网站页面重新提交")
+				}
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// writeFormError answers a refused form before the session is loaded, with
+// a small self-contained page.
+func writeFormError(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
+	fmt.Fprintf(w, `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>无法完成操作 - 雨山区政务服务网</title>`+
+		`<link rel="stylesheet" href="/static/style.css"></head><body><main id="main" class="wrap"><div class="panel narrow">`+
+		`<h1>无法完成操作</h1><p class="lead">%s</p><p><a class="button" href="/">返回首页</a></p></div></main></body></html>`,
+		template.HTMLEscapeString(msg))
 }

@@ -39,6 +39,7 @@ var funcs = template.FuncMap{
 	},
 	"indent":     func(depth int) int { return depth * 24 },
 	"inc":        func(i int) int { return i + 1 },
+	"statusName": catalog.StatusName,
 	"typeName":   func(code string) string { return catalog.Name(catalog.ItemTypes, code) },
 	"formName":   func(f int) string { return catalog.Name(catalog.Forms, strconv.Itoa(f)) },
 	"depthName":  func(d int) string { return catalog.Name(catalog.Depths, strconv.Itoa(d)) },

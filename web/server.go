@@ -79,10 +79,11 @@ func (s *Server) Handler() http.Handler {
 	}))
 	var h http.Handler = mux
 	h = s.withActor(h)
+	h = limitForms(h)
 	h = csrf.Handler(h)
 	h = s.Sessions.LoadAndSave(h)
 	h = s.securityHeaders(h)
 	h = s.recoverer(h)
-	h = s.metrics.wrap(h)
+	h = s.metrics.wrap(h, mux)
 	return h
 }

@@ -32,7 +32,8 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config
-	fs := newFlags("demo", "demo [--data DIR] [--db URL]", stderr, &cfg)
+	fs := newFlags("demo", "demo [--orgs-only] [--data DIR] [--db URL]", stderr, &cfg)
+	orgsOnly := fs.Bool("orgs-only", false, "只载入雨山区组织机构（不含演示账号），用于生产环境初始化")
 	if ok, err := parse(fs, args); !ok {
 		return err
 	}
@@ -47,6 +48,14 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if len(orgs) > 0 {
 		return exitError{1, "数据库中已有数据，演示数据只能载入空数据库"}
+	}
+	if *orgsOnly {
+		orgs, err := demo.LoadOrgs(ctx, a.db, a.clock)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "已载入雨山区组织机构：%d 个单位。下一步: yiwang user create --username admin --name 姓名 --org 雨山区人民政府办公室 --role sys_admin\n", len(orgs))
+		return nil
 	}
 	res, err := demo.Load(ctx, a.db, a.clock)
 	if err != nil {
@@ -119,10 +128,17 @@ func cmdUser(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if sub != "create" && sub != "list" {
-		if fs.NArg() != 1 {
+		if fs.NArg() < 1 {
 			return exitError{2, userUsage}
 		}
 		username = fs.Arg(0)
+		// Flags may also follow the username: yiwang user reset clerk --data DIR.
+		if ok, err := parse(fs, fs.Args()[1:]); !ok {
+			return err
+		}
+		if fs.NArg() != 0 {
+			return exitError{2, userUsage}
+		}
 	}
 	a, err := open(ctx, cfg, quietLog(stderr), true, false)
 	if err != nil {

@@ -87,6 +87,10 @@ func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey 
 			return nil, err
 		}
 	}
+	if err := db.CheckKey(ctx, migrate); err != nil {
+		db.Close()
+		return nil, err
+	}
 	clock := yiwang.SystemClock{}
 	a := &app{db: db, clock: clock, log: log}
 	a.orgs = &org.Service{Store: db, Clock: clock}

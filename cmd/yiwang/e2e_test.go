@@ -135,8 +135,9 @@ func testBadRegistration(t *testing.T, ts *testServer) {
 		{"wrong check character", "idcard", "340504199001010021", "idcard"},
 		{"malformed mobile", "mobile", "1234", "mobile"},
 		{"empty name", "name", "", "name"},
-		{"duplicate mobile", "mobile", demo.People[0].Mobile, "mobile"},
-		{"duplicate ID number", "idcard", demo.People[0].IDCard, "idcard"},
+		// Without the right code nobody learns whether a phone or ID number is registered.
+		{"duplicate mobile, wrong code", "mobile", demo.People[0].Mobile, "code"},
+		{"duplicate ID number, wrong code", "idcard", demo.People[0].IDCard, "code"},
 		{"wrong code", "code", "000000", "code"},
 	}
 	before := ts.count("accounts")
@@ -160,6 +161,17 @@ func testBadRegistration(t *testing.T, ts *testServer) {
 				t.Fatalf("field message %q", msg)
 			}
 		})
+	}
+	// With the right code, a registered ID number is reported on its field.
+	c.post("/register", url.Values{"op": {"send"}, "mobile": {"13900000009"}})
+	form := url.Values{}
+	for k, v := range good {
+		form[k] = v
+	}
+	form.Set("idcard", demo.People[0].IDCard)
+	form.Set("code", c.lastCode("13900000009"))
+	if p := c.post("/register", form); p.Status != http.StatusConflict || p.Doc.Find("#e-idcard").Text() == "" {
+		t.Fatalf("duplicate ID with the right code: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
 	}
 	if after := ts.count("accounts"); after != before {
 		t.Fatalf("accounts %d → %d", before, after)

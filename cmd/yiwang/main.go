@@ -22,7 +22,7 @@ const usage = `yiwang — 雨山区一体化网上政务服务平台
 命令:
   serve         启动平台（门户、工作台、管理后台、API）；首次启动自动载入演示数据
   migrate       升级数据库结构
-  demo          向空数据库载入雨山区演示数据
+  demo          向空数据库载入雨山区演示数据（--orgs-only 只载入组织机构，用于生产环境）
   user          管理工作人员账号：create | reset | reset-totp | disable | enable | list
   audit verify  校验审计日志哈希链
   version       显示版本
