@@ -37,7 +37,8 @@ func IDCard(s string) error {
 		return errIDCardLength
 	case len(s) != 18 || !allDigits(s[:17]) || !isDigit(s[17]) && s[17] != 'X':
 		return errIDCardChars
-	case s[0] == '0':
+	case !provinces[s[:2]] && s[:2] != "83":
+		// 83: residence permits for Taiwan residents use this prefix.
 		return errIDCardRegion
 	case !validBirthDate(s[6:14]):
 		return errIDCardBirth
@@ -76,5 +77,9 @@ func validBirthDate(d string) bool {
 		return false
 	}
 	// Day 0 of the next month is the last day of month m.
-	return day <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if day > time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+		return false
+	}
+	// Nobody is born tomorrow (a day of slack for time zones).
+	return !time.Date(y, time.Month(m), day, 0, 0, 0, 0, time.UTC).After(time.Now().AddDate(0, 0, 1))
 }

@@ -146,11 +146,24 @@ func (s *Service) Members(ctx context.Context, actor yiwang.Actor, enterpriseID 
 	return nil, errForbidden
 }
 
+// IsMember reports whether a person may act for an enterprise.
+func (s *Service) IsMember(ctx context.Context, accountID, enterpriseID string) (bool, error) {
+	ms, err := s.Store.MembershipsOf(ctx, accountID)
+	if err != nil {
+		return false, err
+	}
+	for _, m := range ms {
+		if m.EnterpriseID == enterpriseID {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // Memberships lists the enterprises a person may act for.
 func (s *Service) Memberships(ctx context.Context, accountID string) ([]Member, error) {
 	return s.Store.MembershipsOf(ctx, accountID)
 }
-
 
 // LoginEnterprise logs a person in to act for an enterprise: the credit code,
 // the person's phone, and their password or one-time code (code when

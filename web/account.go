@@ -56,14 +56,14 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) error {
 	}
 	if r.PostFormValue("password") != r.PostFormValue("password2") {
 		v.Form.Errors["password"] = "两次输入的密码不一致"
-	} else if err := s.Identity.SetPassword(r.Context(), v.Actor, r.PostFormValue("password")); err != nil {
+	} else if err := s.Identity.SetPassword(r.Context(), v.Actor, r.PostFormValue("current"), r.PostFormValue("password")); err != nil {
 		if status(err) == http.StatusInternalServerError {
 			return err
 		}
 		v.Form.Fail(err)
 	}
 	if v.Form.HasErrors() {
-		v.Form.Order = []string{"password"}
+		v.Form.Order = []string{"current", "password"}
 		w.WriteHeader(http.StatusBadRequest)
 		s.render(w, r, "account", v)
 		return nil

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/yushan-gov/yiwang"
 )
@@ -69,7 +70,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	if code == http.StatusUnauthorized && r.Method == http.MethodGet {
-		http.Redirect(w, r, "/login?next="+r.URL.RequestURI(), http.StatusSeeOther)
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
 	w.WriteHeader(code)

@@ -60,6 +60,8 @@ func jsonProblem(err error) string {
 	switch {
 	case errors.As(err, &se):
 		return "语法错误"
+	case errors.As(err, &te) && te.Field == "":
+		return "内容应为一个 JSON 对象"
 	case errors.As(err, &te):
 		return "字段 " + te.Field + " 的类型不正确"
 	case strings.HasPrefix(err.Error(), "json: unknown field"):

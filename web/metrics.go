@@ -1,6 +1,8 @@
 package web
 
 import (
+	"crypto/subtle"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -67,5 +69,20 @@ func (m *metrics) wrap(next http.Handler, mux *http.ServeMux) http.Handler {
 		}
 		m.requests.WithLabelValues(route, strconv.Itoa(sw.code)).Inc()
 		m.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
+	})
+}
+
+// metricsGuard serves metrics to the machine itself, or to a scraper that
+// presents MetricsToken: runtime internals are nobody else's business.
+func (s *Server) metricsGuard(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ip := net.ParseIP(clientIP(r))
+		tokenOK := s.MetricsToken != "" &&
+			subtle.ConstantTimeCompare([]byte(r.Header.Get("Authorization")), []byte("Bearer "+s.MetricsToken)) == 1
+		if (ip == nil || !ip.IsLoopback()) && !tokenOK {
+			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		h.ServeHTTP(w, r)
 	})
 }

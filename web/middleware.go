@@ -60,7 +60,19 @@ func (s *Server) withActor(next http.Handler) http.Handler {
 			case err == nil && a.Status == identity.StatusActive:
 				actor = a.Actor(actor.IP, actor.Channel)
 				if ent := s.Sessions.GetString(ctx, sessEnterprise); ent != "" {
-					actor.Kind, actor.EnterpriseID = yiwang.KindEnterprise, ent
+					// Checked on every request: an agent whose authorisation
+					// was withdrawn stops acting for the enterprise at once.
+					ok, err := s.Identity.IsMember(ctx, a.ID, ent)
+					if err != nil {
+						s.renderError(w, r, err)
+						return
+					}
+					if ok {
+						actor.Kind, actor.EnterpriseID = yiwang.KindEnterprise, ent
+					} else {
+						s.Sessions.Remove(ctx, sessEnterprise)
+						s.Sessions.Remove(ctx, sessEnterpriseName)
+					}
 				}
 			case err == nil || yiwang.ErrorCode(err) == yiwang.ENOTFOUND:
 				_ = s.Sessions.Destroy(ctx)

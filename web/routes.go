@@ -10,7 +10,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", staticCache(http.FileServerFS(static))))
 	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.Handle("GET /metrics", s.metrics.handler())
+	mux.Handle("GET /metrics", s.metricsGuard(s.metrics.handler()))
 
 	mux.HandleFunc("GET /{$}", s.h(s.home))
 	mux.HandleFunc("GET /departments", s.h(s.departments))
@@ -45,6 +45,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /enterprise/agents/{id}/remove", s.h(s.agentRemove))
 
 	mux.HandleFunc("GET /staff", s.h(s.staffHome))
+	mux.HandleFunc("GET /staff/password", s.h(s.staffPasswordPage))
+	mux.HandleFunc("POST /staff/password", s.h(s.staffPassword))
 	mux.HandleFunc("GET /staff/tokens", s.h(s.tokensPage))
 	mux.HandleFunc("POST /staff/tokens", s.h(s.tokenCreate))
 	mux.HandleFunc("POST /staff/tokens/{id}/revoke", s.h(s.tokenRevoke))

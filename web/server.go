@@ -39,6 +39,9 @@ type Server struct {
 	DemoSecrets map[string]string
 	// SecureCookies marks cookies Secure (behind TLS) and turns on HSTS.
 	SecureCookies bool
+	// MetricsToken lets a scraper on another host read /metrics with
+	// "Authorization: Bearer <token>"; without it only this machine may.
+	MetricsToken string
 	// LoginBurst is how many login and code requests one IP may make at once
 	// (then one a second). Zero means 30: a hall's clerks may share one
 	// address behind NAT, so this only stops floods.

@@ -165,3 +165,43 @@ func (s *Server) verifyAction(w http.ResponseWriter, r *http.Request) error {
 	}
 	return yiwang.Errorf(yiwang.EINVALID, "未知的操作")
 }
+
+type staffPasswordView struct {
+	Page
+	Form Form
+}
+
+func (s *Server) staffPasswordPage(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireRole(r, yiwang.Roles...); err != nil {
+		return err
+	}
+	s.render(w, r, "staff_password", &staffPasswordView{Page: s.page(r, "修改密码"), Form: Form{Values: map[string]string{}}})
+	return nil
+}
+
+func (s *Server) staffPassword(w http.ResponseWriter, r *http.Request) error {
+	actor, err := requireLogin(r)
+	if err != nil {
+		return err
+	}
+	if actor.Kind != yiwang.KindStaff {
+		return yiwang.Errorf(yiwang.EFORBIDDEN, "工作台仅供工作人员使用")
+	}
+	f := Form{Values: map[string]string{}, Errors: map[string]string{}, Order: []string{"current", "password", "password2"}}
+	if r.PostFormValue("password") != r.PostFormValue("password2") {
+		f.Errors["password2"] = "两次输入的新密码不一致"
+	} else if err := s.Identity.SetPassword(r.Context(), actor, r.PostFormValue("current"), r.PostFormValue("password")); err != nil {
+		if status(err) == http.StatusInternalServerError {
+			return err
+		}
+		f.Fail(err)
+	}
+	if f.HasErrors() {
+		w.WriteHeader(http.StatusBadRequest)
+		s.render(w, r, "staff_password", &staffPasswordView{Page: s.page(r, "修改密码"), Form: f})
+		return nil
+	}
+	s.Sessions.Put(r.Context(), sessFlash, "密码已修改")
+	http.Redirect(w, r, "/staff", http.StatusSeeOther)
+	return nil
+}

@@ -76,3 +76,15 @@ func TestServeProdNeedsSMSGateway(t *testing.T) {
 		t.Fatalf("prod without SMS gateway: %v", err)
 	}
 }
+
+func TestServeDevModeOnlyOnLoopback(t *testing.T) {
+	for addr, ok := range map[string]bool{"127.0.0.1:8080": true, "localhost:80": true, "[::1]:8080": true,
+		"0.0.0.0:8080": false, ":8080": false, "10.1.2.3:8080": false} {
+		if loopback(addr) != ok {
+			t.Errorf("loopback(%q) = %v", addr, !ok)
+		}
+	}
+	if _, err := cli(t, "serve", "--addr", "0.0.0.0:0", "--data", t.TempDir()); err == nil || !strings.Contains(err.Error(), "--prod") {
+		t.Fatalf("dev mode on all interfaces: %v", err)
+	}
+}

@@ -297,6 +297,16 @@ func testAdminCreatesStaff(t *testing.T, ts *testServer) {
 	if p := nc.get("/staff"); !strings.Contains(p.Body, "部门负责人") {
 		t.Fatal("new roles not shown")
 	}
+	// The person replaces the initial password; the old one is needed.
+	if p := nc.post("/staff/password", url.Values{"current": {"wrong-pass-1"}, "password": {"NewSecret2026"}, "password2": {"NewSecret2026"}}); p.Status != http.StatusBadRequest || p.Doc.Find("#e-current").Text() == "" {
+		t.Fatalf("wrong current password: %d", p.Status)
+	}
+	if p := nc.post("/staff/password", url.Values{"current": {pw}, "password": {"NewSecret2026"}, "password2": {"NewSecret2026"}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("change password: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	if p := ts.client().post("/staff/login", url.Values{"username": {"mca.zhang"}, "password": {"NewSecret2026"}}); p.Location != "/staff/totp" {
+		t.Fatalf("login with the new password: %d", p.Status)
+	}
 	// Bad input keeps the form and changes nothing.
 	before := ts.count("accounts")
 	p = c.post("/admin/staff/new", url.Values{"username": {"X"}, "name": {""}, "org_id": {"nope"}})
@@ -317,6 +327,23 @@ func testEnterprise(t *testing.T, ts *testServer) {
 	}
 	if p := c.get("/account"); !strings.Contains(p.Body, demo.Enterprise.Name) {
 		t.Fatal("enterprise not shown")
+	}
+	// The legal representative withdraws 王五's authorisation: his session
+	// stops acting for the enterprise at once.
+	rep := ts.client()
+	if p := rep.post("/login/enterprise", url.Values{"credit_code": {demo.EnterpriseCode()}, "mobile": {demo.People[0].Mobile},
+		"password": {demo.CitizenPassword}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("legal rep login: %d", p.Status)
+	}
+	wang, _ := ts.app.db.CitizenByMobile(context.Background(), demo.People[1].Mobile)
+	if p := rep.post("/enterprise/agents/"+wang.ID+"/remove", nil); p.Status != http.StatusSeeOther {
+		t.Fatalf("remove agent: %d %s", p.Status, p.Body)
+	}
+	if p := c.get("/enterprise/agents"); p.Status != http.StatusForbidden {
+		t.Fatalf("removed agent still acts for the enterprise: %d", p.Status)
+	}
+	if p := rep.post("/enterprise/agents", url.Values{"mobile": {demo.People[1].Mobile}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("re-add agent: %d", p.Status)
 	}
 	p = ts.client().post("/login/enterprise", url.Values{"credit_code": {"91350100M000100Y44"}, "mobile": {demo.People[1].Mobile},
 		"password": {demo.CitizenPassword}})

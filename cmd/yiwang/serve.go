@@ -34,6 +34,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if ok, err := parse(fs, args); !ok {
 		return err
 	}
+	if !cfg.Prod && !loopback(cfg.Addr) {
+		return exitError{2, "开发模式会在 /dev/outbox 显示所有短信验证码，只能监听本机地址（如 127.0.0.1:8080）。对外提供服务请加 --prod。"}
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("监听 %s: %w", cfg.Addr, err)
@@ -93,7 +96,8 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 
 	srv := &web.Server{Identity: a.identity, Orgs: a.orgs, Catalog: a.catalog, Audit: a.db, Outbox: a.db, DB: a.db,
 		Sessions: web.NewSessions(sqlstore.SessionStore{DB: a.db}, cfg.Prod), Clock: a.clock, Log: log,
-		Dev: !cfg.Prod, DemoSecrets: secrets, SecureCookies: cfg.Prod, LoginBurst: cfg.loginBurst}
+		Dev: !cfg.Prod, DemoSecrets: secrets, SecureCookies: cfg.Prod, LoginBurst: cfg.loginBurst,
+		MetricsToken: os.Getenv("YIWANG_METRICS_TOKEN")}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
 
@@ -155,4 +159,17 @@ func cleanSessions(ctx context.Context, st sqlstore.SessionStore, log *slog.Logg
 			}
 		}
 	}
+}
+
+// loopback reports whether addr listens on this machine only.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -1,0 +1,107 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/audit"
+	"github.com/yushan-gov/yiwang/catalog"
+	"github.com/yushan-gov/yiwang/org"
+)
+
+// CatalogStore is what loading the demo catalog needs.
+type CatalogStore interface {
+	Import(ctx context.Context, bases []catalog.Base, entries []catalog.Entry, e audit.Entry) error
+}
+
+// ItemEntries turns item specs into base items and published entries for the
+// orgs that deliver them: a district item for its department, a township
+// item for every 乡镇/街道/开发区, a village item for every 村/社区. Every
+// base and entry passes the catalog's rules.
+func ItemEntries(items []ItemSpec, orgs map[string]org.Org, now time.Time) ([]catalog.Base, []catalog.Entry, error) {
+	var bases []catalog.Base
+	var entries []catalog.Entry
+	var towns, villages []org.Org
+	for _, s := range DemoOrgs {
+		o := orgs[s.Key]
+		switch s.Kind {
+		case org.KindTown, org.KindTownship, org.KindStreet, org.KindDevZone:
+			towns = append(towns, o)
+		case org.KindVillage, org.KindCommunity:
+			villages = append(villages, o)
+		}
+	}
+	for _, it := range items {
+		b := catalog.Base{ID: yiwang.NewID(), Code: it.BaseCode, Name: it.Name, Aliases: it.Aliases, Type: it.Type,
+			Objects: it.Objects, Themes: it.Themes}
+		for _, bs := range it.Basis {
+			b.Basis = append(b.Basis, catalog.Basis{Law: bs.Law, Article: bs.Article, Text: bs.Text})
+		}
+		if err := catalog.ValidateBase(&b); err != nil {
+			return nil, nil, fmt.Errorf("demo item %s %s: %w", it.BaseCode, it.Name, err)
+		}
+		bases = append(bases, b)
+		var at []org.Org
+		switch it.Org {
+		case "township":
+			at = towns
+		case "village":
+			at = villages
+		default:
+			o, ok := orgs[it.Org]
+			if !ok {
+				return nil, nil, fmt.Errorf("demo item %s: org %q unknown", it.Name, it.Org)
+			}
+			at = []org.Org{o}
+		}
+		for _, o := range at {
+			en := catalog.Entry{ID: yiwang.NewID(), Version: 1, Status: catalog.StatusPublished, Base: b, OrgID: o.ID,
+				Level: it.Level, Kind: it.Kind, LegalDays: it.LegalDays, PromiseDays: it.PromiseDays, Depth: it.Depth,
+				Forms: it.Forms, Visits: it.Visits, CreatedBy: "demo", CreatedAt: now, SubmittedBy: "demo",
+				SubmittedAt: now, ApprovedBy: "demo", PublishedAt: now, Guide: guide(it, o)}
+			if err := catalog.ValidateEntry(&en, int(o.Level)); err != nil {
+				return nil, nil, fmt.Errorf("demo item %s at %s: %w", it.Name, o.Name, err)
+			}
+			en.Code = catalog.ImplementationCode(o.CreditCode, en.Level, b.Code)
+			entries = append(entries, en)
+		}
+	}
+	return bases, entries, nil
+}
+
+func guide(it ItemSpec, o org.Org) catalog.Guide {
+	g := catalog.Guide{Conditions: it.Conditions, ResultName: it.ResultName, ResultKind: it.ResultKind,
+		Intermediary: it.Intermediary, Location: o.Address, Hours: o.Hours, ConsultPhone: o.Phone}
+	for _, m := range it.Materials {
+		g.Materials = append(g.Materials, catalog.Material{Name: m.Name, Forms: m.Forms, Copies: m.Copies,
+			Required: m.Required, Condition: m.Condition, Source: m.Source, License: m.License,
+			Tolerance: m.Tolerance, Promise: m.Promise, Note: m.Note})
+	}
+	for _, s := range it.Steps {
+		g.Steps = append(g.Steps, catalog.Step{Name: s.Name, Days: s.Days})
+	}
+	for _, f := range it.Fees {
+		g.Fees = append(g.Fees, catalog.Fee{Name: f.Name, Fen: f.Fen, Basis: f.Basis})
+	}
+	for _, q := range it.FAQs {
+		g.FAQs = append(g.FAQs, catalog.FAQ{Q: q[0], A: q[1]})
+	}
+	return g
+}
+
+// LoadItems publishes items in one transaction.
+func LoadItems(ctx context.Context, st CatalogStore, clock yiwang.Clock, orgs map[string]org.Org, items []ItemSpec) (int, error) {
+	now := clock.Now()
+	bases, entries, err := ItemEntries(items, orgs, now)
+	if err != nil {
+		return 0, err
+	}
+	e := audit.New(yiwang.System("demo"), now, "catalog.import", "catalog", audit.ResultOK,
+		fmt.Sprintf("演示事项：%d 个基本目录事项，%d 条实施清单", len(bases), len(entries)))
+	if err := st.Import(ctx, bases, entries, e); err != nil {
+		return 0, fmt.Errorf("load demo items: %w", err)
+	}
+	return len(entries), nil
+}
