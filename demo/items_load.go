@@ -23,13 +23,19 @@ type CatalogStore interface {
 func ItemEntries(items []ItemSpec, orgs map[string]org.Org, now time.Time) ([]catalog.Base, []catalog.Entry, error) {
 	var bases []catalog.Base
 	var entries []catalog.Entry
-	var towns, villages []org.Org
+	var towns, villages, ruralTowns, ruralVillages []org.Org
 	for _, s := range DemoOrgs {
 		o := orgs[s.Key]
 		switch s.Kind {
-		case org.KindTown, org.KindTownship, org.KindStreet, org.KindDevZone:
+		case org.KindTown, org.KindTownship:
+			ruralTowns = append(ruralTowns, o)
 			towns = append(towns, o)
-		case org.KindVillage, org.KindCommunity:
+		case org.KindStreet, org.KindDevZone:
+			towns = append(towns, o)
+		case org.KindVillage:
+			ruralVillages = append(ruralVillages, o)
+			villages = append(villages, o)
+		case org.KindCommunity:
 			villages = append(villages, o)
 		}
 	}
@@ -44,10 +50,14 @@ func ItemEntries(items []ItemSpec, orgs map[string]org.Org, now time.Time) ([]ca
 		}
 		bases = append(bases, b)
 		var at []org.Org
-		switch it.Org {
-		case "township":
+		switch {
+		case it.Org == "township" && it.Rural:
+			at = ruralTowns
+		case it.Org == "village" && it.Rural:
+			at = ruralVillages
+		case it.Org == "township":
 			at = towns
-		case "village":
+		case it.Org == "village":
 			at = villages
 		default:
 			o, ok := orgs[it.Org]
@@ -104,4 +114,9 @@ func LoadItems(ctx context.Context, st CatalogStore, clock yiwang.Clock, orgs ma
 		return 0, fmt.Errorf("load demo items: %w", err)
 	}
 	return len(entries), nil
+}
+
+// AllItems is every demo item: district, township and village ones.
+func AllItems() []ItemSpec {
+	return append(append([]ItemSpec{}, DistrictItems...), LocalItems...)
 }

@@ -41,6 +41,7 @@ type ItemSpec struct {
 	Basis        []Basis
 	Org          string // DemoOrgs key; "township" = every 乡镇/街道/开发区, "village" = every 村/社区
 	Level        int    // 4, 5 or 6
+	Rural        bool   // township/village items only 镇/乡 and 村 deliver (not 街道, 社区)
 	LegalDays    int
 	PromiseDays  int
 	Kind         int   // 1 即办件, 2 承诺件

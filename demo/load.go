@@ -18,6 +18,7 @@ import (
 type Store interface {
 	org.Store
 	identity.Store
+	CatalogStore
 	AddPopulation(ctx context.Context, name, idcard string, demo bool) error
 }
 
@@ -90,6 +91,7 @@ func EnterpriseCode() string {
 // Result tells what was loaded, for the start-up log.
 type Result struct {
 	Orgs        int
+	Items       int               // published implementation entries
 	StaffSecret map[string]string // username → TOTP secret
 }
 
@@ -153,6 +155,9 @@ func Load(ctx context.Context, st Store, clock yiwang.Clock) (Result, error) {
 	if err := st.CreateEnterprise(ctx, ent, rep, audit.New(sys, now, "enterprise.register", "enterprise:"+ent.ID,
 		audit.ResultOK, "演示企业")); err != nil {
 		return res, fmt.Errorf("demo enterprise: %w", err)
+	}
+	if res.Items, err = LoadItems(ctx, st, clock, byKey, AllItems()); err != nil {
+		return res, err
 	}
 	agent := identity.Member{EnterpriseID: ent.ID, AccountID: accounts["王五"], Role: identity.MemberAgent,
 		GrantedBy: accounts["张三"], GrantedAt: now}

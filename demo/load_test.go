@@ -60,13 +60,17 @@ func TestLoad(t *testing.T) {
 			if got := count(t, db, "enterprise_members"); got != 2 {
 				t.Errorf("enterprise_members = %d, want 2", got)
 			}
+			if got := count(t, db, "catalog_entries"); got != res.Items || got < len(demo.AllItems()) {
+				t.Errorf("catalog_entries = %d, loader said %d", got, res.Items)
+			}
 
 			// Every load step is audited and the chain holds.
 			r, err := audit.Verify(ctx, db)
 			if err != nil || !r.OK() {
 				t.Fatalf("audit.Verify = %v, %v", r, err)
 			}
-			if want := int64(len(demo.DemoOrgs) + len(demo.Staff) + registered + 2); r.Entries != want {
+			// +3: the enterprise, its agent, the catalog import.
+			if want := int64(len(demo.DemoOrgs) + len(demo.Staff) + registered + 3); r.Entries != want {
 				t.Errorf("audit entries = %d, want %d", r.Entries, want)
 			}
 

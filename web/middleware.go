@@ -146,6 +146,9 @@ func requireRole(r *http.Request, roles ...yiwang.Role) (yiwang.Actor, error) {
 // biggest, well under this).
 const maxFormBody = 1 << 20
 
+// uploadPaths are the pages that accept files.
+var uploadPaths = map[string]bool{"/admin/catalog/import": true}
+
 // limitForms caps form bodies and parses them once, so that an oversized or
 // malformed form gets a clear answer instead of empty fields. Multipart
 // bodies are refused until a page needs uploads.
@@ -153,6 +156,10 @@ func limitForms(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && !isAPI(r) {
 			ct := r.Header.Get("Content-Type")
+			if strings.HasPrefix(ct, "multipart/") && uploadPaths[r.URL.Path] {
+				next.ServeHTTP(w, r) // the handler sets its own limit
+				return
+			}
 			if strings.HasPrefix(ct, "multipart/") {
 				writeFormError(w, r, http.StatusUnsupportedMediaType, "此页面不接受文件上传")
 				return

@@ -24,6 +24,7 @@ const usage = `yiwang — 雨山区一体化网上政务服务平台
   migrate       升级数据库结构
   demo          向空数据库载入雨山区演示数据（--orgs-only 只载入组织机构，用于生产环境）
   user          管理工作人员账号：create | reset | reset-totp | disable | enable | list
+  catalog       事项目录导出/导入 Excel：catalog export FILE.xlsx | catalog import FILE.xlsx
   audit verify  校验审计日志哈希链
   version       显示版本
 
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdUser(ctx, rest, stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, rest, stdout, stderr)
+	case "catalog":
+		return cmdCatalog(ctx, rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "yiwang", version)
 		return nil

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/yushan-gov/yiwang/catalog"
+	"github.com/yushan-gov/yiwang/demo"
+	"github.com/yushan-gov/yiwang/sqlstore"
+)
+
+func publishedByName(t *testing.T, ts *testServer, name string) catalog.Entry {
+	t.Helper()
+	list, err := ts.app.db.ListEntries(context.Background(), catalog.Filter{Statuses: []string{catalog.StatusPublished}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range list {
+		if e.Base.Name == name && e.Level == 4 {
+			return e
+		}
+	}
+	t.Fatalf("no published %s", name)
+	return catalog.Entry{}
+}
+
+func TestCatalogPortal(t *testing.T) {
+	ts := startServer(t, sqlstore.SQLite)
+	c := ts.client()
+
+	// Two-character searches match; the guide and its print view agree.
+	p := c.get("/items?q=" + url.QueryEscape("低保"))
+	first := p.Doc.Find(".item h3 a").First()
+	href, _ := first.Attr("href")
+	if p.Status != 200 || !strings.Contains(first.Text(), "最低生活保障") {
+		t.Fatalf("search 低保: %d first %q", p.Status, first.Text())
+	}
+	g := c.get(href)
+	rows := g.Doc.Find("#materials tbody tr").Length()
+	if g.Status != 200 || rows == 0 || g.Doc.Find("#basis li").Length() == 0 || g.Doc.Find("#conditions li").Length() == 0 {
+		t.Fatalf("guide %s: %d, %d materials", href, g.Status, rows)
+	}
+	pr := c.get(href + "/print")
+	if pr.Status != 200 || pr.Doc.Find("#materials tbody tr").Length() != rows ||
+		pr.Doc.Find("#basis").Text() != g.Doc.Find("#basis").Text() {
+		t.Fatal("print view differs from the guide")
+	}
+	// Facets narrow the results.
+	p = c.get("/items?q=" + url.QueryEscape("低保") + "&level=5")
+	p.Doc.Find(".item .muted").Each(func(_ int, s *goquery.Selection) {
+		if strings.Contains(s.Text(), "民政局") {
+			t.Fatalf("level filter let a district item through: %s", s.Text())
+		}
+	})
+	// Search input is text: SQL and LIKE wildcards find nothing and break nothing.
+	for _, q := range []string{"%", "_", "' OR 1=1 --", "低保%"} {
+		p := c.get("/items?q=" + url.QueryEscape(q))
+		if p.Status != 200 || p.Doc.Find(".item h3").Length() != 0 {
+			t.Fatalf("query %q: %d, %d results", q, p.Status, p.Doc.Find(".item h3").Length())
+		}
+	}
+	// API and open data.
+	var res struct {
+		Total int
+		Items []struct{ Code, Name string }
+	}
+	if err := json.Unmarshal([]byte(c.api(http.MethodGet, "/api/v1/items?q="+url.QueryEscape("社保"), "", "").Body), &res); err != nil || res.Total == 0 {
+		t.Fatalf("api search 社保: %v %d", err, res.Total)
+	}
+	if p := c.api(http.MethodGet, "/api/v1/items/"+res.Items[0].Code, "", ""); p.Status != 200 || !strings.Contains(p.Body, `"materials"`) {
+		t.Fatalf("api item: %d", p.Status)
+	}
+	var st catalog.Stats
+	if err := json.Unmarshal([]byte(c.get("/api/v1/catalog/stats").Body), &st); err != nil || st.Items < 80 || st.OnlineRate <= 0 {
+		t.Fatalf("stats: %+v %v", st, err)
+	}
+	if p := c.get("/opendata/catalog.csv"); p.Status != 200 || strings.Count(p.Body, "\n") < st.Items {
+		t.Fatalf("csv: %d", p.Status)
+	}
+	if p := c.get("/opendata/catalog.json"); p.Status != 200 || !strings.Contains(p.Body, "最低生活保障") {
+		t.Fatalf("json: %d", p.Status)
+	}
+}
+
+func TestCatalogRevision(t *testing.T) {
+	ts := startServer(t, sqlstore.SQLite)
+	food := publishedByName(t, ts, "食品经营许可")
+	m := ts.client()
+	ts.staffLogin(m, "catalog", demo.StaffPassword)
+	p := m.post("/admin/catalog/"+food.ID+"/new-version", nil)
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("new version: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	draftID := strings.TrimPrefix(p.Location, "/admin/catalog/")
+	edit := m.get("/admin/catalog/" + draftID + "/edit")
+	form := url.Values{}
+	edit.Doc.Find("form.entry-form input, form.entry-form textarea, form.entry-form select").Each(func(_ int, s *goquery.Selection) {
+		name, _ := s.Attr("name")
+		typ, _ := s.Attr("type")
+		switch {
+		case name == "":
+		case typ == "checkbox":
+			if _, on := s.Attr("checked"); on {
+				v, _ := s.Attr("value")
+				form.Add(name, v)
+			}
+		case goquery.NodeName(s) == "select":
+			v, _ := s.Find("option[selected]").Attr("value")
+			if v == "" {
+				v, _ = s.Find("option").First().Attr("value")
+			}
+			form.Set(name, v)
+		case goquery.NodeName(s) == "textarea":
+			form.Set(name, s.Text())
+		default:
+			v, _ := s.Attr("value")
+			form.Set(name, v)
+		}
+	})
+	form.Set("promise_days", "3")
+	// A vague material is refused with a message, and nothing changes.
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("m0.name", "其他材料")
+	if p := m.post("/admin/catalog/"+draftID+"/edit", bad); p.Status != http.StatusBadRequest || !strings.Contains(p.Doc.Find(".error-summary").Text(), "其他材料") {
+		t.Fatalf("vague material: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	if p := m.post("/admin/catalog/"+draftID+"/edit", form); p.Status != http.StatusSeeOther {
+		t.Fatalf("save draft: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	if p := m.post("/admin/catalog/"+draftID+"/submit", nil); p.Status != http.StatusSeeOther {
+		t.Fatalf("submit: %d", p.Status)
+	}
+	// The portal still shows version 1 until the head approves.
+	anon := ts.client()
+	if p := anon.get("/items/" + food.Code); !strings.Contains(p.Doc.Find(".summary-box").Text(), "承诺 "+itoa(food.PromiseDays)+" 个工作日") {
+		t.Fatalf("before approval: %s", p.Doc.Find(".summary-box dd").First().Text())
+	}
+	h := ts.client()
+	ts.staffLogin(h, "head", demo.StaffPassword)
+	if p := h.post("/admin/catalog/"+draftID+"/approve", nil); p.Status != http.StatusSeeOther {
+		t.Fatalf("approve: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	if p := anon.get("/items/" + food.Code); !strings.Contains(p.Doc.Find(".summary-box").Text(), "承诺 3 个工作日") || !strings.Contains(p.Body, "第 2 版") {
+		t.Fatalf("after approval: %s", p.Doc.Find(".summary-box dd").First().Text())
+	}
+	// A case filed under version 1 still reads version 1.
+	old := anon.get("/items/" + food.Code + "?v=1")
+	if old.Status != 200 || !strings.Contains(old.Doc.Find(".summary-box").Text(), "承诺 "+itoa(food.PromiseDays)+" 个工作日") ||
+		!strings.Contains(old.Body, "已被新版本替代") {
+		t.Fatalf("old version: %d", old.Status)
+	}
+	// Excel: export works; a file that is no spreadsheet is refused with a reason.
+	if p := m.get("/admin/catalog/export"); p.Status != 200 || !strings.HasPrefix(p.Body, "PK") {
+		t.Fatalf("export: %d", p.Status)
+	}
+	before := ts.count("catalog_entries")
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", "items.xlsx")
+	io.WriteString(fw, "这不是表格")
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/admin/catalog/import", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Origin", ts.URL)
+	p = m.do(req)
+	if p.Status != http.StatusBadRequest || !strings.Contains(p.Doc.Find(".problems").Text(), "不是有效的 Excel") {
+		t.Fatalf("import garbage: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	if ts.count("catalog_entries") != before {
+		t.Fatal("a refused import wrote entries")
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
