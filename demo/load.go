@@ -19,6 +19,7 @@ type Store interface {
 	org.Store
 	identity.Store
 	CatalogStore
+	ArticleStore
 	AddPopulation(ctx context.Context, name, idcard string, demo bool) error
 }
 
@@ -157,6 +158,9 @@ func Load(ctx context.Context, st Store, clock yiwang.Clock) (Result, error) {
 		return res, fmt.Errorf("demo enterprise: %w", err)
 	}
 	if res.Items, err = LoadItems(ctx, st, clock, byKey, AllItems()); err != nil {
+		return res, err
+	}
+	if _, err = LoadArticles(ctx, st, clock, byKey); err != nil {
 		return res, err
 	}
 	agent := identity.Member{EnterpriseID: ent.ID, AccountID: accounts["王五"], Role: identity.MemberAgent,

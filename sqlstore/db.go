@@ -25,6 +25,7 @@ import (
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/org"
 	"github.com/yushan-gov/yiwang/pii"
+	"github.com/yushan-gov/yiwang/publicinfo"
 	_ "modernc.org/sqlite"
 )
 
@@ -170,9 +171,10 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 }
 
 var (
-	_ identity.Store = (*DB)(nil)
-	_ org.Store      = (*DB)(nil)
-	_ catalog.Store  = (*DB)(nil)
-	_ audit.Store    = (*DB)(nil)
-	_ notify.Store   = (*DB)(nil)
+	_ identity.Store   = (*DB)(nil)
+	_ org.Store        = (*DB)(nil)
+	_ catalog.Store    = (*DB)(nil)
+	_ publicinfo.Store = (*DB)(nil)
+	_ audit.Store      = (*DB)(nil)
+	_ notify.Store     = (*DB)(nil)
 )

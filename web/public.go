@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/org"
+	"github.com/yushan-gov/yiwang/publicinfo"
 )
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
@@ -28,7 +30,10 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
 
 type homeView struct {
 	Page
-	Halls []org.Org
+	Halls   []org.Org
+	News    []publicinfo.Article
+	Popular []catalog.Summary
+	Stats   catalog.Stats
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
@@ -41,6 +46,21 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if o.Kind == org.KindCenter && o.Level == org.LevelCounty && !o.Disabled {
 			v.Halls = append(v.Halls, o)
 		}
+	}
+	if v.News, err = s.Info.Published(r.Context(), "announcement", 5); err != nil {
+		return err
+	}
+	// 常办事项: until case counts exist, the items people most often look for
+	// in a district (social assistance, residence, business start-up).
+	for _, q := range []string{"最低生活保障", "居住证", "个体工商户设立", "食品经营许可", "城乡居民基本养老保险", "就业创业证"} {
+		res, err := s.Catalog.Search(r.Context(), catalog.Query{Q: q, Level: 4, Size: 1})
+		if err != nil {
+			return err
+		}
+		v.Popular = append(v.Popular, res.Items...)
+	}
+	if v.Stats, err = s.Catalog.Statistics(r.Context(), "", 0); err != nil {
+		return err
 	}
 	s.render(w, r, "home", &v)
 	return nil

@@ -16,6 +16,7 @@ import (
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/idcode"
+	"github.com/yushan-gov/yiwang/publicinfo"
 )
 
 //go:embed templates/*.html
@@ -40,6 +41,14 @@ var funcs = template.FuncMap{
 	"indent":     func(depth int) int { return depth * 24 },
 	"inc":        func(i int) int { return i + 1 },
 	"statusName": catalog.StatusName,
+	"infoKind":   publicinfo.KindName,
+	"pct":        func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(yiwang.Shanghai).Format("2006年1月2日")
+	},
 	"typeName":   func(code string) string { return catalog.Name(catalog.ItemTypes, code) },
 	"formName":   func(f int) string { return catalog.Name(catalog.Forms, strconv.Itoa(f)) },
 	"depthName":  func(d int) string { return catalog.Name(catalog.Depths, strconv.Itoa(d)) },

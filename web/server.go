@@ -15,6 +15,7 @@ import (
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/org"
+	"github.com/yushan-gov/yiwang/publicinfo"
 )
 
 // Pinger checks the database for /healthz.
@@ -27,6 +28,7 @@ type Server struct {
 	Identity *identity.Service
 	Orgs     *org.Service
 	Catalog  *catalog.Service
+	Info     *publicinfo.Service
 	Audit    audit.Store
 	Outbox   notify.Store
 	DB       Pinger

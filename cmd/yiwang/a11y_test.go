@@ -71,7 +71,7 @@ func TestPagesAccessible(t *testing.T) {
 	ts := startServer(t, sqlstore.SQLite)
 	anon := ts.client()
 	for _, path := range []string{"/", "/departments", "/departments?level=5", "/departments?level=6",
-		"/themes/person", "/themes/legal", "/items", "/items?q=社保", "/section/track", "/login", "/login/citizen", "/login/citizen?with=password",
+		"/themes/person", "/themes/legal", "/items", "/items?q=社保", "/items?q=低保&level=5", "/section/track", "/info", "/info?kind=policy", "/login", "/login/citizen", "/login/citizen?with=password",
 		"/register", "/login/enterprise", "/login/enterprise?with=code", "/staff/login", "/dev/outbox"} {
 		checkPage(t, path, anon.get(path))
 	}
@@ -102,6 +102,17 @@ func TestPagesAccessible(t *testing.T) {
 		checkPage(t, path, citizen.get(path))
 	}
 	checkPage(t, "/register (errors)", anon.post("/register", url.Values{"op": {"register"}}).withStatus(200))
+	food := publishedByName(t, ts, "食品经营许可")
+	checkPage(t, "guide", anon.get("/items/"+food.Code))
+	checkPage(t, "guide print", anon.get("/items/"+food.Code+"/print"))
+	news := anon.get("/info")
+	href, _ := news.Doc.Find(".news a").First().Attr("href")
+	checkPage(t, href, anon.get(href))
+	m := ts.client()
+	ts.staffLogin(m, "catalog", demo.StaffPassword)
+	for _, path := range []string{"/admin/catalog", "/admin/catalog/" + food.ID, "/admin/catalog/import", "/admin/info", "/admin/info/new"} {
+		checkPage(t, path, m.get(path))
+	}
 }
 
 // withStatus lets a page with an expected error status through checkPage.

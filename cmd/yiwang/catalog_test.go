@@ -184,3 +184,46 @@ func TestCatalogRevision(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestPublicInformation(t *testing.T) {
+	ts := startServer(t, sqlstore.SQLite)
+	anon := ts.client()
+	if p := anon.get("/info?kind=policy"); !strings.Contains(p.Doc.Find(".news").Text(), "互联网+政务服务") {
+		t.Fatal("the plan is not published")
+	}
+	m := ts.client()
+	ts.staffLogin(m, "catalog", demo.StaffPassword)
+	before := ts.count("articles")
+	if p := m.post("/admin/info/new", url.Values{"kind": {"announcement"}, "title": {"x"}, "body": {""}, "op": {"publish"}}); p.Status != http.StatusBadRequest ||
+		p.Doc.Find(".error-summary li").Length() != 2 {
+		t.Fatalf("bad article: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	if ts.count("articles") != before {
+		t.Fatal("a refused article was stored")
+	}
+	p := m.post("/admin/info/new", url.Values{"kind": {"announcement"}, "title": {"元旦假期办事大厅开放时间"}, "body": {"1月1日休息，1月2日起正常办公。"}, "op": {"publish"}})
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("publish: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	home := anon.get("/")
+	link := home.Doc.Find(".news a:contains('元旦假期')")
+	href, _ := link.Attr("href")
+	if link.Length() != 1 {
+		t.Fatal("the announcement is not on the home page")
+	}
+	if p := anon.get(href); !strings.Contains(p.Body, "1月2日起正常办公") {
+		t.Fatal("the announcement page")
+	}
+	if p := m.post("/admin/info"+strings.TrimPrefix(href, "/info")+"/withdraw", nil); p.Status != http.StatusSeeOther {
+		t.Fatalf("withdraw: %d", p.Status)
+	}
+	if p := anon.get(href); p.Status != http.StatusNotFound {
+		t.Fatalf("withdrawn article still public: %d", p.Status)
+	}
+	// A citizen cannot publish.
+	c := ts.client()
+	c.post("/login/citizen", url.Values{"with": {"password"}, "mobile": {demo.People[0].Mobile}, "password": {demo.CitizenPassword}})
+	if p := c.post("/admin/info/new", url.Values{"kind": {"announcement"}, "title": {"假公告"}, "body": {"内容"}, "op": {"publish"}}); p.Status != http.StatusForbidden {
+		t.Fatalf("citizen published: %d", p.Status)
+	}
+}

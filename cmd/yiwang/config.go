@@ -14,6 +14,7 @@ import (
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/org"
 	"github.com/yushan-gov/yiwang/pii"
+	"github.com/yushan-gov/yiwang/publicinfo"
 	"github.com/yushan-gov/yiwang/sqlstore"
 )
 
@@ -63,6 +64,7 @@ type app struct {
 	orgs     *org.Service
 	identity *identity.Service
 	catalog  *catalog.Service
+	info     *publicinfo.Service
 }
 
 // open opens (and, when migrate is true, migrates) the database of cfg.
@@ -96,6 +98,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey 
 	a.orgs = &org.Service{Store: db, Clock: clock}
 	a.identity = &identity.Service{Store: db, Orgs: a.orgs, Clock: clock, Log: log}
 	a.catalog = &catalog.Service{Store: db, Orgs: a.orgs, Clock: clock}
+	a.info = &publicinfo.Service{Store: db, Orgs: a.orgs, Clock: clock}
 	return a, nil
 }
 
