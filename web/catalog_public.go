@@ -15,6 +15,7 @@ type itemsView struct {
 	Page
 	Query   catalog.Query
 	Results catalog.Results
+	Groups  []itemGroup
 	Active  []activeFilter
 	PrevURL string
 	NextURL string
@@ -86,8 +87,32 @@ func (s *Server) itemsPage(w http.ResponseWriter, r *http.Request) error {
 	if res.Page < res.Pages {
 		view.NextURL = itemsURL(v, "page", strconv.Itoa(res.Page+1))
 	}
+	view.Groups = groupItems(res.Items)
 	s.render(w, r, "items", view)
 	return nil
+}
+
+// itemGroup is one item as every org of a page that delivers it: the same
+// base item at eight streets is one result with eight places, not eight
+// results that look the same.
+type itemGroup struct {
+	catalog.Summary
+	Places []catalog.Summary
+}
+
+func groupItems(items []catalog.Summary) []itemGroup {
+	var out []itemGroup
+	at := map[string]int{}
+	for _, it := range items {
+		key := it.Code[19:] + "/" + strconv.Itoa(it.Level)
+		if i, ok := at[key]; ok {
+			out[i].Places = append(out[i].Places, it)
+			continue
+		}
+		at[key] = len(out)
+		out = append(out, itemGroup{Summary: it, Places: []catalog.Summary{it}})
+	}
+	return out
 }
 
 func themeName(code string) string {
