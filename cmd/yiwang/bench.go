@@ -1,0 +1,217 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/audit"
+	"github.com/yushan-gov/yiwang/catalog"
+	"github.com/yushan-gov/yiwang/demo"
+)
+
+// benchResult is one line of benchmark output.
+type benchResult struct {
+	Workload    string  `json:"workload"`
+	Backend     string  `json:"backend"`
+	N           int     `json:"n"`
+	Concurrency int     `json:"concurrency"`
+	Items       int     `json:"items"`
+	Throughput  float64 `json:"throughput_per_s"`
+	P50         float64 `json:"p50_ms"`
+	P99         float64 `json:"p99_ms"`
+	Errors      int     `json:"errors"`
+	RSSMB       float64 `json:"rss_mb"`
+}
+
+var benchQueries = []string{"低保", "社保", "户口", "营业执照", "居住证", "食品经营许可", "最低生活保障", "养老保险 参保",
+	"救助", "残疾人", "宅基地", "不存在的事项名称", "民政局", "就业"}
+
+// cmdBench is the benchmark harness. Workload "search": a catalog of
+// --items published entries (the demo items, varied), the real server on
+// loopback, and --n searches (two-character and longer) through the portal
+// page and the API at --concurrency. It talks only to 127.0.0.1 and stops by
+// itself.
+func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	items := fs.Int("items", 10000, "number of published catalog entries")
+	n := fs.Int("n", 4000, "requests per workload")
+	conc := fs.Int("concurrency", 4, "concurrent clients")
+	db := fs.String("db", "", "postgres://… to benchmark on PostgreSQL (a fresh, empty database); empty = SQLite in a temp dir")
+	if ok, err := parse(fs, args); !ok {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "yiwang-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	cfg := serveConfig{config: config{Data: filepath.Join(dir, "data"), DB: *db}, loginBurst: 1 << 30}
+	a, err := open(ctx, cfg.config, quietLog(io.Discard), true, true)
+	if err != nil {
+		return err
+	}
+	if _, err := demo.Load(ctx, a.db, a.clock); err != nil {
+		a.Close()
+		return err
+	}
+	total, err := benchCatalog(ctx, a, *items)
+	if err != nil {
+		a.Close()
+		return err
+	}
+	// In process: the search itself, no HTTP.
+	lat := make([]time.Duration, 0, *n)
+	start := time.Now()
+	for i := 0; i < *n; i++ {
+		t0 := time.Now()
+		if _, err := a.catalog.Search(ctx, catalog.Query{Q: benchQueries[i%len(benchQueries)]}); err != nil {
+			a.Close()
+			return err
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	report(stdout, benchResult{Workload: "search-inprocess", Backend: a.db.Engine, N: *n, Concurrency: 1, Items: total}, lat, time.Since(start), 0)
+	a.Close()
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	sctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- serve(sctx, cfg, ln, io.Discard) }()
+	defer func() { stop(); <-done }()
+	base := "http://" + ln.Addr().String()
+	for i := 0; i < 100; i++ {
+		if resp, err := http.Get(base + "/healthz"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	backend := "sqlite"
+	if *db != "" {
+		backend = "postgres"
+	}
+	for _, w := range []struct{ name, path string }{{"search-page", "/items?q="}, {"search-api", "/api/v1/items?q="}} {
+		lat, elapsed, errs := drive(base, w.path, *n, *conc)
+		report(stdout, benchResult{Workload: w.name, Backend: backend, N: *n, Concurrency: *conc, Items: total}, lat, elapsed, errs)
+	}
+	return nil
+}
+
+// benchCatalog publishes items entries: the demo items repeated with new base
+// codes and numbered names, spread over the district's orgs.
+func benchCatalog(ctx context.Context, a *app, items int) (int, error) {
+	have, err := a.db.ListEntries(ctx, catalog.Filter{Statuses: []string{catalog.StatusPublished}})
+	if err != nil {
+		return 0, err
+	}
+	var bases []catalog.Base
+	var entries []catalog.Entry
+	now := a.clock.Now()
+	for i := 0; len(have)+len(entries) < items; i++ {
+		src := have[i%len(have)]
+		b := src.Base
+		b.ID = yiwang.NewID()
+		b.Code = fmt.Sprintf("34%s%08d", b.Type, 10000000+i)
+		b.Name = fmt.Sprintf("%s（专项%d）", b.Name, i/len(have)+1)
+		e := src
+		e.ID, e.Base = yiwang.NewID(), b
+		e.Code = src.Code[:19] + b.Code
+		bases = append(bases, b)
+		entries = append(entries, e)
+	}
+	if len(entries) > 0 {
+		if err := a.db.Import(ctx, bases, entries, audit.New(yiwang.System("bench"), now, "catalog.import", "bench", audit.ResultOK, "")); err != nil {
+			return 0, err
+		}
+	}
+	return len(have) + len(entries), nil
+}
+
+func drive(base, path string, n, conc int) ([]time.Duration, time.Duration, int) {
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: conc}}
+	var mu sync.Mutex
+	var lat []time.Duration
+	errs := 0
+	next := make(chan int)
+	go func() {
+		for i := 0; i < n; i++ {
+			next <- i
+		}
+		close(next)
+	}()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for c := 0; c < conc; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				t0 := time.Now()
+				resp, err := client.Get(base + path + url.QueryEscape(benchQueries[i%len(benchQueries)]))
+				ok := err == nil && resp.StatusCode == 200
+				if err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				d := time.Since(t0)
+				mu.Lock()
+				lat = append(lat, d)
+				if !ok {
+					errs++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return lat, time.Since(start), errs
+}
+
+// rssMB reads this process's resident set size (the harness and the server
+// run in one process); 0 where /proc is missing.
+func rssMB() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmRSS:") {
+			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(l, "VmRSS:"), "kB")))
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
+
+func report(w io.Writer, r benchResult, lat []time.Duration, elapsed time.Duration, errs int) {
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	pct := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
+	}
+	r.P50, r.P99, r.Errors = pct(0.50), pct(0.99), errs
+	r.Throughput = float64(len(lat)) / elapsed.Seconds()
+	r.RSSMB = rssMB()
+	b, _ := json.Marshal(r)
+	fmt.Fprintln(w, string(b))
+}
