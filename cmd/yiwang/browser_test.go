@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -100,6 +101,7 @@ func TestBrowserJourneys(t *testing.T) {
 			t.Run("chinese renders", func(t *testing.T) { journeyFonts(t, ctx, ts) })
 			t.Run("citizen registers and logs in with a code", func(t *testing.T) { journeyCitizen(t, ctx, ts, size.name) })
 			t.Run("admin creates staff and gives a role", func(t *testing.T) { journeyAdmin(t, ctx, ts, size.name) })
+			t.Run("search 低保, read the guide, print it", func(t *testing.T) { journeyGuide(t, ctx, ts, size.name) })
 		})
 	}
 }
@@ -212,6 +214,85 @@ func journeyAdmin(t *testing.T, ctx context.Context, ts *testServer, size string
 	shot(t, ctx, size+"-orgs")
 	do(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
+}
+
+func journeyGuide(t *testing.T, ctx context.Context, ts *testServer, size string) {
+	do(t, ctx, chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#f-q")),
+		chromedp.SendKeys(chromedp.CSS("#f-q"), "低保\r"),
+		chromedp.WaitVisible(chromedp.CSS(".item h3 a")))
+	shot(t, ctx, size+"-search")
+	do(t, ctx, chromedp.Click(chromedp.CSS(".item h3 a")), chromedp.WaitVisible(chromedp.CSS("#materials")))
+	if h := text(t, ctx, "h1"); !strings.Contains(h, "最低生活保障") {
+		t.Fatalf("guide title %q", h)
+	}
+	shot(t, ctx, size+"-guide")
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#materials tbody tr").length`))
+	if err != nil || rows == 0 {
+		t.Fatalf("materials rows: %d %v", rows, err)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`a[href$="/print"]`)), chromedp.WaitVisible(chromedp.CSS(".print-view")))
+	printed, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#materials tbody tr").length`))
+	if err != nil || printed != rows {
+		t.Fatalf("print view has %d materials, guide %d", printed, rows)
+	}
+	shot(t, ctx, size+"-guide-print")
+}
+
+// TestBrowserCatalogRevision: a maintainer revises a published guide, the
+// head approves, the portal shows the new version and the old one stays
+// readable for cases filed under it.
+func TestBrowserCatalogRevision(t *testing.T) {
+	ts := startServer(t, sqlstore.SQLite)
+	ctx := browser(t, 1280, 900)
+	food := publishedByName(t, ts, "食品经营许可")
+	login := func(user string) {
+		a, err := ts.app.db.AccountByUsername(context.Background(), user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := time.Now()
+		if a.TOTPLastStep >= at.Unix()/30 {
+			at = at.Add(30 * time.Second)
+		}
+		do(t, ctx, chromedp.Navigate(ts.URL+"/staff/login"),
+			chromedp.SendKeys(chromedp.CSS("#f-username"), user),
+			chromedp.SendKeys(chromedp.CSS("#f-password"), demo.StaffPassword+"\r"),
+			chromedp.WaitVisible(chromedp.CSS("#f-code")),
+			chromedp.SendKeys(chromedp.CSS("#f-code"), identity.CurrentTOTP(a.TOTPSecret, at)+"\r"),
+			chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/catalog"]`)))
+	}
+	logout := func() {
+		do(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/login"]`)))
+	}
+	login("catalog")
+	do(t, ctx, chromedp.Navigate(ts.URL+"/admin/catalog/"+food.ID),
+		chromedp.Click(chromedp.CSS(`form[action$="/new-version"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href$="/edit"]`)),
+		chromedp.Click(chromedp.CSS(`a[href$="/edit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#f-promise_days")),
+		chromedp.SetValue(chromedp.CSS("#f-promise_days"), "4"))
+	shot(t, ctx, "catalog-edit")
+	do(t, ctx, chromedp.Click(chromedp.CSS(`form.entry-form button.button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action$="/submit"] button`)),
+		chromedp.Click(chromedp.CSS(`form[action$="/submit"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(".notice.success")))
+	logout()
+	login("head")
+	do(t, ctx, chromedp.Navigate(ts.URL+"/admin/catalog?status=submitted"),
+		chromedp.Click(chromedp.CSS("tbody a")),
+		chromedp.WaitVisible(chromedp.CSS(`form[action$="/approve"] button`)),
+		chromedp.Click(chromedp.CSS(`form[action$="/approve"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(".notice.success")))
+	logout()
+	do(t, ctx, chromedp.Navigate(ts.URL+"/items/"+food.Code), chromedp.WaitVisible(chromedp.CSS(".summary-box")))
+	if s := text(t, ctx, ".summary-box"); !strings.Contains(s, "承诺 4 个工作日") {
+		t.Fatalf("portal after approval: %s", s)
+	}
+	do(t, ctx, chromedp.Navigate(ts.URL+"/items/"+food.Code+"?v=1"), chromedp.WaitVisible(chromedp.CSS(".summary-box")))
+	if s := text(t, ctx, ".summary-box"); !strings.Contains(s, "承诺 "+strconv.Itoa(food.PromiseDays)+" 个工作日") {
+		t.Fatalf("version 1: %s", s)
+	}
+	shot(t, ctx, "catalog-old-version")
 }
 
 func orgID(t *testing.T, ts *testServer, name string) string {
