@@ -25,8 +25,9 @@ type ImportProblem struct {
 // ImportDrafts checks every item and, only if all are valid and check is
 // false, stores the base items and a new draft version of every entry in one
 // transaction. It returns how many drafts were (or would be) made, or the
-// problems (and writes nothing).
-func (s *Service) ImportDrafts(ctx context.Context, actor yiwang.Actor, items []ImportItem, check bool) (int, []ImportProblem, error) {
+// problems (and writes nothing). progress, when not nil, is told how many
+// items have been checked, every 200 items and at the end.
+func (s *Service) ImportDrafts(ctx context.Context, actor yiwang.Actor, items []ImportItem, check bool, progress func(done, total int)) (int, []ImportProblem, error) {
 	if !actor.Has(yiwang.RoleCatalogMaintainer) {
 		return 0, nil, yiwang.Errorf(yiwang.EFORBIDDEN, "只有事项维护员可以导入事项")
 	}
@@ -46,6 +47,9 @@ func (s *Service) ImportDrafts(ctx context.Context, actor yiwang.Actor, items []
 	var bases []Base
 	var entries []Entry
 	for i, it := range items {
+		if progress != nil && i > 0 && i%200 == 0 {
+			progress(i, len(items))
+		}
 		b := it.Base
 		if err := ValidateBase(&b); err != nil {
 			fail(i, err)
@@ -112,6 +116,9 @@ func (s *Service) ImportDrafts(ctx context.Context, actor yiwang.Actor, items []
 		en.Base = baseSeen[b.Code]
 		en.ID, en.Status, en.CreatedBy, en.CreatedAt = yiwang.NewID(), StatusDraft, actor.AccountID, now
 		entries = append(entries, en)
+	}
+	if progress != nil {
+		progress(len(items), len(items))
 	}
 	if len(problems) > 0 {
 		return 0, problems, nil

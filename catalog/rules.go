@@ -12,6 +12,9 @@ import (
 
 var baseCodeRE = regexp.MustCompile(`^\d{12}$`)
 
+// fileIDRE matches a stored file's ID (hex SHA-256).
+var fileIDRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
 // ImplementationCode builds the 31-character 实施编码: the implementing org's
 // 统一社会信用代码, the 行使层级 and the 基本编码.
 func ImplementationCode(creditCode string, level int, baseCode string) string {
@@ -114,6 +117,11 @@ func checkMaterial(p problems, i int, m *Material) {
 	}
 	if !Valid(Sources, m.Source) {
 		p.add(f("source"), "%s的来源不正确", label)
+	}
+	for k, v := range map[string]string{"blank_form": m.BlankForm, "sample": m.Sample} {
+		if v != "" && !fileIDRE.MatchString(v) {
+			p.add(f(k), "%s的文件编号不正确", label)
+		}
 	}
 	if m.Source == "license" && strings.TrimSpace(m.License) == "" {
 		p.add(f("license"), "%s可由电子证照替代，请写明证照名称", label)

@@ -284,3 +284,34 @@ func (s *Service) Published(ctx context.Context, code string) (Entry, error) {
 	}
 	return Entry{}, yiwang.Errorf(yiwang.ENOTFOUND, "该事项当前没有发布的版本")
 }
+
+// SetMaterialFile attaches a stored file to material i of a draft as its
+// blank form (kind "blank") or filled-in sample (kind "sample"); an empty
+// fileID removes it.
+func (s *Service) SetMaterialFile(ctx context.Context, actor yiwang.Actor, id string, i int, kind, fileID string) (Entry, error) {
+	en, err := s.Store.Entry(ctx, id)
+	if err != nil {
+		return Entry{}, err
+	}
+	if err := s.require(ctx, actor, yiwang.RoleCatalogMaintainer, en.OrgID, "上传空白表格和示例样表"); err != nil {
+		return Entry{}, err
+	}
+	if en.Status != StatusDraft {
+		return Entry{}, yiwang.Errorf(yiwang.ECONFLICT, "只有草稿可以修改；请先创建新版本")
+	}
+	if i < 0 || i >= len(en.Guide.Materials) {
+		return Entry{}, yiwang.Invalid(map[string]string{"material": "没有这项材料"})
+	}
+	switch kind {
+	case "blank":
+		en.Guide.Materials[i].BlankForm = fileID
+	case "sample":
+		en.Guide.Materials[i].Sample = fileID
+	default:
+		return Entry{}, yiwang.Invalid(map[string]string{"kind": "文件用途只能是空白表格或示例样表"})
+	}
+	e := audit.New(actor, s.Clock.Now(), "catalog.edit", "entry:"+en.Code, audit.ResultOK,
+		fmt.Sprintf("%s 第%d版：材料“%s”的%s", en.Base.Name, en.Version, en.Guide.Materials[i].Name,
+			map[string]string{"blank": "空白表格", "sample": "示例样表"}[kind]))
+	return en, s.Store.UpdateEntry(ctx, en, StatusDraft, e)
+}

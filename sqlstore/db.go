@@ -21,6 +21,7 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/yushan-gov/yiwang/audit"
 	"github.com/yushan-gov/yiwang/catalog"
+	"github.com/yushan-gov/yiwang/files"
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/org"
@@ -175,6 +176,7 @@ var (
 	_ org.Store        = (*DB)(nil)
 	_ catalog.Store    = (*DB)(nil)
 	_ publicinfo.Store = (*DB)(nil)
+	_ files.Store      = (*DB)(nil)
 	_ audit.Store      = (*DB)(nil)
 	_ notify.Store     = (*DB)(nil)
 )

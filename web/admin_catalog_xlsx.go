@@ -95,7 +95,7 @@ func (s *Server) catalogImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	wb, problems := sheet.Parse(file, byCode)
 	if wb != nil {
-		n, ps, err := s.Catalog.ImportDrafts(r.Context(), actor, wb.Items, len(problems) > 0)
+		n, ps, err := s.Catalog.ImportDrafts(r.Context(), actor, wb.Items, len(problems) > 0, nil)
 		if err != nil {
 			return err
 		}

@@ -156,7 +156,7 @@ func limitForms(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && !isAPI(r) {
 			ct := r.Header.Get("Content-Type")
-			if strings.HasPrefix(ct, "multipart/") && uploadPaths[r.URL.Path] {
+			if strings.HasPrefix(ct, "multipart/") && (uploadPaths[r.URL.Path] || strings.HasSuffix(r.URL.Path, "/files")) {
 				next.ServeHTTP(w, r) // the handler sets its own limit
 				return
 			}

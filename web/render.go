@@ -42,6 +42,7 @@ var funcs = template.FuncMap{
 	"inc":        func(i int) int { return i + 1 },
 	"statusName": catalog.StatusName,
 	"infoKind":   publicinfo.KindName,
+	"list":       func(xs ...string) []string { return xs },
 	"pct":        func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
 	"date": func(t time.Time) string {
 		if t.IsZero() {

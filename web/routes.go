@@ -19,6 +19,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /items/{code}", s.h(s.guidePage))
 	mux.HandleFunc("GET /items/{code}/print", s.h(s.guidePrint))
 	mux.HandleFunc("GET /themes/{for}", s.h(s.themesPage))
+	mux.HandleFunc("GET /files/{id}", s.h(s.publicFile))
 	mux.HandleFunc("GET /info", s.h(s.infoList))
 	mux.HandleFunc("GET /info/{id}", s.h(s.infoArticle))
 	mux.HandleFunc("GET /admin/info", s.h(s.infoAdmin))
@@ -80,6 +81,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/catalog/{id}", s.h(s.catalogEntry))
 	mux.HandleFunc("GET /admin/catalog/{id}/edit", s.h(s.catalogEditPage))
 	mux.HandleFunc("POST /admin/catalog/{id}/edit", s.h(s.catalogEdit))
+	mux.HandleFunc("POST /admin/catalog/{id}/files", s.h(s.catalogFile))
 	mux.HandleFunc("POST /admin/catalog/{id}/{op}", s.h(s.catalogOp))
 
 	mux.HandleFunc("GET /dev/outbox", s.h(s.devOutbox))

@@ -12,6 +12,7 @@ import (
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/audit"
 	"github.com/yushan-gov/yiwang/catalog"
+	"github.com/yushan-gov/yiwang/files"
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/org"
@@ -29,6 +30,7 @@ type Server struct {
 	Orgs     *org.Service
 	Catalog  *catalog.Service
 	Info     *publicinfo.Service
+	Files    *files.Service
 	Audit    audit.Store
 	Outbox   notify.Store
 	DB       Pinger

@@ -41,7 +41,6 @@ var itemColumns = []struct{ Title, Field string }{
 	{"咨询电话", "consult_phone"},
 	{"监督电话", "supervise_phone"},
 	{"实施编码（导出时生成，导入时忽略）", "code"},
-	{"版本", "version"},
 }
 
 // materialColumns are the columns of the 申请材料 sheet.
@@ -58,6 +57,8 @@ var materialColumns = []struct{ Title, Field string }{
 	{"可容缺受理（是/否）", "tolerance"},
 	{"可告知承诺（是/否）", "promise"},
 	{"说明", "note"},
+	{"空白表格文件编号", "blank_form"},
+	{"示例样表文件编号", "sample"},
 }
 
 func columnName(i int) string {

@@ -50,12 +50,13 @@ func itemRow(e catalog.Entry, o org.Org) []string {
 		strconv.Itoa(e.PromiseDays), joinInts(e.Depth), joinInts(e.Forms), strconv.Itoa(e.Visits),
 		strings.Join(g.Conditions, "\n"), strings.Join(steps, "\n"), strings.Join(fees, "\n"), g.ResultKind,
 		g.ResultName, strings.Join(g.Intermediary, "\n"), strings.Join(faqs, "\n"), g.Location, g.Hours,
-		g.ConsultPhone, g.SupervisePhone, e.Code, strconv.Itoa(e.Version)}
+		g.ConsultPhone, g.SupervisePhone, e.Code}
 }
 
 func materialRow(e catalog.Entry, o org.Org, m catalog.Material) []string {
 	return []string{e.Base.Code, o.CreditCode, m.Name, strings.Join(m.Forms, "、"), strconv.Itoa(m.Copies),
-		yesNo(m.Required), m.Condition, m.Source, m.License, yesNo(m.Tolerance), yesNo(m.Promise), m.Note}
+		yesNo(m.Required), m.Condition, m.Source, m.License, yesNo(m.Tolerance), yesNo(m.Promise), m.Note,
+		m.BlankForm, m.Sample}
 }
 
 func writeRow(sw *excelize.StreamWriter, row int, cells []string) error {

@@ -315,5 +315,6 @@ func (p *parser) material(row []string) catalog.Material {
 	}
 	return catalog.Material{Name: cell(row, 2), Forms: list(cell(row, 3), "、"), Copies: copies,
 		Required: p.yes(row, 5, "是否必需"), Condition: cell(row, 6), Source: cell(row, 7), License: cell(row, 8),
-		Tolerance: p.yes(row, 9, "可容缺受理"), Promise: p.yes(row, 10, "可告知承诺"), Note: cell(row, 11)}
+		Tolerance: p.yes(row, 9, "可容缺受理"), Promise: p.yes(row, 10, "可告知承诺"), Note: cell(row, 11),
+		BlankForm: cell(row, 12), Sample: cell(row, 13)}
 }

@@ -120,7 +120,7 @@ func TestRoundTrip(t *testing.T) {
 			if len(problems) > 0 {
 				t.Fatalf("problems: %v", problems)
 			}
-			n, ps, err := e.svc.ImportDrafts(e.ctx, e.actor, wb.Items, false)
+			n, ps, err := e.svc.ImportDrafts(e.ctx, e.actor, wb.Items, false, nil)
 			if err != nil || len(ps) > 0 || n != 2 {
 				t.Fatalf("import: %d %v %v", n, ps, err)
 			}
@@ -138,7 +138,7 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatalf("round trip differs:\n%s\n---\n%s", a, b)
 			}
 			// Importing again while the drafts are open is refused, whole.
-			_, ps, err = e.svc.ImportDrafts(e.ctx, e.actor, wb.Items, false)
+			_, ps, err = e.svc.ImportDrafts(e.ctx, e.actor, wb.Items, false, nil)
 			if err != nil || len(ps) != 2 {
 				t.Fatalf("second import: %v %v", ps, err)
 			}
@@ -197,7 +197,7 @@ func TestBadWorkbooks(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			wb, problems := sheet.Parse(bytes.NewReader(tc.file), e.byCode)
 			if wb != nil {
-				_, ps, err := e.svc.ImportDrafts(e.ctx, e.actor, wb.Items, len(problems) > 0)
+				_, ps, err := e.svc.ImportDrafts(e.ctx, e.actor, wb.Items, len(problems) > 0, nil)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -94,8 +94,9 @@ func cmdCatalog(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	n := 0
 	if wb != nil {
 		fmt.Fprintf(stdout, "正在检查 %d 个事项…\n", len(wb.Items))
+		progress := func(done, total int) { fmt.Fprintf(stdout, "已检查 %d / %d\n", done, total) }
 		var ps []catalog.ImportProblem
-		n, ps, err = a.catalog.ImportDrafts(ctx, actor, wb.Items, len(problems) > 0)
+		n, ps, err = a.catalog.ImportDrafts(ctx, actor, wb.Items, len(problems) > 0, progress)
 		if err != nil {
 			return err
 		}

@@ -139,6 +139,27 @@ func TestCatalogRevision(t *testing.T) {
 	if p := m.post("/admin/catalog/"+draftID+"/edit", form); p.Status != http.StatusSeeOther {
 		t.Fatalf("save draft: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
 	}
+	// Blank form upload: a PDF is kept; a text file posing as one is refused.
+	upload := func(name string, data []byte) page {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("m", "0")
+		mw.WriteField("kind", "blank")
+		fw, _ := mw.CreateFormFile("file", name)
+		fw.Write(data)
+		mw.Close()
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/admin/catalog/"+draftID+"/files", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Origin", ts.URL)
+		return m.do(req)
+	}
+	if p := upload("申请书.pdf", []byte("not a pdf at all")); p.Status != http.StatusBadRequest || !strings.Contains(p.Doc.Find(".error-summary").Text(), "PDF") {
+		t.Fatalf("fake pdf: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	blank := []byte("%PDF-1.4\n% 食品经营许可申请书（空白）\n%%EOF\n")
+	if p := upload("食品经营许可申请书.pdf", blank); p.Status != http.StatusSeeOther {
+		t.Fatalf("upload: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
 	if p := m.post("/admin/catalog/"+draftID+"/submit", nil); p.Status != http.StatusSeeOther {
 		t.Fatalf("submit: %d", p.Status)
 	}
@@ -154,6 +175,15 @@ func TestCatalogRevision(t *testing.T) {
 	}
 	if p := anon.get("/items/" + food.Code); !strings.Contains(p.Doc.Find(".summary-box").Text(), "承诺 3 个工作日") || !strings.Contains(p.Body, "第 2 版") {
 		t.Fatalf("after approval: %s", p.Doc.Find(".summary-box dd").First().Text())
+	}
+	// The guide offers the blank form; it downloads as uploaded.
+	link, ok := anon.get("/items/" + food.Code).Doc.Find(`#materials a:contains("下载空白表格")`).Attr("href")
+	if !ok {
+		t.Fatal("no blank form link on the guide")
+	}
+	if p := anon.get(link); p.Status != 200 || p.Body != string(blank) || p.Header.Get("Content-Type") != "application/pdf" ||
+		!strings.Contains(p.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("download: %d %q %s", p.Status, p.Header.Get("Content-Type"), p.Header.Get("Content-Disposition"))
 	}
 	// A case filed under version 1 still reads version 1.
 	old := anon.get("/items/" + food.Code + "?v=1")

@@ -8,9 +8,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/catalog"
+	"github.com/yushan-gov/yiwang/files"
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/org"
 	"github.com/yushan-gov/yiwang/pii"
@@ -65,6 +67,7 @@ type app struct {
 	identity *identity.Service
 	catalog  *catalog.Service
 	info     *publicinfo.Service
+	files    *files.Service
 }
 
 // open opens (and, when migrate is true, migrates) the database of cfg.
@@ -99,6 +102,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey 
 	a.identity = &identity.Service{Store: db, Orgs: a.orgs, Clock: clock, Log: log}
 	a.catalog = &catalog.Service{Store: db, Orgs: a.orgs, Clock: clock}
 	a.info = &publicinfo.Service{Store: db, Orgs: a.orgs, Clock: clock}
+	a.files = &files.Service{Store: db, Blobs: files.Dir{Root: filepath.Join(cfg.Data, "files")}, Sealer: p, Clock: clock}
 	return a, nil
 }
 

@@ -1,0 +1,165 @@
+// Package files stores uploaded files: blank forms and samples of the
+// catalog now, applicants' materials later. Files are content-addressed (the
+// ID is the SHA-256 of the content), type-sniffed from their bytes rather
+// than trusted from their name, size-limited, encrypted at rest, and written
+// durably (temp file, fsync, rename) before they are acknowledged.
+package files
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/yushan-gov/yiwang"
+)
+
+// MaxSize is the largest file accepted.
+const MaxSize = 10 << 20
+
+// File is a stored file's metadata.
+type File struct {
+	ID        string // hex SHA-256 of the content
+	Name      string // the uploader's file name, for downloads
+	Type      string // sniffed MIME type
+	Size      int64
+	Public    bool // may be downloaded by anyone (blank forms, samples)
+	CreatedBy string
+	CreatedAt time.Time
+}
+
+// Blobs keeps file contents by key.
+type Blobs interface {
+	Put(ctx context.Context, key string, b []byte) error
+	Get(ctx context.Context, key string) ([]byte, error)
+}
+
+// Store keeps file metadata.
+type Store interface {
+	SaveFile(ctx context.Context, f File) error
+	File(ctx context.Context, id string) (File, error)
+}
+
+// Sealer encrypts contents at rest; pii.Protector satisfies it.
+type Sealer interface {
+	SealBytes(b []byte) []byte
+	OpenBytes(b []byte) ([]byte, error)
+}
+
+// Service stores and reads files.
+type Service struct {
+	Store  Store
+	Blobs  Blobs
+	Sealer Sealer
+	Clock  yiwang.Clock
+}
+
+// allowed are the accepted types by their sniffed MIME type, with the
+// extension a download gets.
+var allowed = map[string]string{
+	"application/pdf": ".pdf",
+	"image/jpeg":      ".jpg",
+	"image/png":       ".png",
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":       ".xlsx",
+}
+
+// Sniff returns the MIME type of b from its content: PDF, JPEG, PNG, or an
+// Office Open XML document or workbook (a zip holding word/ or xl/).
+func Sniff(b []byte) string {
+	t := http.DetectContentType(b)
+	if i := strings.Index(t, ";"); i > 0 {
+		t = t[:i]
+	}
+	if t != "application/zip" {
+		return t
+	}
+	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return t
+	}
+	for _, f := range z.File {
+		switch {
+		case strings.HasPrefix(f.Name, "word/"):
+			return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+		case strings.HasPrefix(f.Name, "xl/"):
+			return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		}
+	}
+	return t
+}
+
+var unsafeName = regexp.MustCompile(`[\x00-\x1f"\\/<>:|?*]`)
+
+// cleanName keeps a file name safe for a Content-Disposition header.
+func cleanName(name, ext string) string {
+	name = unsafeName.ReplaceAllString(filepath.Base(strings.ReplaceAll(name, "\\", "/")), "")
+	name = strings.TrimSuffix(name, filepath.Ext(name))
+	if n := []rune(name); len(n) > 60 {
+		name = string(n[:60])
+	}
+	if name == "" || !utf8.ValidString(name) || name == "." {
+		name = "file"
+	}
+	return name + ext
+}
+
+// Put stores content uploaded as name by actor and returns its metadata.
+// It refuses empty, oversized and unsupported files with EINVALID.
+func (s *Service) Put(ctx context.Context, actor yiwang.Actor, name string, b []byte, public bool) (File, error) {
+	switch {
+	case len(b) == 0:
+		return File{}, yiwang.Invalid(map[string]string{"file": "文件是空的，请重新选择"})
+	case len(b) > MaxSize:
+		return File{}, yiwang.Invalid(map[string]string{"file": fmt.Sprintf("文件不能超过 %d MB", MaxSize>>20)})
+	}
+	typ := Sniff(b)
+	ext, ok := allowed[typ]
+	if !ok {
+		return File{}, yiwang.Invalid(map[string]string{"file": "只能上传 PDF、JPG、PNG 图片或 Word（.docx）、Excel（.xlsx）文件"})
+	}
+	sum := sha256.Sum256(b)
+	f := File{ID: hex.EncodeToString(sum[:]), Name: cleanName(name, ext), Type: typ, Size: int64(len(b)),
+		Public: public, CreatedBy: actor.AccountID, CreatedAt: s.Clock.Now()}
+	if err := s.Blobs.Put(ctx, f.ID, s.Sealer.SealBytes(b)); err != nil {
+		return File{}, fmt.Errorf("store file: %w", err)
+	}
+	if err := s.Store.SaveFile(ctx, f); err != nil {
+		return File{}, fmt.Errorf("save file: %w", err)
+	}
+	return f, nil
+}
+
+// Public returns a public file and its content; others are ENOTFOUND.
+func (s *Service) Public(ctx context.Context, id string) (File, []byte, error) {
+	f, err := s.Store.File(ctx, id)
+	if err != nil {
+		return File{}, nil, err
+	}
+	if !f.Public {
+		return File{}, nil, yiwang.Errorf(yiwang.ENOTFOUND, "文件不存在")
+	}
+	sealed, err := s.Blobs.Get(ctx, f.ID)
+	if err != nil {
+		return File{}, nil, fmt.Errorf("read file %s: %w", f.ID, err)
+	}
+	b, err := s.Sealer.OpenBytes(sealed)
+	if err != nil {
+		return File{}, nil, fmt.Errorf("open file %s: %w", f.ID, err)
+	}
+	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != f.ID {
+		return File{}, nil, fmt.Errorf("file %s: content does not match its hash", f.ID)
+	}
+	return f, b, nil
+}
+
+// Meta returns a file's metadata.
+func (s *Service) Meta(ctx context.Context, id string) (File, error) { return s.Store.File(ctx, id) }

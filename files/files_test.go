@@ -1,0 +1,85 @@
+package files_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/files"
+	"github.com/yushan-gov/yiwang/yiwangtest"
+)
+
+func office(t *testing.T, dir string) []byte {
+	var buf bytes.Buffer
+	z := zip.NewWriter(&buf)
+	w, _ := z.Create("[Content_Types].xml")
+	w.Write([]byte("<Types/>"))
+	w, _ = z.Create(dir + "document.xml")
+	w.Write([]byte("<doc/>"))
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestPutAndRead(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			db := yiwangtest.NewDB(t, engine)
+			dir := t.TempDir()
+			svc := &files.Service{Store: db, Blobs: files.Dir{Root: dir}, Sealer: yiwangtest.Protector(t),
+				Clock: yiwangtest.NewClock(time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC))}
+			actor := yiwang.Actor{AccountID: "m1"}
+			pdf := []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+			tests := []struct {
+				name, file string
+				data       []byte
+				ok         bool
+				typ        string
+			}{
+				{"pdf", "申请表.pdf", pdf, true, "application/pdf"},
+				{"png named .pdf", "x.pdf", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), true, "image/png"},
+				{"docx", "表.docx", office(t, "word/"), true, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+				{"xlsx", "表.xlsx", office(t, "xl/"), true, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+				{"text named .pdf", "evil.pdf", []byte("just text"), false, ""},
+				{"html", "a.html", []byte("<html><script>alert(1)</script></html>"), false, ""},
+				{"plain zip", "a.zip", office(t, "other/"), false, ""},
+				{"empty", "e.pdf", nil, false, ""},
+				{"too big", "big.pdf", append(pdf, make([]byte, files.MaxSize)...), false, ""},
+			}
+			for _, tc := range tests {
+				t.Run(tc.name, func(t *testing.T) {
+					f, err := svc.Put(ctx, actor, tc.file, tc.data, true)
+					if !tc.ok {
+						if yiwang.ErrorCode(err) != yiwang.EINVALID {
+							t.Fatalf("want EINVALID, got %v", err)
+						}
+						return
+					}
+					if err != nil || f.Type != tc.typ || len(f.ID) != 64 {
+						t.Fatalf("put: %+v %v", f, err)
+					}
+					got, b, err := svc.Public(ctx, f.ID)
+					if err != nil || !bytes.Equal(b, tc.data) || got.Type != tc.typ {
+						t.Fatalf("read back: %v", err)
+					}
+				})
+			}
+			// Encrypted at rest: the blob on disk is not the content.
+			f, _ := svc.Put(ctx, actor, "a.pdf", pdf, false)
+			raw, err := files.Dir{Root: dir}.Get(ctx, f.ID)
+			if err != nil || bytes.Contains(raw, []byte("%PDF")) {
+				t.Fatalf("blob not encrypted: %v", err)
+			}
+			// Private files are not public downloads.
+			priv, _ := svc.Put(ctx, actor, "私密.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR private"), false)
+			if _, _, err := svc.Public(ctx, priv.ID); yiwang.ErrorCode(err) != yiwang.ENOTFOUND {
+				t.Fatalf("private file downloadable: %v", err)
+			}
+		})
+	}
+}
