@@ -62,27 +62,41 @@ func (s *Server) sendCode(r *http.Request, purpose, mobile string) error {
 
 func (s *Server) citizenLogin(w http.ResponseWriter, r *http.Request) error {
 	f := newForm(r, "mobile", "code", "password")
-	v := loginView{Page: s.page(r, "个人登录"), Next: safeNext(r.PostFormValue("next"), "/account"),
+	v := &loginView{Page: s.page(r, "个人登录"), Next: safeNext(r.PostFormValue("next"), "/account"),
 		Password: r.PostFormValue("with") == "password"}
-	var err error
-	if r.PostFormValue("op") == "send" {
-		if err = s.sendCode(r, identity.PurposeLogin, f.Values["mobile"]); err == nil {
-			v.CodeSent, v.Form = true, f
-			s.render(w, r, "login_citizen", &v)
-			return nil
-		}
-	} else if err = s.limitLogin(r); err == nil {
+	return s.codeForm(w, r, "login_citizen", v, f, identity.PurposeLogin, func() error {
 		var a identity.Account
+		var err error
 		if v.Password {
 			a, err = s.Identity.LoginWithPassword(r.Context(), f.Values["mobile"], r.PostFormValue("password"), clientIP(r))
 		} else {
 			a, err = s.Identity.LoginWithCode(r.Context(), f.Values["mobile"], f.Values["code"], clientIP(r))
 		}
-		if err == nil {
-			if err := s.startSession(r.Context(), a.ID); err != nil {
-				return err
-			}
-			http.Redirect(w, r, v.Next, http.StatusSeeOther)
+		if err != nil {
+			return err
+		}
+		if err := s.startSession(r.Context(), a.ID); err != nil {
+			return err
+		}
+		http.Redirect(w, r, v.Next, http.StatusSeeOther)
+		return nil
+	})
+}
+
+// codeForm runs a form that has a "获取验证码" button: op=send sends a code
+// to the form's mobile and shows the page again; any other op runs act, which
+// answers the request itself on success. On a person's error the page is
+// shown again with what they typed (never the password) and every problem.
+func (s *Server) codeForm(w http.ResponseWriter, r *http.Request, page string, v *loginView, f Form, purpose string, act func() error) error {
+	var err error
+	if r.PostFormValue("op") == "send" {
+		if err = s.sendCode(r, purpose, f.Values["mobile"]); err == nil {
+			v.CodeSent, v.Form = true, f
+			s.render(w, r, page, v)
+			return nil
+		}
+	} else if err = s.limitLogin(r); err == nil {
+		if err = act(); err == nil {
 			return nil
 		}
 	}
@@ -93,7 +107,7 @@ func (s *Server) citizenLogin(w http.ResponseWriter, r *http.Request) error {
 	f.Fail(err)
 	v.Form = f
 	w.WriteHeader(status(err))
-	s.render(w, r, "login_citizen", &v)
+	s.render(w, r, page, v)
 	return nil
 }
 
@@ -105,37 +119,21 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	f := newForm(r, "name", "idcard", "mobile", "code", "password")
-	v := loginView{Page: s.page(r, "个人注册")}
-	var err error
-	if r.PostFormValue("op") == "send" {
-		if err = s.sendCode(r, identity.PurposeRegister, f.Values["mobile"]); err == nil {
-			v.CodeSent, v.Form = true, f
-			s.render(w, r, "register", &v)
-			return nil
-		}
-	} else if err = s.limitLogin(r); err == nil {
-		var a identity.Account
-		a, err = s.Identity.RegisterCitizen(r.Context(), identity.CitizenInput{Name: f.Values["name"],
+	v := &loginView{Page: s.page(r, "个人注册")}
+	return s.codeForm(w, r, "register", v, f, identity.PurposeRegister, func() error {
+		a, err := s.Identity.RegisterCitizen(r.Context(), identity.CitizenInput{Name: f.Values["name"],
 			Mobile: f.Values["mobile"], IDCard: f.Values["idcard"], Code: f.Values["code"],
 			Password: r.PostFormValue("password")}, clientIP(r))
-		if err == nil {
-			if err := s.startSession(r.Context(), a.ID); err != nil {
-				return err
-			}
-			s.Sessions.Put(r.Context(), sessFlash, "注册成功，已为您登录。实名等级："+identity.RealNameLevelName(a.RealNameLevel))
-			http.Redirect(w, r, "/account", http.StatusSeeOther)
-			return nil
+		if err != nil {
+			return err
 		}
-	}
-	if status(err) == http.StatusInternalServerError {
-		return err
-	}
-	f.Values["password"] = ""
-	f.Fail(err)
-	v.Form = f
-	w.WriteHeader(status(err))
-	s.render(w, r, "register", &v)
-	return nil
+		if err := s.startSession(r.Context(), a.ID); err != nil {
+			return err
+		}
+		s.Sessions.Put(r.Context(), sessFlash, "注册成功，已为您登录。实名等级："+identity.RealNameLevelName(a.RealNameLevel))
+		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		return nil
+	})
 }
 
 func (s *Server) enterpriseLoginPage(w http.ResponseWriter, r *http.Request) error {
@@ -147,41 +145,24 @@ func (s *Server) enterpriseLoginPage(w http.ResponseWriter, r *http.Request) err
 
 func (s *Server) enterpriseLogin(w http.ResponseWriter, r *http.Request) error {
 	f := newForm(r, "credit_code", "mobile", "password", "code")
-	v := loginView{Page: s.page(r, "法人登录"), Password: r.PostFormValue("with") != "code"}
-	var err error
-	if r.PostFormValue("op") == "send" {
-		if err = s.sendCode(r, identity.PurposeLogin, f.Values["mobile"]); err == nil {
-			v.CodeSent, v.Form = true, f
-			s.render(w, r, "login_enterprise", &v)
-			return nil
-		}
-	} else if err = s.limitLogin(r); err == nil {
+	v := &loginView{Page: s.page(r, "法人登录"), Password: r.PostFormValue("with") != "code"}
+	return s.codeForm(w, r, "login_enterprise", v, f, identity.PurposeLogin, func() error {
 		pw := r.PostFormValue("password")
 		if !v.Password {
 			pw = ""
 		}
-		var a identity.Account
-		var m identity.Member
-		a, m, err = s.Identity.LoginEnterprise(r.Context(), f.Values["credit_code"], f.Values["mobile"], pw, f.Values["code"], clientIP(r))
-		if err == nil {
-			if err := s.startSession(r.Context(), a.ID); err != nil {
-				return err
-			}
-			s.Sessions.Put(r.Context(), sessEnterprise, m.EnterpriseID)
-			s.Sessions.Put(r.Context(), sessEnterpriseName, m.EnterpriseName)
-			http.Redirect(w, r, "/account", http.StatusSeeOther)
-			return nil
+		a, m, err := s.Identity.LoginEnterprise(r.Context(), f.Values["credit_code"], f.Values["mobile"], pw, f.Values["code"], clientIP(r))
+		if err != nil {
+			return err
 		}
-	}
-	if status(err) == http.StatusInternalServerError {
-		return err
-	}
-	f.Values["password"] = ""
-	f.Fail(err)
-	v.Form = f
-	w.WriteHeader(status(err))
-	s.render(w, r, "login_enterprise", &v)
-	return nil
+		if err := s.startSession(r.Context(), a.ID); err != nil {
+			return err
+		}
+		s.Sessions.Put(r.Context(), sessEnterprise, m.EnterpriseID)
+		s.Sessions.Put(r.Context(), sessEnterpriseName, m.EnterpriseName)
+		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		return nil
+	})
 }
 
 func (s *Server) staffLoginPage(w http.ResponseWriter, r *http.Request) error {
