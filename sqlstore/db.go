@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/yushan-gov/yiwang/audit"
+	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/files"
 	"github.com/yushan-gov/yiwang/identity"
@@ -177,6 +178,7 @@ var (
 	_ catalog.Store    = (*DB)(nil)
 	_ publicinfo.Store = (*DB)(nil)
 	_ files.Store      = (*DB)(nil)
+	_ casework.Store   = (*DB)(nil)
 	_ audit.Store      = (*DB)(nil)
 	_ notify.Store     = (*DB)(nil)
 )

@@ -1,0 +1,121 @@
+// Package casework is the case engine (办件): applications filed online or
+// at a window, pre-review with one correction notice (一次性告知), acceptance
+// or refusal to accept, decision, and a timeline of append-only events from
+// which both the public tracker and supervision are computed.
+package casework
+
+import (
+	"context"
+	"time"
+
+	"github.com/yushan-gov/yiwang/audit"
+)
+
+// States of a case. Stored: never change a value.
+const (
+	StateSubmitted  = "submitted"        // 已申报, waiting for pre-review
+	StateCorrection = "needs_correction" // 补齐补正: one notice sent, clock paused
+	StateAccepted   = "accepted"         // 已受理, the committed limit runs
+	StateRefused    = "not_accepted"     // 不予受理 (terminal)
+	StateDecided    = "decided"          // 已办结: granted or refused
+	StateWithdrawn  = "withdrawn"        // 撤回 (terminal)
+)
+
+var stateNames = map[string]string{
+	StateSubmitted: "已申报，等待预审", StateCorrection: "需补齐补正材料", StateAccepted: "已受理，正在办理",
+	StateRefused: "不予受理", StateDecided: "已办结", StateWithdrawn: "已撤回",
+}
+
+// StateName returns a state in words.
+func StateName(s string) string { return stateNames[s] }
+
+// Decisions.
+const (
+	Granted = "granted" // 准予
+	Denied  = "denied"  // 不予
+)
+
+// Channels a case can come in by (GB/T 39046 办理形式 and the plan's agents).
+const (
+	ChannelWeb    = "web"    // 网上申报
+	ChannelWindow = "window" // 窗口
+	ChannelAgent  = "agent"  // 代办
+)
+
+// ChannelName returns a channel in words.
+func ChannelName(c string) string {
+	return map[string]string{ChannelWeb: "网上申报", ChannelWindow: "窗口受理", ChannelAgent: "村（社区）代办"}[c]
+}
+
+// Material is one material handed in with a case.
+type Material struct {
+	Index  int    `json:"index"` // its row in the guide of the case's entry version
+	Name   string `json:"name"`  // as the guide names it
+	FileID string `json:"file"`  // uploaded file; "" when handed in on paper
+	Note   string `json:"note,omitempty"`
+}
+
+// Correction is one item of a correction notice: it must point at a
+// material or a condition of the entry version the case was filed under.
+type Correction struct {
+	Material  int    `json:"material"`  // index into the guide's materials, or -1
+	Condition int    `json:"condition"` // index into the guide's conditions, or -1
+	What      string `json:"what"`      // the guide's words for it (filled in by the engine)
+	Reason    string `json:"reason"`    // what is missing or wrong
+}
+
+// Case is one application.
+type Case struct {
+	ID          string
+	No          string // 办件编号: 实施编码 + yyyymmdd + 4-digit serial
+	EntryID     string // the catalog version the case was filed under
+	EntryCode   string
+	ItemName    string
+	OrgID       string // the implementing org
+	ApplicantID string // the account that applies (or for whom an agent applies)
+	Applicant   string // name shown on documents
+	Mobile      string // encrypted at rest
+	IDCard      string // encrypted at rest
+	Enterprise  string // enterprise ID when applying for one
+	Channel     string
+	FiledBy     string // staff account for window and agent cases
+	FiledAt     string // org where it was filed (window, agent point)
+	State       string
+	Decision    string
+	Materials   []Material
+	Corrections []Correction // the open correction notice, if any
+	Form        map[string]string
+	SubmittedAt time.Time
+	AcceptedAt  time.Time
+	Deadline    string // last working day, "2006-01-02", once accepted
+	DecidedAt   time.Time
+	Version     int64
+}
+
+// Event is one entry of a case's timeline. Stored: never change a kind.
+type Event struct {
+	ID        string
+	CaseID    string
+	Seq       int
+	At        time.Time
+	ActorID   string
+	ActorName string
+	Kind      string // submit, correct_notice, resubmit, accept, refuse, decide, withdraw
+	From, To  string // states
+	Note      string
+	Channel   string
+}
+
+// Store is what casework needs from storage. Each change stores the case,
+// its new event and the audit entry in one transaction, and refuses it when
+// the case's version moved (ECONFLICT).
+type Store interface {
+	// NextCaseNo returns the next daily serial for an implementation code.
+	CreateCase(ctx context.Context, c Case, ev Event, day string, e audit.Entry) (Case, error)
+	UpdateCase(ctx context.Context, c Case, ev Event, e audit.Entry) error
+	Case(ctx context.Context, id string) (Case, error)
+	CaseByNo(ctx context.Context, no string) (Case, error)
+	Events(ctx context.Context, caseID string) ([]Event, error)
+	CasesOf(ctx context.Context, applicantID string) ([]Case, error)
+	CasesFor(ctx context.Context, orgIDs []string, states []string, limit int) ([]Case, error)
+}

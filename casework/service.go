@@ -1,0 +1,394 @@
+package casework
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/audit"
+	"github.com/yushan-gov/yiwang/calendar"
+	"github.com/yushan-gov/yiwang/catalog"
+	"github.com/yushan-gov/yiwang/org"
+)
+
+// Catalog finds the entry versions cases are filed under.
+type Catalog interface {
+	Published(ctx context.Context, code string) (catalog.Entry, error)
+	Get(ctx context.Context, id string) (catalog.Entry, error)
+}
+
+// Orgs finds the org tree.
+type Orgs interface {
+	Tree(ctx context.Context) ([]org.Org, error)
+}
+
+// Service runs cases.
+type Service struct {
+	Store    Store
+	Catalog  Catalog
+	Orgs     Orgs
+	Calendar *calendar.Calendar
+	Clock    yiwang.Clock
+}
+
+// Applicant is who a case is for, as the platform already knows them.
+type Applicant struct {
+	AccountID  string
+	Name       string
+	Mobile     string
+	IDCard     string
+	Enterprise string
+}
+
+// Application is what an applicant submits.
+type Application struct {
+	EntryCode string
+	Materials []Material // files for the guide's materials, by index
+	Note      string
+}
+
+// Submit files a case under the published version of the item and returns
+// it with its case number. Every required material the applicant must
+// provide needs a file; materials the platform can fetch itself (from another
+// department or an e-license) are never asked for again.
+func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant, app Application) (Case, error) {
+	if actor.Anonymous() {
+		return Case{}, yiwang.Errorf(yiwang.EUNAUTHORIZED, "请先登录后再申报")
+	}
+	en, err := s.Catalog.Published(ctx, app.EntryCode)
+	if err != nil {
+		return Case{}, err
+	}
+	if !en.Online() {
+		return Case{}, yiwang.Errorf(yiwang.EFORBIDDEN, "该事项暂不支持网上申报，请到办理地点办理")
+	}
+	mats, bad := checkMaterials(en, app.Materials)
+	if err := yiwang.Invalid(bad); err != nil {
+		return Case{}, err
+	}
+	if utf8.RuneCountInString(app.Note) > 500 {
+		return Case{}, yiwang.Invalid(map[string]string{"note": "补充说明不能超过500个字"})
+	}
+	now := s.Clock.Now()
+	c := Case{ID: yiwang.NewID(), EntryID: en.ID, EntryCode: en.Code, ItemName: en.Base.Name, OrgID: en.OrgID,
+		ApplicantID: who.AccountID, Applicant: who.Name, Mobile: who.Mobile, IDCard: who.IDCard,
+		Enterprise: who.Enterprise, Channel: ChannelWeb, State: StateSubmitted, Materials: mats,
+		Form: map[string]string{"note": strings.TrimSpace(app.Note)}, SubmittedAt: now, Version: 1}
+	ev := Event{ID: yiwang.NewID(), CaseID: c.ID, Seq: 1, At: now, ActorID: actor.AccountID, ActorName: actor.Name,
+		Kind: "submit", To: StateSubmitted, Channel: ChannelWeb, Note: fmt.Sprintf("提交申请，附材料 %d 份", len(mats))}
+	day := calendar.DateOf(now)
+	e := audit.New(actor, now, "case.submit", "case:"+c.ID, audit.ResultOK, en.Base.Name)
+	return s.Store.CreateCase(ctx, c, ev, fmt.Sprintf("%04d%02d%02d", day.Year, day.Month, day.Day), e)
+}
+
+// checkMaterials matches submitted files to the guide's materials and lists
+// every required material that is missing.
+func checkMaterials(en catalog.Entry, given []Material) ([]Material, map[string]string) {
+	bad := map[string]string{}
+	byIndex := map[int]Material{}
+	for _, m := range given {
+		if m.Index < 0 || m.Index >= len(en.Guide.Materials) {
+			bad["materials"] = "提交了办事指南中没有的材料"
+			continue
+		}
+		if m.FileID != "" {
+			byIndex[m.Index] = m
+		}
+	}
+	var out []Material
+	for i, gm := range en.Guide.Materials {
+		m, ok := byIndex[i]
+		switch {
+		case ok:
+			m.Name = gm.Name
+			out = append(out, m)
+		case gm.Source != "applicant":
+			// Shared by another department or an e-license: fetched, not asked for.
+			out = append(out, Material{Index: i, Name: gm.Name, Note: "由平台共享获取，无需提交"})
+		case gm.Required:
+			bad[fmt.Sprintf("m%d", i)] = "请上传“" + gm.Name + "”"
+		}
+	}
+	return out, bad
+}
+
+// mayHandle reports whether actor works a case of org: a case officer (or
+// window clerk) of the org or of an org above it.
+func (s *Service) mayHandle(ctx context.Context, actor yiwang.Actor, orgID string) error {
+	if !actor.HasAny(yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk) || actor.OrgID == "" {
+		return yiwang.Errorf(yiwang.EFORBIDDEN, "只有承办人或窗口人员可以办理")
+	}
+	all, err := s.Orgs.Tree(ctx)
+	if err != nil {
+		return err
+	}
+	if !org.Descendants(all, actor.OrgID)[orgID] {
+		return yiwang.Errorf(yiwang.EFORBIDDEN, "这不是本单位的办件")
+	}
+	return nil
+}
+
+func (s *Service) move(ctx context.Context, actor yiwang.Actor, c Case, kind, to, note string) (Case, error) {
+	evs, err := s.Store.Events(ctx, c.ID)
+	if err != nil {
+		return Case{}, err
+	}
+	now := s.Clock.Now()
+	ev := Event{ID: yiwang.NewID(), CaseID: c.ID, Seq: len(evs) + 1, At: now, ActorID: actor.AccountID,
+		ActorName: actor.Name, Kind: kind, From: c.State, To: to, Note: note, Channel: actor.Channel}
+	c.State = to
+	e := audit.New(actor, now, "case."+kind, "case:"+c.ID, audit.ResultOK, c.No+" "+note)
+	if err := s.Store.UpdateCase(ctx, c, ev, e); err != nil {
+		return Case{}, err
+	}
+	c.Version++
+	return c, nil
+}
+
+// RequestCorrection sends the ONE correction notice (一次性告知) listing every
+// correction; each must point at a material or a condition of the version
+// the case was filed under. The clock stops until the applicant resubmits.
+func (s *Service) RequestCorrection(ctx context.Context, actor yiwang.Actor, id string, items []Correction) (Case, error) {
+	c, en, err := s.load(ctx, actor, id, StateSubmitted)
+	if err != nil {
+		return Case{}, err
+	}
+	if len(items) == 0 {
+		return Case{}, yiwang.Invalid(map[string]string{"corrections": "请至少选择一项需要补正的材料或条件"})
+	}
+	bad := map[string]string{}
+	var out []Correction
+	for i, it := range items {
+		it.Reason = strings.TrimSpace(it.Reason)
+		switch {
+		case it.Material >= 0 && it.Material < len(en.Guide.Materials) && it.Condition < 0:
+			it.What = en.Guide.Materials[it.Material].Name
+		case it.Condition >= 0 && it.Condition < len(en.Guide.Conditions) && it.Material < 0:
+			it.What = en.Guide.Conditions[it.Condition]
+		default:
+			bad[fmt.Sprintf("corrections[%d]", i)] = "补正内容只能是办事指南中列明的材料或受理条件"
+			continue
+		}
+		if n := utf8.RuneCountInString(it.Reason); n < 2 || n > 200 {
+			bad[fmt.Sprintf("corrections[%d].reason", i)] = "请写明“" + it.What + "”需要怎样补正（2至200字）"
+		}
+		out = append(out, it)
+	}
+	if err := yiwang.Invalid(bad); err != nil {
+		return Case{}, err
+	}
+	c.Corrections = out
+	return s.move(ctx, actor, c, "correct_notice", StateCorrection, fmt.Sprintf("一次性告知需补正 %d 项", len(out)))
+}
+
+// Resubmit hands in the corrected materials; the clock runs again.
+func (s *Service) Resubmit(ctx context.Context, actor yiwang.Actor, id string, files []Material) (Case, error) {
+	c, err := s.Store.Case(ctx, id)
+	if err != nil {
+		return Case{}, err
+	}
+	if c.ApplicantID != actor.AccountID {
+		return Case{}, yiwang.Errorf(yiwang.ENOTFOUND, "办件不存在")
+	}
+	if c.State != StateCorrection {
+		return Case{}, yiwang.Errorf(yiwang.ECONFLICT, "该办件当前不需要补正")
+	}
+	got := map[int]Material{}
+	for _, f := range files {
+		if f.FileID != "" {
+			got[f.Index] = f
+		}
+	}
+	bad := map[string]string{}
+	for _, co := range c.Corrections {
+		if co.Material < 0 {
+			continue
+		}
+		f, ok := got[co.Material]
+		if !ok {
+			bad[fmt.Sprintf("m%d", co.Material)] = "请上传补正后的“" + co.What + "”"
+			continue
+		}
+		f.Name = co.What
+		replaced := false
+		for i := range c.Materials {
+			if c.Materials[i].Index == co.Material {
+				c.Materials[i], replaced = f, true
+			}
+		}
+		if !replaced {
+			c.Materials = append(c.Materials, f)
+		}
+	}
+	if err := yiwang.Invalid(bad); err != nil {
+		return Case{}, err
+	}
+	c.Corrections = nil
+	return s.move(ctx, actor, c, "resubmit", StateSubmitted, "提交补正材料")
+}
+
+func (s *Service) load(ctx context.Context, actor yiwang.Actor, id, state string) (Case, catalog.Entry, error) {
+	c, err := s.Store.Case(ctx, id)
+	if err != nil {
+		return Case{}, catalog.Entry{}, err
+	}
+	if err := s.mayHandle(ctx, actor, c.OrgID); err != nil {
+		return Case{}, catalog.Entry{}, err
+	}
+	if c.State != state {
+		return Case{}, catalog.Entry{}, yiwang.Errorf(yiwang.ECONFLICT, "该办件当前状态为“%s”，不能进行此操作", StateName(c.State))
+	}
+	en, err := s.Catalog.Get(ctx, c.EntryID)
+	return c, en, err
+}
+
+// Accept accepts a case (受理); the committed limit starts the working day after.
+func (s *Service) Accept(ctx context.Context, actor yiwang.Actor, id string) (Case, error) {
+	c, en, err := s.load(ctx, actor, id, StateSubmitted)
+	if err != nil {
+		return Case{}, err
+	}
+	// The limit starts at acceptance, so waiting for corrections before it
+	// never counts against it.
+	c.AcceptedAt = s.Clock.Now()
+	d, _ := s.Calendar.Deadline(c.AcceptedAt, en.PromiseDays, nil)
+	c.Deadline = d.String()
+	note := "已受理，承诺 " + fmt.Sprint(en.PromiseDays) + " 个工作日内（" + c.Deadline + " 前）办结"
+	if en.Kind == 1 {
+		note = "已受理（即办件）"
+	}
+	return s.move(ctx, actor, c, "accept", StateAccepted, note)
+}
+
+// Refuse refuses to accept (不予受理) with the reason and its legal basis.
+func (s *Service) Refuse(ctx context.Context, actor yiwang.Actor, id, reason, basis string) (Case, error) {
+	c, _, err := s.load(ctx, actor, id, StateSubmitted)
+	if err != nil {
+		return Case{}, err
+	}
+	bad := map[string]string{}
+	if n := utf8.RuneCountInString(strings.TrimSpace(reason)); n < 4 || n > 500 {
+		bad["reason"] = "请写明不予受理的理由（4至500字）"
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(basis)); n < 4 || n > 300 {
+		bad["basis"] = "请写明不予受理的法律依据"
+	}
+	if err := yiwang.Invalid(bad); err != nil {
+		return Case{}, err
+	}
+	return s.move(ctx, actor, c, "refuse", StateRefused, "不予受理。理由："+strings.TrimSpace(reason)+"；依据："+strings.TrimSpace(basis))
+}
+
+// Decide closes an accepted case with a decision (准予/不予).
+func (s *Service) Decide(ctx context.Context, actor yiwang.Actor, id, decision, note string) (Case, error) {
+	c, _, err := s.load(ctx, actor, id, StateAccepted)
+	if err != nil {
+		return Case{}, err
+	}
+	if decision != Granted && decision != Denied {
+		return Case{}, yiwang.Invalid(map[string]string{"decision": "请选择准予或不予"})
+	}
+	if decision == Denied && utf8.RuneCountInString(strings.TrimSpace(note)) < 4 {
+		return Case{}, yiwang.Invalid(map[string]string{"note": "不予办理须写明理由"})
+	}
+	c.Decision, c.DecidedAt = decision, s.Clock.Now()
+	words := map[string]string{Granted: "准予", Denied: "不予"}[decision]
+	return s.move(ctx, actor, c, "decide", StateDecided, "办结："+words+"。"+strings.TrimSpace(note))
+}
+
+// Withdraw lets the applicant withdraw a case that is not closed.
+func (s *Service) Withdraw(ctx context.Context, actor yiwang.Actor, id string) (Case, error) {
+	c, err := s.Store.Case(ctx, id)
+	if err != nil {
+		return Case{}, err
+	}
+	if c.ApplicantID != actor.AccountID {
+		return Case{}, yiwang.Errorf(yiwang.ENOTFOUND, "办件不存在")
+	}
+	if c.State != StateSubmitted && c.State != StateCorrection && c.State != StateAccepted {
+		return Case{}, yiwang.Errorf(yiwang.ECONFLICT, "该办件已%s，不能撤回", StateName(c.State))
+	}
+	return s.move(ctx, actor, c, "withdraw", StateWithdrawn, "申请人撤回申请")
+}
+
+// Pauses returns the intervals the case waited for the applicant.
+func (s *Service) Pauses(ctx context.Context, id string) ([]calendar.Pause, error) {
+	evs, err := s.Store.Events(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []calendar.Pause
+	for _, ev := range evs {
+		switch {
+		case ev.To == StateCorrection:
+			out = append(out, calendar.Pause{From: ev.At})
+		case ev.From == StateCorrection && len(out) > 0:
+			out[len(out)-1].To = ev.At
+		}
+	}
+	return out, nil
+}
+
+// Mine lists an applicant's cases.
+func (s *Service) Mine(ctx context.Context, actor yiwang.Actor) ([]Case, error) {
+	return s.Store.CasesOf(ctx, actor.AccountID)
+}
+
+// Get returns a case to its applicant or to staff who may handle it.
+func (s *Service) Get(ctx context.Context, actor yiwang.Actor, id string) (Case, []Event, error) {
+	c, err := s.Store.Case(ctx, id)
+	if err != nil {
+		return Case{}, nil, err
+	}
+	if c.ApplicantID != actor.AccountID {
+		if err := s.mayHandle(ctx, actor, c.OrgID); err != nil {
+			return Case{}, nil, yiwang.Errorf(yiwang.ENOTFOUND, "办件不存在")
+		}
+	}
+	evs, err := s.Store.Events(ctx, c.ID)
+	return c, evs, err
+}
+
+// Track is the public tracker: the case number and the applicant's name or
+// mobile number must both match; anything else is "not found".
+func (s *Service) Track(ctx context.Context, no, nameOrMobile string) (Case, []Event, error) {
+	notFound := yiwang.Errorf(yiwang.ENOTFOUND, "没有找到该办件，请核对办件编号和申请人姓名（或手机号）")
+	c, err := s.Store.CaseByNo(ctx, strings.TrimSpace(no))
+	if err != nil {
+		return Case{}, nil, notFound
+	}
+	v := strings.TrimSpace(nameOrMobile)
+	if v == "" || (v != c.Applicant && v != c.Mobile) {
+		return Case{}, nil, notFound
+	}
+	evs, err := s.Store.Events(ctx, c.ID)
+	return c, evs, err
+}
+
+// Inbox lists the cases the actor's org (and those below it) must work.
+func (s *Service) Inbox(ctx context.Context, actor yiwang.Actor) ([]Case, error) {
+	if !actor.HasAny(yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk) {
+		return nil, yiwang.Errorf(yiwang.EFORBIDDEN, "只有承办人或窗口人员可以查看待办")
+	}
+	all, err := s.Orgs.Tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for id := range org.Descendants(all, actor.OrgID) {
+		ids = append(ids, id)
+	}
+	return s.Store.CasesFor(ctx, ids, []string{StateSubmitted, StateAccepted, StateCorrection}, 500)
+}
+
+// Art32Overdue reports whether a submitted case has waited more than five
+// working days for pre-review: 行政许可法 Art. 32 says corrections must be
+// told within five days, or the application counts as accepted.
+func (s *Service) Art32Overdue(c Case) bool {
+	if c.State != StateSubmitted {
+		return false
+	}
+	return s.Calendar.WorkdaysBetween(calendar.DateOf(c.SubmittedAt), calendar.DateOf(s.Clock.Now())) > 5
+}

@@ -1,0 +1,179 @@
+package casework_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/calendar"
+	"github.com/yushan-gov/yiwang/casework"
+	"github.com/yushan-gov/yiwang/catalog"
+	"github.com/yushan-gov/yiwang/demo"
+	"github.com/yushan-gov/yiwang/org"
+	"github.com/yushan-gov/yiwang/sqlstore"
+	"github.com/yushan-gov/yiwang/yiwangtest"
+)
+
+type env struct {
+	ctx              context.Context
+	db               *sqlstore.DB
+	clk              *yiwangtest.Clock
+	svc              *casework.Service
+	food             catalog.Entry
+	citizen, officer yiwang.Actor
+	other            yiwang.Actor // an officer of another department
+}
+
+func newEnv(t *testing.T, engine string) *env {
+	t.Helper()
+	e := &env{ctx: context.Background(), db: yiwangtest.NewDB(t, engine),
+		clk: yiwangtest.NewClock(time.Date(2026, 3, 9, 2, 0, 0, 0, time.UTC))} // Monday 10:00 in Shanghai
+	if _, err := demo.Load(e.ctx, e.db, e.clk); err != nil {
+		t.Fatal(err)
+	}
+	orgs := &org.Service{Store: e.db, Clock: e.clk}
+	cat := &catalog.Service{Store: e.db, Orgs: orgs, Clock: e.clk}
+	cal, err := calendar.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.svc = &casework.Service{Store: e.db, Catalog: cat, Orgs: orgs, Calendar: cal, Clock: e.clk}
+	list, _ := e.db.ListEntries(e.ctx, catalog.Filter{Statuses: []string{catalog.StatusPublished}})
+	for _, en := range list {
+		if en.Base.Name == "食品经营许可" {
+			e.food = en
+		}
+	}
+	if !e.food.Online() {
+		t.Fatal("demo 食品经营许可 should be online")
+	}
+	zhang, _ := e.db.CitizenByMobile(e.ctx, demo.People[0].Mobile)
+	e.citizen = zhang.Actor("127.0.0.1", "web")
+	off, _ := e.db.AccountByUsername(e.ctx, "officer")
+	e.officer = off.Actor("127.0.0.1", "web")
+	e.other = e.officer
+	all, _ := orgs.Tree(e.ctx)
+	for _, o := range all {
+		if o.Name == "雨山区民政局" {
+			e.other.OrgID = o.ID
+		}
+	}
+	return e
+}
+
+func (e *env) files() []casework.Material {
+	var out []casework.Material
+	for i, m := range e.food.Guide.Materials {
+		if m.Source == "applicant" {
+			out = append(out, casework.Material{Index: i, FileID: strings.Repeat("a", 64)})
+		}
+	}
+	return out
+}
+
+func (e *env) applicant() casework.Applicant {
+	return casework.Applicant{AccountID: e.citizen.AccountID, Name: "张三", Mobile: demo.People[0].Mobile, IDCard: demo.People[0].IDCard}
+}
+
+func TestCaseFlow(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			e := newEnv(t, engine)
+			// A required material missing: every one is named, nothing stored.
+			_, err := e.svc.Submit(e.ctx, e.citizen, e.applicant(), casework.Application{EntryCode: e.food.Code})
+			if yiwang.ErrorCode(err) != yiwang.EINVALID || len(yiwang.ErrorFields(err)) == 0 {
+				t.Fatalf("no materials: %v", err)
+			}
+			c1, err := e.svc.Submit(e.ctx, e.citizen, e.applicant(), casework.Application{EntryCode: e.food.Code, Materials: e.files()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(c1.No) != 43 || !strings.HasPrefix(c1.No, e.food.Code+"20260309") || !strings.HasSuffix(c1.No, "0001") {
+				t.Fatalf("case number %q", c1.No)
+			}
+			c2, _ := e.svc.Submit(e.ctx, e.citizen, e.applicant(), casework.Application{EntryCode: e.food.Code, Materials: e.files()})
+			if !strings.HasSuffix(c2.No, "0002") {
+				t.Fatalf("second number %q", c2.No)
+			}
+			// Materials another department holds are fetched, not asked for.
+			for _, m := range c1.Materials {
+				if m.FileID == "" && m.Note == "" {
+					t.Fatalf("material %s neither uploaded nor shared", m.Name)
+				}
+			}
+
+			// Corrections can only cite the guide.
+			if _, err := e.svc.RequestCorrection(e.ctx, e.officer, c1.ID, []casework.Correction{{Material: 99, Condition: -1, Reason: "缺少"}}); yiwang.ErrorCode(err) != yiwang.EINVALID {
+				t.Fatalf("correction outside the guide: %v", err)
+			}
+			if _, err := e.svc.RequestCorrection(e.ctx, e.other, c1.ID, []casework.Correction{{Material: 0, Condition: -1, Reason: "签字缺失"}}); yiwang.ErrorCode(err) != yiwang.EFORBIDDEN {
+				t.Fatalf("another department's officer: %v", err)
+			}
+			e.clk.Advance(24 * time.Hour) // Tuesday
+			c, err := e.svc.RequestCorrection(e.ctx, e.officer, c1.ID, []casework.Correction{
+				{Material: 0, Condition: -1, Reason: "申请书未签字"}, {Material: -1, Condition: 0, Reason: "请说明营业执照是否已办"}})
+			if err != nil || c.State != casework.StateCorrection || len(c.Corrections) != 2 || c.Corrections[0].What != e.food.Guide.Materials[0].Name {
+				t.Fatalf("correction: %+v %v", c.Corrections, err)
+			}
+			if _, err := e.svc.Accept(e.ctx, e.officer, c1.ID); yiwang.ErrorCode(err) != yiwang.ECONFLICT {
+				t.Fatalf("accepted while waiting for corrections: %v", err)
+			}
+			if _, err := e.svc.Resubmit(e.ctx, e.citizen, c1.ID, nil); yiwang.ErrorCode(err) != yiwang.EINVALID {
+				t.Fatalf("resubmit without the file: %v", err)
+			}
+			e.clk.Advance(48 * time.Hour) // Thursday
+			if _, err := e.svc.Resubmit(e.ctx, e.citizen, c1.ID, []casework.Material{{Index: 0, FileID: strings.Repeat("b", 64)}}); err != nil {
+				t.Fatal(err)
+			}
+			pauses, _ := e.svc.Pauses(e.ctx, c1.ID)
+			if len(pauses) != 1 || pauses[0].To.IsZero() {
+				t.Fatalf("pauses %+v", pauses)
+			}
+			c, err = e.svc.Accept(e.ctx, e.officer, c1.ID)
+			if err != nil || c.State != casework.StateAccepted {
+				t.Fatalf("accept: %v", err)
+			}
+			want := e.svc.Calendar.AddWorkdays(calendar.DateOf(e.clk.Now()), e.food.PromiseDays).String()
+			if c.Deadline != want {
+				t.Fatalf("deadline %s, want %s", c.Deadline, want)
+			}
+			if _, err := e.svc.Accept(e.ctx, e.officer, c1.ID); yiwang.ErrorCode(err) != yiwang.ECONFLICT {
+				t.Fatalf("accepted twice: %v", err)
+			}
+			if _, err := e.svc.Decide(e.ctx, e.officer, c1.ID, casework.Denied, ""); yiwang.ErrorCode(err) != yiwang.EINVALID {
+				t.Fatalf("denial without reasons: %v", err)
+			}
+			if c, err = e.svc.Decide(e.ctx, e.officer, c1.ID, casework.Granted, "符合条件"); err != nil || c.State != casework.StateDecided {
+				t.Fatalf("decide: %v", err)
+			}
+			// Refusal to accept needs reasons and a basis.
+			if _, err := e.svc.Refuse(e.ctx, e.officer, c2.ID, "", ""); len(yiwang.ErrorFields(err)) != 2 {
+				t.Fatalf("refusal without reasons: %v", err)
+			}
+			// The tracker needs the number and the name or mobile.
+			if _, _, err := e.svc.Track(e.ctx, c1.No, "李四"); yiwang.ErrorCode(err) != yiwang.ENOTFOUND {
+				t.Fatalf("track with another name: %v", err)
+			}
+			_, evs, err := e.svc.Track(e.ctx, c1.No, demo.People[0].Mobile)
+			if err != nil || len(evs) != 5 {
+				t.Fatalf("timeline: %d %v", len(evs), err)
+			}
+			// Art. 32: c2 has waited since Monday; by the next Tuesday it is over five working days.
+			if e.svc.Art32Overdue(c2) {
+				t.Fatal("overdue too early")
+			}
+			e.clk.Advance(5 * 24 * time.Hour)
+			if !e.svc.Art32Overdue(c2) {
+				t.Fatal("Art. 32 breach not flagged")
+			}
+			// Nobody else sees the case.
+			li := e.citizen
+			li.AccountID = "someone-else"
+			if _, _, err := e.svc.Get(e.ctx, li, c1.ID); yiwang.ErrorCode(err) != yiwang.ENOTFOUND {
+				t.Fatalf("a stranger read the case: %v", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,182 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/audit"
+	"github.com/yushan-gov/yiwang/casework"
+)
+
+type caseBody struct {
+	Materials   []casework.Material   `json:"materials"`
+	Corrections []casework.Correction `json:"corrections,omitempty"`
+	Form        map[string]string     `json:"form,omitempty"`
+}
+
+const caseCols = `id, no, entry_id, entry_code, item_name, org_id, applicant_id, applicant, mobile_enc, idcard_enc,
+	enterprise, channel, filed_by, filed_at, state, decision, body, submitted_at, accepted_at, deadline, decided_at, version`
+
+func (db *DB) scanCase(sc interface{ Scan(...any) error }) (casework.Case, error) {
+	var c casework.Case
+	var mob, idc, body string
+	var acc, dec sql.NullTime
+	err := sc.Scan(&c.ID, &c.No, &c.EntryID, &c.EntryCode, &c.ItemName, &c.OrgID, &c.ApplicantID, &c.Applicant,
+		&mob, &idc, &c.Enterprise, &c.Channel, &c.FiledBy, &c.FiledAt, &c.State, &c.Decision, &body,
+		&c.SubmittedAt, &acc, &c.Deadline, &dec, &c.Version)
+	if err != nil {
+		return c, err
+	}
+	c.AcceptedAt, c.DecidedAt = acc.Time, dec.Time
+	var b caseBody
+	if err := json.Unmarshal([]byte(body), &b); err != nil {
+		return c, fmt.Errorf("case %s body: %w", c.ID, err)
+	}
+	c.Materials, c.Corrections, c.Form = b.Materials, b.Corrections, b.Form
+	if c.Mobile, err = db.pii.Open(mob); err != nil {
+		return c, err
+	}
+	c.IDCard, err = db.pii.Open(idc)
+	return c, err
+}
+
+func caseBodyJSON(c casework.Case) string {
+	b, _ := json.Marshal(caseBody{Materials: c.Materials, Corrections: c.Corrections, Form: c.Form})
+	return string(b)
+}
+
+func insertEvent(ctx context.Context, tx *sql.Tx, ev casework.Event) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO case_events (id, case_id, seq, at, actor_id, actor_name, kind, from_state,
+		to_state, note, channel) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+		ev.ID, ev.CaseID, ev.Seq, ev.At, ev.ActorID, ev.ActorName, ev.Kind, ev.From, ev.To, ev.Note, ev.Channel)
+	if isUnique(err) {
+		return yiwang.Errorf(yiwang.ECONFLICT, "该办件已被他人处理，请刷新后重试")
+	}
+	return err
+}
+
+// CreateCase numbers and stores a new case with its first event. The daily
+// serial comes from one upsert, so concurrent submissions never share a number.
+func (db *DB) CreateCase(ctx context.Context, c casework.Case, ev casework.Event, day string, e audit.Entry) (casework.Case, error) {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `INSERT INTO case_serials (code, day, n) VALUES ($1, $2, 1)
+			ON CONFLICT (code, day) DO UPDATE SET n = case_serials.n + 1 RETURNING n`, c.EntryCode, day).Scan(&n); err != nil {
+			return fmt.Errorf("case serial: %w", err)
+		}
+		if n > 9999 {
+			return yiwang.Errorf(yiwang.ECONFLICT, "该事项今日办件已达上限，请明日再试")
+		}
+		c.No = fmt.Sprintf("%s%s%04d", c.EntryCode, day, n)
+		_, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,
+			$14,$15,$16,$17,$18,$19,$20,$21,$22)`,
+			c.ID, c.No, c.EntryID, c.EntryCode, c.ItemName, c.OrgID, c.ApplicantID, c.Applicant, db.pii.Seal(c.Mobile),
+			db.pii.Seal(c.IDCard), c.Enterprise, c.Channel, c.FiledBy, c.FiledAt, c.State, c.Decision, caseBodyJSON(c),
+			c.SubmittedAt, nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), c.Version)
+		if err != nil {
+			return fmt.Errorf("insert case: %w", err)
+		}
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		e.Detail = c.No + " " + e.Detail
+		return appendAudit(ctx, tx, e)
+	})
+	return c, err
+}
+
+// UpdateCase stores a case's new state with its event, if nobody changed it meanwhile.
+func (db *DB) UpdateCase(ctx context.Context, c casework.Case, ev casework.Event, e audit.Entry) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE cases SET state=$1, decision=$2, body=$3, accepted_at=$4, deadline=$5,
+			decided_at=$6, version=version+1 WHERE id=$7 AND version=$8`,
+			c.State, c.Decision, caseBodyJSON(c), nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), c.ID, c.Version)
+		if err != nil {
+			return fmt.Errorf("update case: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return yiwang.Errorf(yiwang.ECONFLICT, "该办件已被他人处理，请刷新后重试")
+		}
+		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		return appendAudit(ctx, tx, e)
+	})
+}
+
+// Case returns a case.
+func (db *DB) Case(ctx context.Context, id string) (casework.Case, error) {
+	c, err := db.scanCase(db.read.QueryRowContext(ctx, `SELECT `+caseCols+` FROM cases WHERE id = $1`, id))
+	return c, notFound(err, "办件")
+}
+
+// CaseByNo returns a case by its number.
+func (db *DB) CaseByNo(ctx context.Context, no string) (casework.Case, error) {
+	c, err := db.scanCase(db.read.QueryRowContext(ctx, `SELECT `+caseCols+` FROM cases WHERE no = $1`, no))
+	return c, notFound(err, "办件")
+}
+
+// Events returns a case's timeline, oldest first.
+func (db *DB) Events(ctx context.Context, caseID string) ([]casework.Event, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, case_id, seq, at, actor_id, actor_name, kind, from_state, to_state,
+		note, channel FROM case_events WHERE case_id = $1 ORDER BY seq`, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []casework.Event
+	for rows.Next() {
+		var ev casework.Event
+		if err := rows.Scan(&ev.ID, &ev.CaseID, &ev.Seq, &ev.At, &ev.ActorID, &ev.ActorName, &ev.Kind, &ev.From, &ev.To,
+			&ev.Note, &ev.Channel); err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) cases(ctx context.Context, q string, args ...any) ([]casework.Case, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+caseCols+` FROM cases `+q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list cases: %w", err)
+	}
+	defer rows.Close()
+	var out []casework.Case
+	for rows.Next() {
+		c, err := db.scanCase(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CasesOf lists an applicant's cases, newest first.
+func (db *DB) CasesOf(ctx context.Context, applicantID string) ([]casework.Case, error) {
+	return db.cases(ctx, `WHERE applicant_id = $1 ORDER BY submitted_at DESC LIMIT 200`, applicantID)
+}
+
+// CasesFor lists open cases of some orgs in some states, oldest first.
+func (db *DB) CasesFor(ctx context.Context, orgIDs, states []string, limit int) ([]casework.Case, error) {
+	if len(orgIDs) == 0 || len(states) == 0 {
+		return nil, nil
+	}
+	var args []any
+	ph := func(vs []string) string {
+		p := make([]string, len(vs))
+		for i, v := range vs {
+			args = append(args, v)
+			p[i] = fmt.Sprintf("$%d", len(args))
+		}
+		return strings.Join(p, ",")
+	}
+	q := `WHERE org_id IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)`
+	args = append(args, limit)
+	return db.cases(ctx, q+fmt.Sprintf(` ORDER BY submitted_at LIMIT $%d`, len(args)), args...)
+}
