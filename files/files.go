@@ -140,12 +140,22 @@ func (s *Service) Put(ctx context.Context, actor yiwang.Actor, name string, b []
 
 // Public returns a public file and its content; others are ENOTFOUND.
 func (s *Service) Public(ctx context.Context, id string) (File, []byte, error) {
-	f, err := s.Store.File(ctx, id)
+	f, b, err := s.Read(ctx, id)
 	if err != nil {
 		return File{}, nil, err
 	}
 	if !f.Public {
 		return File{}, nil, yiwang.Errorf(yiwang.ENOTFOUND, "文件不存在")
+	}
+	return f, b, nil
+}
+
+// Read returns any file and its content. Callers check that the reader may
+// see it (e.g. the file belongs to a case the reader may see).
+func (s *Service) Read(ctx context.Context, id string) (File, []byte, error) {
+	f, err := s.Store.File(ctx, id)
+	if err != nil {
+		return File{}, nil, err
 	}
 	sealed, err := s.Blobs.Get(ctx, f.ID)
 	if err != nil {

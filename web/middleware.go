@@ -146,8 +146,13 @@ func requireRole(r *http.Request, roles ...yiwang.Role) (yiwang.Actor, error) {
 // biggest, well under this).
 const maxFormBody = 1 << 20
 
-// uploadPaths are the pages that accept files.
-var uploadPaths = map[string]bool{"/admin/catalog/import": true}
+// uploadPath reports whether a page accepts files (each such handler sets
+// its own size limit).
+func uploadPath(p string) bool {
+	return p == "/admin/catalog/import" || strings.HasPrefix(p, "/apply/") ||
+		(strings.HasPrefix(p, "/cases/") && strings.HasSuffix(p, "/resubmit")) ||
+		(strings.HasPrefix(p, "/admin/catalog/") && strings.HasSuffix(p, "/files"))
+}
 
 // limitForms caps form bodies and parses them once, so that an oversized or
 // malformed form gets a clear answer instead of empty fields. Multipart
@@ -156,7 +161,7 @@ func limitForms(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && !isAPI(r) {
 			ct := r.Header.Get("Content-Type")
-			if strings.HasPrefix(ct, "multipart/") && (uploadPaths[r.URL.Path] || strings.HasSuffix(r.URL.Path, "/files")) {
+			if strings.HasPrefix(ct, "multipart/") && uploadPath(r.URL.Path) {
 				next.ServeHTTP(w, r) // the handler sets its own limit
 				return
 			}

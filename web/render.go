@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/idcode"
 	"github.com/yushan-gov/yiwang/publicinfo"
@@ -38,12 +39,18 @@ var funcs = template.FuncMap{
 		}
 		return t.In(yiwang.Shanghai).Format("2006年1月2日 15:04:05")
 	},
-	"indent":     func(depth int) int { return depth * 24 },
-	"inc":        func(i int) int { return i + 1 },
-	"statusName": catalog.StatusName,
-	"infoKind":   publicinfo.KindName,
-	"list":       func(xs ...string) []string { return xs },
-	"pct":        func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
+	"indent":      func(depth int) int { return depth * 24 },
+	"inc":         func(i int) int { return i + 1 },
+	"statusName":  catalog.StatusName,
+	"infoKind":    publicinfo.KindName,
+	"list":        func(xs ...string) []string { return xs },
+	"caseState":   casework.StateName,
+	"channelName": casework.ChannelName,
+	"eventName": func(k string) string {
+		return map[string]string{"submit": "提交申请", "correct_notice": "一次性告知补正", "resubmit": "提交补正材料",
+			"accept": "受理", "refuse": "不予受理", "decide": "办结", "withdraw": "撤回"}[k]
+	},
+	"pct": func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
 	"date": func(t time.Time) string {
 		if t.IsZero() {
 			return ""

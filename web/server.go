@@ -11,6 +11,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/audit"
+	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/files"
 	"github.com/yushan-gov/yiwang/identity"
@@ -31,6 +32,7 @@ type Server struct {
 	Catalog  *catalog.Service
 	Info     *publicinfo.Service
 	Files    *files.Service
+	Cases    *casework.Service
 	Audit    audit.Store
 	Outbox   notify.Store
 	DB       Pinger

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 
 	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/calendar"
+	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/files"
 	"github.com/yushan-gov/yiwang/identity"
@@ -68,6 +70,7 @@ type app struct {
 	catalog  *catalog.Service
 	info     *publicinfo.Service
 	files    *files.Service
+	cases    *casework.Service
 }
 
 // open opens (and, when migrate is true, migrates) the database of cfg.
@@ -102,6 +105,12 @@ func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey 
 	a.identity = &identity.Service{Store: db, Orgs: a.orgs, Clock: clock, Log: log}
 	a.catalog = &catalog.Service{Store: db, Orgs: a.orgs, Clock: clock}
 	a.info = &publicinfo.Service{Store: db, Orgs: a.orgs, Clock: clock}
+	cal, err := calendar.Default()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.cases = &casework.Service{Store: db, Catalog: a.catalog, Orgs: a.orgs, Calendar: cal, Clock: clock}
 	a.files = &files.Service{Store: db, Blobs: files.Dir{Root: filepath.Join(cfg.Data, "files")}, Sealer: p, Clock: clock}
 	return a, nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -40,7 +41,7 @@ func startServer(t testing.TB, engine string) *testServer {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, ln, io.Discard) }()
+	go func() { done <- serve(ctx, cfg, ln, logOut()) }()
 	ts := &testServer{t: t, URL: "http://" + ln.Addr().String(), cfg: cfg}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -192,4 +193,12 @@ func (ts *testServer) staffLogin(c *client, username, password string) {
 	if p.Status != http.StatusSeeOther || p.Location != "/staff" {
 		ts.t.Fatalf("totp step: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
 	}
+}
+
+// logOut is where test servers log: nowhere, unless YIWANG_TEST_LOG=1.
+func logOut() io.Writer {
+	if os.Getenv("YIWANG_TEST_LOG") == "1" {
+		return os.Stderr
+	}
+	return io.Discard
 }

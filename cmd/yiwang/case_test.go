@@ -1,0 +1,139 @@
+package main
+
+import (
+	"bytes"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/yushan-gov/yiwang/demo"
+	"github.com/yushan-gov/yiwang/sqlstore"
+)
+
+var testPDF = []byte("%PDF-1.4\n% 测试材料\n%%EOF\n")
+
+// postFiles submits a multipart form as a browser would.
+func (c *client) postFiles(path string, fields map[string]string, files map[string][]byte) page {
+	c.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
+	for k, b := range files {
+		fw, _ := mw.CreateFormFile(k, k+".pdf")
+		fw.Write(b)
+	}
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, c.base+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Origin", c.base)
+	return c.do(req)
+}
+
+func TestCaseJourney(t *testing.T) {
+	ts := startServer(t, sqlstore.SQLite)
+	food := publishedByName(t, ts, "食品经营许可")
+	citizen := ts.client()
+	citizen.post("/login/citizen", url.Values{"with": {"password"}, "mobile": {demo.People[0].Mobile}, "password": {demo.CitizenPassword}})
+
+	// The guide offers online application; the form asks only for what the applicant must provide.
+	if _, ok := ts.client().get("/items/" + food.Code).Doc.Find(`a[href="/apply/` + food.Code + `"]`).Attr("href"); !ok {
+		t.Fatal("no 在线办理 button")
+	}
+	form := citizen.get("/apply/" + food.Code)
+	files := map[string][]byte{}
+	form.Doc.Find(`input[type=file]`).Each(func(_ int, s *goquery.Selection) {
+		name, _ := s.Attr("name")
+		files[name] = testPDF
+	})
+	if len(files) == 0 {
+		t.Fatalf("upload fields: %d of %d materials", len(files), len(food.Guide.Materials))
+	}
+	// A text file posing as a PDF is refused, and no case is made.
+	bad := map[string][]byte{}
+	for k := range files {
+		bad[k] = []byte("plain text")
+	}
+	before := ts.count("cases")
+	if p := citizen.postFiles("/apply/"+food.Code, nil, bad); p.Status != http.StatusBadRequest || !strings.Contains(p.Doc.Find(".error-summary").Text(), "PDF") {
+		t.Fatalf("fake pdf: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	if ts.count("cases") != before {
+		t.Fatal("a refused application made a case")
+	}
+	p := citizen.postFiles("/apply/"+food.Code, map[string]string{"note": "首次申请"}, files)
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("apply: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	casePath := p.Location
+	page := citizen.get(casePath)
+	no := strings.TrimSpace(page.Doc.Find("#case-no").Text())
+	if len(no) != 43 || !strings.Contains(page.Body, "已申报") {
+		t.Fatalf("case page: %q", no)
+	}
+
+	checkPage(t, "/apply", form)
+	checkPage(t, "/cases", citizen.get("/cases"))
+	checkPage(t, "case page", page)
+	checkPage(t, "/track", ts.client().get("/track"))
+	// The officer sees it, sends one correction notice citing the guide.
+	officer := ts.client()
+	ts.staffLogin(officer, "officer", demo.StaffPassword)
+	checkPage(t, "/work", officer.get("/work"))
+	checkPage(t, "work case", officer.get(casePath))
+	inbox := officer.get("/work")
+	if inbox.Doc.Find(`a:contains("`+no+`")`).Length() != 1 {
+		t.Fatal("case not in the officer's inbox")
+	}
+	id := strings.TrimPrefix(casePath, "/cases/")
+	if p := officer.post("/work/"+id+"/correct", url.Values{}); p.Status != http.StatusBadRequest {
+		t.Fatalf("empty correction: %d", p.Status)
+	}
+	if p := officer.post("/work/"+id+"/correct", url.Values{"item": {"m:0"}, "reason-m:0": {"申请书未签字"}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("correction: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	page = citizen.get(casePath)
+	checkPage(t, "case with a correction notice", page)
+	if !strings.Contains(page.Doc.Find(".notice-box").Text(), "申请书未签字") {
+		t.Fatal("the applicant does not see the notice")
+	}
+	if p := citizen.postFiles(casePath+"/resubmit", nil, map[string][]byte{"m0": testPDF}); p.Status != http.StatusSeeOther {
+		t.Fatalf("resubmit: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	if p := officer.post("/work/"+id+"/accept", nil); p.Status != http.StatusSeeOther {
+		t.Fatalf("accept: %d %s", p.Status, p.Body)
+	}
+	if p := officer.post("/work/"+id+"/decide", url.Values{"decision": {"granted"}, "note": {"符合条件"}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("decide: %d", p.Status)
+	}
+	// Anyone with the number and the name follows it; a wrong name learns nothing.
+	anon := ts.client()
+	if p := anon.get("/track?no=" + no + "&who=" + url.QueryEscape("李四")); p.Status != http.StatusNotFound || strings.Contains(p.Body, "食品经营许可") {
+		t.Fatalf("track with a wrong name: %d", p.Status)
+	}
+	tr := anon.get("/track?no=" + no + "&who=" + url.QueryEscape("张三"))
+	if tr.Status != 200 || tr.Doc.Find(".timeline li").Length() != 5 || !strings.Contains(tr.Body, "已办结") {
+		t.Fatalf("track: %d, %d events", tr.Status, tr.Doc.Find(".timeline li").Length())
+	}
+	// Materials are private: only the applicant and the handlers download them.
+	link, _ := citizen.get(casePath).Doc.Find(`a[href*="/files/"]`).First().Attr("href")
+	if p := citizen.get(link); p.Status != 200 || p.Body != string(testPDF) {
+		t.Fatalf("applicant download: %d", p.Status)
+	}
+	if p := anon.get(link); p.Status == 200 {
+		t.Fatal("an anonymous visitor downloaded a material")
+	}
+	other := ts.client()
+	other.post("/login/citizen", url.Values{"with": {"password"}, "mobile": {demo.People[1].Mobile}, "password": {demo.CitizenPassword}})
+	if p := other.get(casePath); p.Status != http.StatusNotFound {
+		t.Fatalf("another citizen read the case: %d", p.Status)
+	}
+	fileID := link[strings.LastIndex(link, "/")+1:]
+	if p := anon.get("/files/" + fileID); p.Status != http.StatusNotFound {
+		t.Fatalf("a private material is a public download: %d", p.Status)
+	}
+}

@@ -1,0 +1,402 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/casework"
+	"github.com/yushan-gov/yiwang/catalog"
+	"github.com/yushan-gov/yiwang/files"
+	"github.com/yushan-gov/yiwang/idcode"
+)
+
+// maxApplication caps one application's upload: every material's file.
+const maxApplication = 40 << 20
+
+type applyView struct {
+	Page
+	E       catalog.Entry
+	OrgName string
+	Name    string
+	Mobile  string
+	IDCard  string
+	Form    Form
+}
+
+func (s *Server) applyView(r *http.Request) (*applyView, error) {
+	actor, err := requireLogin(r)
+	if err != nil {
+		return nil, err
+	}
+	if actor.Kind == yiwang.KindStaff {
+		return nil, yiwang.Errorf(yiwang.EFORBIDDEN, "请以申请人身份登录后申报")
+	}
+	en, err := s.Catalog.Published(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.Identity.Get(r.Context(), actor.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.Orgs.Get(r.Context(), en.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	return &applyView{Page: s.page(r, "在线申报："+en.Base.Name), E: en, OrgName: o.Name, Name: a.Name,
+		Mobile: idcode.MaskMobile(a.Mobile), IDCard: idcode.MaskIDCard(a.IDCard),
+		Form: Form{Values: map[string]string{}, Errors: map[string]string{}}}, nil
+}
+
+func (s *Server) applyPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.applyView(r)
+	if err != nil {
+		return err
+	}
+	if !v.E.Online() {
+		return yiwang.Errorf(yiwang.EFORBIDDEN, "该事项暂不支持网上申报，请到办理地点办理")
+	}
+	s.render(w, r, "apply", v)
+	return nil
+}
+
+// uploads stores the files of a multipart form named m<i> as private files
+// and returns them as case materials; problems are keyed by field.
+func (s *Server) uploads(w http.ResponseWriter, r *http.Request, actor yiwang.Actor) ([]casework.Material, map[string]string, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxApplication)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, map[string]string{"_": "上传的文件合计不能超过 40 MB"}, nil
+		}
+		return nil, map[string]string{"_": "提交的表单格式不正确"}, nil
+	}
+	bad := map[string]string{}
+	var out []casework.Material
+	for field, fhs := range r.MultipartForm.File {
+		if !strings.HasPrefix(field, "m") || len(fhs) == 0 {
+			continue
+		}
+		i, err := strconv.Atoi(field[1:])
+		if err != nil {
+			continue
+		}
+		fh := fhs[0]
+		if fh.Size > files.MaxSize {
+			bad[field] = "文件不能超过 10 MB"
+			continue
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, nil, err
+		}
+		b, err := io.ReadAll(io.LimitReader(f, files.MaxSize+1))
+		f.Close()
+		if err != nil {
+			return nil, nil, err
+		}
+		stored, err := s.Files.Put(r.Context(), actor, fh.Filename, b, false)
+		if err != nil {
+			if fe := yiwang.ErrorFields(err); fe != nil {
+				bad[field] = fe["file"]
+				continue
+			}
+			return nil, nil, err
+		}
+		out = append(out, casework.Material{Index: i, FileID: stored.ID})
+	}
+	return out, bad, nil
+}
+
+func (s *Server) apply(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.applyView(r)
+	if err != nil {
+		return err
+	}
+	mats, bad, err := s.uploads(w, r, v.Actor)
+	if err != nil {
+		return err
+	}
+	if len(bad) == 0 {
+		a, err := s.Identity.Get(r.Context(), v.Actor.AccountID)
+		if err != nil {
+			return err
+		}
+		c, err := s.Cases.Submit(r.Context(), v.Actor, casework.Applicant{AccountID: a.ID, Name: a.Name, Mobile: a.Mobile,
+			IDCard: a.IDCard, Enterprise: v.Actor.EnterpriseID}, casework.Application{EntryCode: v.E.Code, Materials: mats,
+			Note: r.FormValue("note")})
+		if err == nil {
+			s.Sessions.Put(r.Context(), sessFlash, "申报成功！办件编号 "+c.No+"，请妥善保存。")
+			http.Redirect(w, r, "/cases/"+c.ID, http.StatusSeeOther)
+			return nil
+		}
+		if status(err) == http.StatusInternalServerError {
+			return err
+		}
+		v.Form.Fail(err)
+	} else {
+		v.Form.Errors = bad
+	}
+	v.Form.Values["note"] = r.FormValue("note")
+	for i := range v.E.Guide.Materials {
+		v.Form.Order = append(v.Form.Order, fmt.Sprintf("m%d", i))
+	}
+	w.WriteHeader(http.StatusBadRequest)
+	s.render(w, r, "apply", v)
+	return nil
+}
+
+type casesView struct {
+	Page
+	Cases []casework.Case
+}
+
+func (s *Server) myCases(w http.ResponseWriter, r *http.Request) error {
+	actor, err := requireLogin(r)
+	if err != nil {
+		return err
+	}
+	list, err := s.Cases.Mine(r.Context(), actor)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, "cases", &casesView{Page: s.page(r, "我的办件"), Cases: list})
+	return nil
+}
+
+type caseView struct {
+	Page
+	C        casework.Case
+	E        catalog.Entry
+	Events   []casework.Event
+	OrgName  string
+	Staff    bool
+	Overdue  bool
+	Form     Form
+	Public   bool // the public tracker: no materials, no actions
+	TrackNo  string
+	TrackWho string
+}
+
+func (s *Server) caseView(r *http.Request) (*caseView, error) {
+	actor, err := requireLogin(r)
+	if err != nil {
+		return nil, err
+	}
+	c, evs, err := s.Cases.Get(r.Context(), actor, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	return s.caseViewOf(r, c, evs, actor.Kind == yiwang.KindStaff)
+}
+
+func (s *Server) caseViewOf(r *http.Request, c casework.Case, evs []casework.Event, staff bool) (*caseView, error) {
+	en, err := s.Catalog.Get(r.Context(), c.EntryID)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.Orgs.Get(r.Context(), c.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	// Newest first, as people read a timeline.
+	rev := make([]casework.Event, len(evs))
+	for i, ev := range evs {
+		rev[len(evs)-1-i] = ev
+	}
+	return &caseView{Page: s.page(r, "办件 "+c.No), C: c, E: en, Events: rev, OrgName: o.Name, Staff: staff,
+		Overdue: s.Cases.Art32Overdue(c), Form: Form{Values: map[string]string{}, Errors: map[string]string{}}}, nil
+}
+
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.caseView(r)
+	if err != nil {
+		return err
+	}
+	page := "case"
+	if v.Staff {
+		page = "work_case"
+	}
+	s.render(w, r, page, v)
+	return nil
+}
+
+// caseFile downloads a material of a case to its applicant or its handlers.
+func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) error {
+	actor, err := requireLogin(r)
+	if err != nil {
+		return err
+	}
+	c, _, err := s.Cases.Get(r.Context(), actor, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("file")
+	for _, m := range c.Materials {
+		if m.FileID == id {
+			f, b, err := s.Files.Read(r.Context(), id)
+			if err != nil {
+				return err
+			}
+			w.Header().Set("Content-Type", f.Type)
+			w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(f.Name))
+			_, err = w.Write(b)
+			return err
+		}
+	}
+	return yiwang.Errorf(yiwang.ENOTFOUND, "该办件没有这份材料")
+}
+
+func (s *Server) caseResubmit(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.caseView(r)
+	if err != nil {
+		return err
+	}
+	mats, bad, err := s.uploads(w, r, v.Actor)
+	if err != nil {
+		return err
+	}
+	if len(bad) == 0 {
+		if _, err = s.Cases.Resubmit(r.Context(), v.Actor, v.C.ID, mats); err == nil {
+			s.Sessions.Put(r.Context(), sessFlash, "补正材料已提交，请等待审核")
+			http.Redirect(w, r, "/cases/"+v.C.ID, http.StatusSeeOther)
+			return nil
+		}
+		if status(err) == http.StatusInternalServerError {
+			return err
+		}
+		v.Form.Fail(err)
+	} else {
+		v.Form.Errors = bad
+	}
+	w.WriteHeader(http.StatusBadRequest)
+	s.render(w, r, "case", v)
+	return nil
+}
+
+func (s *Server) caseWithdraw(w http.ResponseWriter, r *http.Request) error {
+	actor, err := requireLogin(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Cases.Withdraw(r.Context(), actor, r.PathValue("id")); err != nil {
+		return err
+	}
+	s.Sessions.Put(r.Context(), sessFlash, "申请已撤回")
+	http.Redirect(w, r, "/cases/"+r.PathValue("id"), http.StatusSeeOther)
+	return nil
+}
+
+// track is the public tracker: case number plus the applicant's name or mobile.
+func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
+	no, who := strings.TrimSpace(r.URL.Query().Get("no")), strings.TrimSpace(r.URL.Query().Get("who"))
+	v := &caseView{Page: s.page(r, "办件查询"), Public: true, TrackNo: no, TrackWho: who,
+		Form: Form{Values: map[string]string{"no": no, "who": who}, Errors: map[string]string{}}}
+	v.Nav = "track"
+	if no != "" || who != "" {
+		c, evs, err := s.Cases.Track(r.Context(), no, who)
+		if err != nil {
+			if status(err) == http.StatusInternalServerError {
+				return err
+			}
+			v.Form.Fail(err)
+			w.WriteHeader(http.StatusNotFound)
+		} else {
+			cv, err := s.caseViewOf(r, c, evs, false)
+			if err != nil {
+				return err
+			}
+			v.C, v.E, v.Events, v.OrgName = cv.C, cv.E, cv.Events, cv.OrgName
+		}
+	}
+	s.render(w, r, "track", v)
+	return nil
+}
+
+type inboxView struct {
+	Page
+	Rows []inboxRow
+}
+
+type inboxRow struct {
+	casework.Case
+	Overdue bool
+}
+
+func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
+	actor, err := requireRole(r, yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk)
+	if err != nil {
+		return err
+	}
+	list, err := s.Cases.Inbox(r.Context(), actor)
+	if err != nil {
+		return err
+	}
+	v := &inboxView{Page: s.page(r, "待办办件")}
+	for _, c := range list {
+		v.Rows = append(v.Rows, inboxRow{c, s.Cases.Art32Overdue(c)})
+	}
+	s.render(w, r, "work_inbox", v)
+	return nil
+}
+
+// work runs an officer's action on a case.
+func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
+	actor, err := requireRole(r, yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk)
+	if err != nil {
+		return err
+	}
+	ctx, id := r.Context(), r.PathValue("id")
+	var msg string
+	switch r.PathValue("op") {
+	case "accept":
+		var c casework.Case
+		c, err = s.Cases.Accept(ctx, actor, id)
+		msg = "已受理，承诺办结日期 " + c.Deadline
+	case "refuse":
+		_, err = s.Cases.Refuse(ctx, actor, id, r.PostFormValue("reason"), r.PostFormValue("basis"))
+		msg = "已作出不予受理决定"
+	case "decide":
+		_, err = s.Cases.Decide(ctx, actor, id, r.PostFormValue("decision"), r.PostFormValue("note"))
+		msg = "已办结"
+	case "correct":
+		var items []casework.Correction
+		for _, k := range r.PostForm["item"] {
+			kind, idx, _ := strings.Cut(k, ":")
+			n, _ := strconv.Atoi(idx)
+			c := casework.Correction{Material: -1, Condition: -1, Reason: r.PostFormValue("reason-" + k)}
+			if kind == "m" {
+				c.Material = n
+			} else {
+				c.Condition = n
+			}
+			items = append(items, c)
+		}
+		_, err = s.Cases.RequestCorrection(ctx, actor, id, items)
+		msg = "一次性告知书已发出，等待申请人补正"
+	default:
+		return yiwang.Errorf(yiwang.ENOTFOUND, "未知的操作")
+	}
+	if err != nil {
+		if yiwang.ErrorCode(err) != yiwang.EINVALID {
+			return err
+		}
+		v, verr := s.caseView(r)
+		if verr != nil {
+			return verr
+		}
+		v.Form.Fail(err)
+		w.WriteHeader(http.StatusBadRequest)
+		s.render(w, r, "work_case", v)
+		return nil
+	}
+	s.Sessions.Put(ctx, sessFlash, msg)
+	http.Redirect(w, r, "/cases/"+id, http.StatusSeeOther)
+	return nil
+}
