@@ -77,7 +77,7 @@ func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant,
 		Enterprise: who.Enterprise, Channel: ChannelWeb, State: StateSubmitted, Materials: mats,
 		Form: map[string]string{"note": strings.TrimSpace(app.Note)}, SubmittedAt: now, Version: 1}
 	ev := Event{ID: yiwang.NewID(), CaseID: c.ID, Seq: 1, At: now, ActorID: actor.AccountID, ActorName: actor.Name,
-		Kind: "submit", To: StateSubmitted, Channel: ChannelWeb, Note: fmt.Sprintf("提交申请，附材料 %d 份", len(mats))}
+		Kind: "submit", To: StateSubmitted, Channel: ChannelWeb, Note: submitNote(mats)}
 	day := calendar.DateOf(now)
 	e := audit.New(actor, now, "case.submit", "case:"+c.ID, audit.ResultOK, en.Base.Name)
 	return s.Store.CreateCase(ctx, c, ev, fmt.Sprintf("%04d%02d%02d", day.Year, day.Month, day.Day), e)
@@ -391,4 +391,19 @@ func (s *Service) Art32Overdue(c Case) bool {
 		return false
 	}
 	return s.Calendar.WorkdaysBetween(calendar.DateOf(c.SubmittedAt), calendar.DateOf(s.Clock.Now())) > 5
+}
+
+func submitNote(mats []Material) string {
+	up, shared := 0, 0
+	for _, m := range mats {
+		if m.FileID != "" {
+			up++
+		} else {
+			shared++
+		}
+	}
+	if shared == 0 {
+		return fmt.Sprintf("提交申请，上传材料 %d 份", up)
+	}
+	return fmt.Sprintf("提交申请，上传材料 %d 份，共享获取 %d 份", up, shared)
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -308,4 +309,44 @@ func orgID(t *testing.T, ts *testServer, name string) string {
 	}
 	t.Fatalf("no org %s", name)
 	return ""
+}
+
+// TestBrowserApply: a citizen applies online from the guide with uploaded
+// materials, and follows the case on the tracker.
+func TestBrowserApply(t *testing.T) {
+	ts := startServer(t, sqlstore.SQLite)
+	ctx := browser(t, 375, 812)
+	food := publishedByName(t, ts, "食品经营许可")
+	pdf := filepath.Join(t.TempDir(), "材料.pdf")
+	if err := os.WriteFile(pdf, testPDF, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(ts.URL+"/login/citizen?with=password&next=/items/"+food.Code),
+		chromedp.SendKeys(chromedp.CSS("#f-mobile"), demo.People[0].Mobile),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), demo.CitizenPassword+"\r"),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/apply/`+food.Code+`"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="/apply/`+food.Code+`"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`input[type=file]`)))
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("input[type=file]").length`))
+	if err != nil || n == 0 {
+		t.Fatalf("file inputs: %d %v", n, err)
+	}
+	for i := range food.Guide.Materials {
+		if food.Guide.Materials[i].Source == "applicant" {
+			do(t, ctx, chromedp.SetUploadFiles(chromedp.CSS(fmt.Sprintf(`input[name="m%d"]`, i)), []string{pdf}))
+		}
+	}
+	shot(t, ctx, "phone-apply")
+	do(t, ctx, chromedp.Click(chromedp.CSS(`form[action^="/apply/"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS("#case-no")))
+	no := text(t, ctx, "#case-no")
+	if len(no) != 43 {
+		t.Fatalf("case number %q", no)
+	}
+	shot(t, ctx, "phone-case")
+	do(t, ctx, chromedp.Navigate(ts.URL+"/track"),
+		chromedp.SendKeys(chromedp.CSS("#f-no"), no),
+		chromedp.SendKeys(chromedp.CSS("#f-who"), "张三\r"),
+		chromedp.WaitVisible(chromedp.CSS(".timeline li")))
+	shot(t, ctx, "phone-track")
 }
