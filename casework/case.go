@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/yushan-gov/yiwang/audit"
+	"github.com/yushan-gov/yiwang/notify"
 )
 
 // States of a case. Stored: never change a value.
@@ -110,9 +111,10 @@ type Event struct {
 // its new event and the audit entry in one transaction, and refuses it when
 // the case's version moved (ECONFLICT).
 type Store interface {
-	// NextCaseNo returns the next daily serial for an implementation code.
-	CreateCase(ctx context.Context, c Case, ev Event, day string, e audit.Entry) (Case, error)
-	UpdateCase(ctx context.Context, c Case, ev Event, e audit.Entry) error
+	// CreateCase numbers and stores a new case; msg (when not nil) is the
+	// applicant's notice, queued in the same transaction.
+	CreateCase(ctx context.Context, c Case, ev Event, day string, e audit.Entry, msg *notify.Message) (Case, error)
+	UpdateCase(ctx context.Context, c Case, ev Event, e audit.Entry, msg *notify.Message) error
 	Case(ctx context.Context, id string) (Case, error)
 	CaseByNo(ctx context.Context, no string) (Case, error)
 	Events(ctx context.Context, caseID string) ([]Event, error)

@@ -10,6 +10,8 @@ import (
 	"github.com/yushan-gov/yiwang/audit"
 	"github.com/yushan-gov/yiwang/calendar"
 	"github.com/yushan-gov/yiwang/catalog"
+	"github.com/yushan-gov/yiwang/idcode"
+	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/org"
 )
 
@@ -80,7 +82,10 @@ func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant,
 		Kind: "submit", To: StateSubmitted, Channel: ChannelWeb, Note: submitNote(mats)}
 	day := calendar.DateOf(now)
 	e := audit.New(actor, now, "case.submit", "case:"+c.ID, audit.ResultOK, en.Base.Name)
-	return s.Store.CreateCase(ctx, c, ev, fmt.Sprintf("%04d%02d%02d", day.Year, day.Month, day.Day), e)
+	// The store fills in the case number, so the notice says "已收到" and the
+	// case page shows the number.
+	return s.Store.CreateCase(ctx, c, ev, fmt.Sprintf("%04d%02d%02d", day.Year, day.Month, day.Day), e,
+		s.notice(c, "已收到您的申请，正在预审"))
 }
 
 // checkMaterials matches submitted files to the guide's materials and lists
@@ -140,7 +145,11 @@ func (s *Service) move(ctx context.Context, actor yiwang.Actor, c Case, kind, to
 		ActorName: actor.Name, Kind: kind, From: c.State, To: to, Note: note, Channel: actor.Channel}
 	c.State = to
 	e := audit.New(actor, now, "case."+kind, "case:"+c.ID, audit.ResultOK, c.No+" "+note)
-	if err := s.Store.UpdateCase(ctx, c, ev, e); err != nil {
+	var msg *notify.Message
+	if actor.AccountID != c.ApplicantID { // the applicant is told of what others do
+		msg = s.notice(c, note)
+	}
+	if err := s.Store.UpdateCase(ctx, c, ev, e, msg); err != nil {
 		return Case{}, err
 	}
 	c.Version++
@@ -406,4 +415,21 @@ func submitNote(mats []Material) string {
 		return fmt.Sprintf("提交申请，上传材料 %d 份", up)
 	}
 	return fmt.Sprintf("提交申请，上传材料 %d 份，共享获取 %d 份", up, shared)
+}
+
+// notice is the text message telling the applicant of a change.
+func (s *Service) notice(c Case, what string) *notify.Message {
+	if c.Mobile == "" {
+		return nil
+	}
+	no := c.No
+	if len(no) > 12 {
+		no = "…" + no[len(no)-12:]
+	}
+	body := fmt.Sprintf("【雨山区政务服务网】您申请的“%s”（办件编号%s）：%s。详情请登录查看或凭编号查询。", c.ItemName, no, what)
+	if c.No == "" {
+		body = fmt.Sprintf("【雨山区政务服务网】您申请的“%s”：%s。办件编号请登录查看。", c.ItemName, what)
+	}
+	return &notify.Message{ID: yiwang.NewID(), Channel: "sms", Recipient: c.Mobile, RecipientMasked: idcode.MaskMobile(c.Mobile),
+		Body: body, Status: notify.StatusPending, CreatedAt: s.Clock.Now()}
 }

@@ -148,6 +148,18 @@ func TestCaseFlow(t *testing.T) {
 			if c, err = e.svc.Decide(e.ctx, e.officer, c1.ID, casework.Granted, "符合条件"); err != nil || c.State != casework.StateDecided {
 				t.Fatalf("decide: %v", err)
 			}
+			// The applicant was told of every step others took (two receipts,
+			// the correction notice, acceptance, decision), not of their own.
+			msgs, _ := e.db.RecentMessages(e.ctx, 50)
+			told := 0
+			for _, m := range msgs {
+				if m.Recipient == demo.People[0].Mobile && strings.Contains(m.Body, "食品经营许可") {
+					told++
+				}
+			}
+			if told != 5 {
+				t.Fatalf("applicant notified %d times, want 5", told)
+			}
 			// Refusal to accept needs reasons and a basis.
 			if _, err := e.svc.Refuse(e.ctx, e.officer, c2.ID, "", ""); len(yiwang.ErrorFields(err)) != 2 {
 				t.Fatalf("refusal without reasons: %v", err)

@@ -10,6 +10,7 @@ import (
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/audit"
 	"github.com/yushan-gov/yiwang/casework"
+	"github.com/yushan-gov/yiwang/notify"
 )
 
 type caseBody struct {
@@ -61,7 +62,7 @@ func insertEvent(ctx context.Context, tx *sql.Tx, ev casework.Event) error {
 
 // CreateCase numbers and stores a new case with its first event. The daily
 // serial comes from one upsert, so concurrent submissions never share a number.
-func (db *DB) CreateCase(ctx context.Context, c casework.Case, ev casework.Event, day string, e audit.Entry) (casework.Case, error) {
+func (db *DB) CreateCase(ctx context.Context, c casework.Case, ev casework.Event, day string, e audit.Entry, msg *notify.Message) (casework.Case, error) {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `INSERT INTO case_serials (code, day, n) VALUES ($1, $2, 1)
@@ -84,13 +85,20 @@ func (db *DB) CreateCase(ctx context.Context, c casework.Case, ev casework.Event
 			return err
 		}
 		e.Detail = c.No + " " + e.Detail
+		if msg != nil {
+			m := *msg
+			m.Body = strings.Replace(m.Body, "办件编号请登录查看", "办件编号"+c.No, 1)
+			if err := insertMessage(ctx, tx, db, m); err != nil {
+				return err
+			}
+		}
 		return appendAudit(ctx, tx, e)
 	})
 	return c, err
 }
 
 // UpdateCase stores a case's new state with its event, if nobody changed it meanwhile.
-func (db *DB) UpdateCase(ctx context.Context, c casework.Case, ev casework.Event, e audit.Entry) error {
+func (db *DB) UpdateCase(ctx context.Context, c casework.Case, ev casework.Event, e audit.Entry, msg *notify.Message) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE cases SET state=$1, decision=$2, body=$3, accepted_at=$4, deadline=$5,
 			decided_at=$6, version=version+1 WHERE id=$7 AND version=$8`,
@@ -103,6 +111,11 @@ func (db *DB) UpdateCase(ctx context.Context, c casework.Case, ev casework.Event
 		}
 		if err := insertEvent(ctx, tx, ev); err != nil {
 			return err
+		}
+		if msg != nil {
+			if err := insertMessage(ctx, tx, db, *msg); err != nil {
+				return err
+			}
 		}
 		return appendAudit(ctx, tx, e)
 	})
