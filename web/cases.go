@@ -3,11 +3,13 @@ package web
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/casework"
@@ -398,5 +400,57 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.Sessions.Put(ctx, sessFlash, msg)
 	http.Redirect(w, r, "/cases/"+id, http.StatusSeeOther)
+	return nil
+}
+
+type noticeView struct {
+	caseView
+	Kind     string // accept, refuse, correct
+	Title    string
+	QR       template.URL
+	TrackURL string
+	Refusal  string
+	Issued   time.Time
+}
+
+// casePrintNotice shows the printable notice of a case's current state:
+// 受理通知书, 不予受理通知书 or 一次性告知书, with the case number and a QR code
+// that opens the tracker.
+func (s *Server) caseNotice(w http.ResponseWriter, r *http.Request) error {
+	cv, err := s.caseView(r)
+	if err != nil {
+		return err
+	}
+	v := &noticeView{caseView: *cv}
+	switch cv.C.State {
+	case casework.StateAccepted, casework.StateDecided:
+		v.Kind, v.Title = "accept", "受理通知书"
+	case casework.StateRefused:
+		v.Kind, v.Title = "refuse", "不予受理通知书"
+	case casework.StateCorrection:
+		v.Kind, v.Title = "correct", "一次性告知书"
+	default:
+		return yiwang.Errorf(yiwang.ENOTFOUND, "该办件当前没有可打印的通知书")
+	}
+	for _, ev := range cv.Events { // newest first
+		if (v.Kind == "accept" && ev.Kind == "accept") || (v.Kind == "refuse" && ev.Kind == "refuse") ||
+			(v.Kind == "correct" && ev.Kind == "correct_notice") {
+			v.Issued = ev.At
+			if ev.Kind == "refuse" {
+				v.Refusal = ev.Note
+			}
+			break
+		}
+	}
+	scheme := "http://"
+	if s.SecureCookies {
+		scheme = "https://"
+	}
+	v.TrackURL = scheme + r.Host + "/track?no=" + url.QueryEscape(cv.C.No)
+	if v.QR, err = qrDataURL(v.TrackURL); err != nil {
+		return err
+	}
+	v.Title = v.Title + " " + cv.C.No
+	s.render(w, r, "notice", v)
 	return nil
 }

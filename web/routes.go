@@ -21,6 +21,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /cases", s.h(s.myCases))
 	mux.HandleFunc("GET /cases/{id}", s.h(s.casePage))
 	mux.HandleFunc("GET /cases/{id}/files/{file}", s.h(s.caseFile))
+	mux.HandleFunc("GET /cases/{id}/notice", s.h(s.caseNotice))
 	mux.HandleFunc("POST /cases/{id}/resubmit", s.h(s.caseResubmit))
 	mux.HandleFunc("POST /cases/{id}/withdraw", s.h(s.caseWithdraw))
 	mux.HandleFunc("GET /work", s.h(s.inbox))

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
+	"image/png"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -98,6 +100,20 @@ func TestCaseJourney(t *testing.T) {
 	}
 	page = citizen.get(casePath)
 	checkPage(t, "case with a correction notice", page)
+	notice := citizen.get(casePath + "/notice")
+	checkPage(t, "一次性告知书", notice)
+	if !strings.Contains(notice.Doc.Find("h1").Text(), "一次性告知书") || !strings.Contains(notice.Body, "申请书未签字") ||
+		!strings.Contains(notice.Doc.Find(".notice-head").Text(), no) {
+		t.Fatal("correction notice")
+	}
+	src, _ := notice.Doc.Find(".qr img").Attr("src")
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(src, "data:image/png;base64,"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img, err := png.Decode(bytes.NewReader(raw)); err != nil || img.Bounds().Dx() < 100 {
+		t.Fatalf("QR code image: %v", err)
+	}
 	if !strings.Contains(page.Doc.Find(".notice-box").Text(), "申请书未签字") {
 		t.Fatal("the applicant does not see the notice")
 	}
@@ -106,6 +122,10 @@ func TestCaseJourney(t *testing.T) {
 	}
 	if p := officer.post("/work/"+id+"/accept", nil); p.Status != http.StatusSeeOther {
 		t.Fatalf("accept: %d %s", p.Status, p.Body)
+	}
+	if acc := citizen.get(casePath + "/notice"); !strings.Contains(acc.Doc.Find("h1").Text(), "受理通知书") ||
+		!strings.Contains(acc.Doc.Find(".body").Text(), "前（") {
+		t.Fatal("acceptance notice")
 	}
 	if p := officer.post("/work/"+id+"/decide", url.Values{"decision": {"granted"}, "note": {"符合条件"}}); p.Status != http.StatusSeeOther {
 		t.Fatalf("decide: %d", p.Status)
