@@ -301,7 +301,8 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 	v := &caseView{Page: s.page(r, "办件查询"), Public: true, TrackNo: no, TrackWho: who,
 		Form: Form{Values: map[string]string{"no": no, "who": who}, Errors: map[string]string{}}}
 	v.Nav = "track"
-	if no != "" || who != "" {
+	// From a notice's QR code only the number comes: ask for the name, no error yet.
+	if who != "" || (no == "" && r.URL.Query().Has("who")) {
 		c, evs, err := s.Cases.Track(r.Context(), no, who)
 		if err != nil {
 			if status(err) == http.StatusInternalServerError {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/demo"
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/sqlstore"
@@ -349,4 +350,16 @@ func TestBrowserApply(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#f-who"), "张三\r"),
 		chromedp.WaitVisible(chromedp.CSS(".timeline li")))
 	shot(t, ctx, "phone-track")
+	// The officer asks for one correction; the notice prints with its QR code.
+	off, _ := ts.app.db.AccountByUsername(context.Background(), "officer")
+	c, err := ts.app.db.CaseByNo(context.Background(), no)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.app.cases.RequestCorrection(context.Background(), off.Actor("127.0.0.1", "web"), c.ID,
+		[]casework.Correction{{Material: 0, Condition: -1, Reason: "申请书缺少申请人签字"}}); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(ts.URL+"/cases/"+c.ID+"/notice"), chromedp.WaitVisible(chromedp.CSS(".qr img")))
+	shot(t, ctx, "phone-notice")
 }

@@ -135,6 +135,9 @@ func TestCaseJourney(t *testing.T) {
 	if p := anon.get("/track?no=" + no + "&who=" + url.QueryEscape("李四")); p.Status != http.StatusNotFound || strings.Contains(p.Body, "食品经营许可") {
 		t.Fatalf("track with a wrong name: %d", p.Status)
 	}
+	if p := anon.get("/track?no=" + no); p.Status != 200 || p.Doc.Find(".error-summary").Length() != 0 {
+		t.Fatalf("tracker from a QR code: %d", p.Status)
+	}
 	tr := anon.get("/track?no=" + no + "&who=" + url.QueryEscape("张三"))
 	if tr.Status != 200 || tr.Doc.Find(".timeline li").Length() != 5 || !strings.Contains(tr.Body, "已办结") {
 		t.Fatalf("track: %d, %d events", tr.Status, tr.Doc.Find(".timeline li").Length())
