@@ -119,6 +119,11 @@ func TestCatalogCommands(t *testing.T) {
 	if out, err := cli(t, "catalog", "import", first, "--data", dir); err == nil || !strings.Contains(err.Error(), "未导入任何内容") {
 		t.Fatalf("second import: %v %s", err, out)
 	}
+	big := filepath.Join(dir, "big.xlsx")
+	os.WriteFile(big, make([]byte, 20<<20), 0o644)
+	if _, err := cli(t, "catalog", "import", big, "--data", dir); err == nil || !strings.Contains(err.Error(), "文件过大") {
+		t.Fatalf("20 MB file: %v", err)
+	}
 	bad := filepath.Join(dir, "bad.xlsx")
 	os.WriteFile(bad, []byte("实施编码,名称\n1,低保\n"), 0o644)
 	if _, err := cli(t, "catalog", "import", bad, "--data", dir); err == nil {
