@@ -21,6 +21,7 @@ type env struct {
 	svc                     *catalog.Service
 	district, amr, pinghu   org.Org
 	maintainer, head, head2 yiwang.Actor
+	root                    yiwang.Actor // the district's catalog maintainer, who keeps base items
 }
 
 func mustCredit(t *testing.T, body string) string {
@@ -57,6 +58,7 @@ func newEnv(t *testing.T, engine string) *env {
 	e.pinghu = add(org.Org{Kind: org.KindStreet, Name: "平湖街道", RegionCode: "340504001000", CreditCode: mustCredit(t, "MC001000")}, &e.district)
 	e.maintainer = yiwang.Actor{AccountID: "m1", Name: "孙维护", Kind: yiwang.KindStaff, OrgID: e.amr.ID, Roles: []yiwang.Role{yiwang.RoleCatalogMaintainer}}
 	e.head = yiwang.Actor{AccountID: "h1", Name: "钱科长", Kind: yiwang.KindStaff, OrgID: e.amr.ID, Roles: []yiwang.Role{yiwang.RoleDeptHead}}
+	e.root = yiwang.Actor{AccountID: "r1", Name: "周目录", Kind: yiwang.KindStaff, OrgID: e.district.ID, Roles: []yiwang.Role{yiwang.RoleCatalogMaintainer}}
 	e.head2 = yiwang.Actor{AccountID: "h2", Name: "街道主任", Kind: yiwang.KindStaff, OrgID: e.pinghu.ID, Roles: []yiwang.Role{yiwang.RoleDeptHead}}
 	return e
 }

@@ -46,38 +46,75 @@ func (s *Service) ImportDrafts(ctx context.Context, actor yiwang.Actor, items []
 	baseSeen := map[string]Base{}
 	var bases []Base
 	var entries []Entry
+	keepBases, err := s.mayKeepBases(ctx, actor)
+	if err != nil {
+		return 0, nil, err
+	}
 	for i, it := range items {
 		if progress != nil && i > 0 && i%200 == 0 {
 			progress(i, len(items))
 		}
+		// Every check runs, so one pass lists every problem of the row.
 		b := it.Base
-		if err := ValidateBase(&b); err != nil {
+		err := ValidateBase(&b)
+		baseOK := err == nil
+		if err != nil {
 			fail(i, err)
-			continue
 		}
-		if prev, ok := baseSeen[b.Code]; ok && baseJSONEqual(prev, b) != nil {
-			problems = append(problems, ImportProblem{i, "base_code", "同一基本编码在文件中出现了不同的基本要素（名称、类型、依据等须一致）"})
-			continue
+		if baseOK {
+			if prev, ok := baseSeen[b.Code]; ok && baseJSONEqual(prev, b) != nil {
+				problems = append(problems, ImportProblem{i, "base_code", "同一基本编码在文件中出现了不同的基本要素（名称、类型、依据等须一致）"})
+				baseOK = false
+			}
+		}
+		if baseOK {
+			if _, seenBefore := baseSeen[b.Code]; !seenBefore {
+				old, err := s.Store.BaseByCode(ctx, b.Code)
+				switch {
+				case err == nil:
+					if baseJSONEqual(old, b) != nil && !keepBases {
+						problems = append(problems, ImportProblem{i, "name", "事项名称、类型、别名、设定依据、服务对象、主题与基本目录不一致：实施清单不能修改基本要素，请联系区级事项目录管理员"})
+						baseOK = false
+					}
+					b.ID = old.ID
+				case yiwang.ErrorCode(err) == yiwang.ENOTFOUND:
+					if !keepBases {
+						problems = append(problems, ImportProblem{i, "base_code", "基本目录中没有编码为“" + b.Code + "”的事项；新增基本目录事项请联系区级事项目录管理员"})
+						baseOK = false
+					}
+					b.ID = yiwang.NewID()
+				default:
+					return 0, nil, err
+				}
+				if baseOK {
+					baseSeen[b.Code] = b
+					bases = append(bases, b)
+				}
+			}
 		}
 		o, err := s.Orgs.Get(ctx, it.Entry.OrgID)
 		if err != nil {
 			problems = append(problems, ImportProblem{i, "org", "实施主体不存在"})
 			continue
 		}
+		allowed := true
 		if ok, err := s.may(ctx, actor, yiwang.RoleCatalogMaintainer, o.ID); err != nil {
 			return 0, nil, err
 		} else if !ok {
 			problems = append(problems, ImportProblem{i, "org", "您不能维护“" + o.Name + "”的事项"})
-			continue
+			allowed = false
 		}
 		if o.CreditCode == "" {
 			problems = append(problems, ImportProblem{i, "org", "实施主体“" + o.Name + "”没有统一社会信用代码"})
-			continue
+			allowed = false
 		}
 		en := it.Entry
 		en.Base = b
 		if err := ValidateEntry(&en, int(o.Level)); err != nil {
 			fail(i, err)
+			continue
+		}
+		if !allowed || !baseOK {
 			continue
 		}
 		en.Code = ImplementationCode(o.CreditCode, en.Level, b.Code)
@@ -99,19 +136,6 @@ func (s *Service) ImportDrafts(ctx context.Context, actor yiwang.Actor, items []
 		if open {
 			problems = append(problems, ImportProblem{i, "base_code", "该事项已有未发布的版本（草稿或待审核），请先处理后再导入"})
 			continue
-		}
-		if _, ok := baseSeen[b.Code]; !ok {
-			old, err := s.Store.BaseByCode(ctx, b.Code)
-			switch {
-			case err == nil:
-				b.ID = old.ID
-			case yiwang.ErrorCode(err) == yiwang.ENOTFOUND:
-				b.ID = yiwang.NewID()
-			default:
-				return 0, nil, err
-			}
-			baseSeen[b.Code] = b
-			bases = append(bases, b)
 		}
 		en.Base = baseSeen[b.Code]
 		en.ID, en.Status, en.CreatedBy, en.CreatedAt = yiwang.NewID(), StatusDraft, actor.AccountID, now

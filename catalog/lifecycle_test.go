@@ -13,7 +13,7 @@ func TestLifecycle(t *testing.T) {
 	for _, engine := range yiwangtest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			e := newEnv(t, engine)
-			if _, err := e.svc.SaveBase(e.ctx, e.maintainer, foodBase()); err != nil {
+			if _, err := e.svc.SaveBase(e.ctx, e.root, foodBase()); err != nil {
 				t.Fatal(err)
 			}
 			v1 := e.publish(t, foodEntry(e.amr.ID))
@@ -105,7 +105,11 @@ func TestLifecycle(t *testing.T) {
 
 func TestEntryCannotChangeBaseElements(t *testing.T) {
 	e := newEnv(t, "sqlite")
-	if _, err := e.svc.SaveBase(e.ctx, e.maintainer, foodBase()); err != nil {
+	// Only the district keeps base items.
+	if _, err := e.svc.SaveBase(e.ctx, e.maintainer, foodBase()); yiwang.ErrorCode(err) != yiwang.EFORBIDDEN {
+		t.Fatalf("a department's maintainer saved a base item: %v", err)
+	}
+	if _, err := e.svc.SaveBase(e.ctx, e.root, foodBase()); err != nil {
 		t.Fatal(err)
 	}
 	for name, edit := range map[string]func(*catalog.Entry){

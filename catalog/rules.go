@@ -63,6 +63,9 @@ func ValidateBase(b *Base) error {
 		if strings.TrimSpace(bs.Law) == "" {
 			p.add(fmt.Sprintf("basis[%d].law", i), "第%d条设定依据缺少法律法规名称", i+1)
 		}
+		if strings.ContainsAny(bs.Law+bs.Article+bs.Text, "｜\n\r") {
+			p.add(fmt.Sprintf("basis[%d].law", i), "第%d条设定依据不能包含“｜”或换行", i+1)
+		}
 	}
 	if len(b.Objects) == 0 {
 		p.add("objects", "请选择服务对象")
@@ -83,8 +86,16 @@ func ValidateBase(b *Base) error {
 	return yiwang.Invalid(p)
 }
 
-// vagueName matches material names that name no document at all.
-var vagueName = regexp.MustCompile(`^(其他|其它|相关|有关|另需|补充|必要|所需)?(的)?(申请)?(材料|证明|资料|文件|证明材料|证件|附件)(等)?$`)
+// vagueName matches material names that name no document at all ("其他",
+// "证明", "相关材料").
+var vagueName = regexp.MustCompile(`^(其他|其它|相关|有关|另需|补充|必要|所需)?(的)?(申请)?(材料|证明|资料|文件|证明材料|证件|附件)?(等)?$`)
+
+// vagueTail matches names that end in an unnamed document ("申请人认为需要
+// 提交的其他材料", "另需提交的材料", "其他相关材料") whatever comes before.
+var vagueTail = regexp.MustCompile(`(其他|其它|相关|有关|所需|需要|需提交|提交|补充|必要|另需)(的)?(相关)?(申请|证明)?(材料|资料|文件|证明|证件|附件|手续)(等)?$`)
+
+// vagueCondition matches situations that say nothing about when.
+var vagueCondition = regexp.MustCompile(`^(如有需要|如需要|必要时|视情况|根据需要|其他情形|特殊情况|有关情形|相关情形)(的|时)?(提供|提交)?$`)
 
 // vagueWord marks a name that points at unnamed documents.
 var vagueWord = regexp.MustCompile(`其他|其它|相关|有关|等材料|等证明|等资料|等文件`)
@@ -96,13 +107,21 @@ func checkMaterial(p problems, i int, m *Material) {
 	m.Name, m.Condition = strings.TrimSpace(m.Name), strings.TrimSpace(m.Condition)
 	label := fmt.Sprintf("第%d项材料", i+1)
 	textLen(p, f("name"), label+"的名称", m.Name, 2, 100)
-	if vagueName.MatchString(m.Name) {
+	if vagueName.MatchString(m.Name) || vagueTail.MatchString(m.Name) {
 		p.add(f("name"), "%s“%s”没有写明具体是什么材料：请写明材料的确切名称（兜底条款“其他材料”不允许）", label, m.Name)
 	} else if vagueWord.MatchString(m.Name) && m.Condition == "" {
 		p.add(f("name"), "%s“%s”含有“其他/相关”等兜底表述：须写明具体材料名称，并在“适用情形”中写明需要提交的确切情形", label, m.Name)
 	}
 	if !m.Required && m.Condition == "" {
 		p.add(f("condition"), "%s不是必交材料，请写明在什么情形下需要提交", label)
+	}
+	if vagueCondition.MatchString(m.Condition) {
+		p.add(f("condition"), "%s的适用情形“%s”不具体：请写明在什么确切情形下需要提交", label, m.Condition)
+	}
+	for k, v := range map[string]string{"name": m.Name, "condition": m.Condition, "note": m.Note, "license": m.License} {
+		if strings.ContainsAny(v, "｜\n\r") {
+			p.add(f(k), "%s不能包含“｜”或换行", label)
+		}
 	}
 	if len(m.Forms) == 0 {
 		p.add(f("forms"), "%s请注明原件、复印件或电子件", label)
@@ -224,6 +243,26 @@ func ValidateEntry(en *Entry, orgLevel int) error {
 		if strings.TrimSpace(q.Q) == "" || strings.TrimSpace(q.A) == "" {
 			p.add(fmt.Sprintf("faqs[%d]", i), "第%d个常见问题缺少问题或解答", i+1)
 		}
+	}
+	oneLine := func(field, v string) {
+		if strings.ContainsAny(v, "｜\n\r") {
+			p.add(field, "不能包含“｜”或换行（Excel 导入导出用它们分隔）")
+		}
+	}
+	for i, c := range g.Conditions {
+		oneLine(fmt.Sprintf("conditions[%d]", i), c)
+	}
+	for i, st := range g.Steps {
+		oneLine(fmt.Sprintf("steps[%d].name", i), st.Name)
+	}
+	for i, fe := range g.Fees {
+		oneLine(fmt.Sprintf("fees[%d].name", i), fe.Name+fe.Basis)
+	}
+	for i, q := range g.FAQs {
+		oneLine(fmt.Sprintf("faqs[%d]", i), q.Q+q.A)
+	}
+	for i, x := range g.Intermediary {
+		oneLine(fmt.Sprintf("intermediary[%d]", i), x)
 	}
 	return yiwang.Invalid(p)
 }

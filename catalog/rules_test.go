@@ -44,6 +44,14 @@ func TestValidateEntry(t *testing.T) {
 			e.Guide.Materials[2].Name = "其他股东的身份证明"
 			e.Guide.Materials[2].Condition = "有限责任公司有两个以上股东的"
 		}, ""},
+		{"其他 alone", func(e *catalog.Entry) { e.Guide.Materials[0].Name = "其他" }, "materials[0].name"},
+		{"其他相关材料 with a situation", func(e *catalog.Entry) {
+			e.Guide.Materials[2].Name = "其他相关材料"
+		}, "materials[2].name"},
+		{"申请人认为需要提交的其他材料", func(e *catalog.Entry) { e.Guide.Materials[0].Name = "申请人认为需要提交的其他材料" }, "materials[0].name"},
+		{"另需提交的材料", func(e *catalog.Entry) { e.Guide.Materials[0].Name = "另需提交的材料" }, "materials[0].name"},
+		{"vague situation", func(e *catalog.Entry) { e.Guide.Materials[2].Condition = "如有需要" }, "materials[2].condition"},
+		{"separator in a name", func(e *catalog.Entry) { e.Guide.Materials[0].Name = "申请书｜副本" }, "materials[0].name"},
 		{"conditional without condition", func(e *catalog.Entry) { e.Guide.Materials[2].Condition = "" }, "materials[2].condition"},
 		{"material without form", func(e *catalog.Entry) { e.Guide.Materials[0].Forms = nil }, "materials[0].forms"},
 		{"material bad form", func(e *catalog.Entry) { e.Guide.Materials[0].Forms = []string{"扫描件"} }, "materials[0].forms"},

@@ -52,11 +52,32 @@ func (s *Service) require(ctx context.Context, actor yiwang.Actor, role yiwang.R
 	return nil
 }
 
+// mayKeepBases reports whether actor maintains base items: a catalog
+// maintainer at the top of the tree (the district itself), since base
+// elements are the same for every org that delivers the item.
+func (s *Service) mayKeepBases(ctx context.Context, actor yiwang.Actor) (bool, error) {
+	if !actor.Has(yiwang.RoleCatalogMaintainer) || actor.OrgID == "" {
+		return false, nil
+	}
+	all, err := s.Orgs.Tree(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, o := range all {
+		if o.ID == actor.OrgID {
+			return o.ParentID == "", nil
+		}
+	}
+	return false, nil
+}
+
 // SaveBase creates or updates a base item (matched by code). Base elements
 // are the same at every level, so only a maintainer at the district may.
 func (s *Service) SaveBase(ctx context.Context, actor yiwang.Actor, b Base) (Base, error) {
-	if !actor.Has(yiwang.RoleCatalogMaintainer) {
-		return Base{}, yiwang.Errorf(yiwang.EFORBIDDEN, "只有事项维护员可以维护基本目录")
+	if ok, err := s.mayKeepBases(ctx, actor); err != nil {
+		return Base{}, err
+	} else if !ok {
+		return Base{}, yiwang.Errorf(yiwang.EFORBIDDEN, "基本目录由区级事项目录管理员维护；部门只能编制实施清单")
 	}
 	if err := ValidateBase(&b); err != nil {
 		return Base{}, err

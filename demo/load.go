@@ -48,6 +48,7 @@ var Staff = []StaffSpec{
 	{"officer", "赵承办", "dept-amr", []yiwang.Role{yiwang.RoleCaseOfficer}},
 	{"head", "钱科长", "dept-amr", []yiwang.Role{yiwang.RoleDeptHead}},
 	{"catalog", "孙维护", "dept-amr", []yiwang.Role{yiwang.RoleCatalogMaintainer}},
+	{"catalogadmin", "周目录", "yushan", []yiwang.Role{yiwang.RoleCatalogMaintainer}},
 	{"supervisor", "周督查", "dept-dcjx", []yiwang.Role{yiwang.RoleSupervisor}},
 }
 

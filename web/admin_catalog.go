@@ -313,7 +313,8 @@ func parseEntryForm(r *http.Request, en *catalog.Entry, bad map[string]string) {
 			Required: r.PostFormValue(p+"required") == "1", Condition: strings.TrimSpace(r.PostFormValue(p + "condition")),
 			Source: r.PostFormValue(p + "source"), License: strings.TrimSpace(r.PostFormValue(p + "license")),
 			Tolerance: r.PostFormValue(p+"tolerance") == "1", Promise: r.PostFormValue(p+"promise") == "1",
-			Note: strings.TrimSpace(r.PostFormValue(p + "note"))})
+			Note:      strings.TrimSpace(r.PostFormValue(p + "note")),
+			BlankForm: strings.TrimSpace(r.PostFormValue(p + "blank_form")), Sample: strings.TrimSpace(r.PostFormValue(p + "sample"))})
 	}
 	en.Guide = g
 }

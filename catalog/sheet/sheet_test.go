@@ -53,7 +53,9 @@ func newEnv(t *testing.T, engine string) *env {
 	d := add(org.Org{Kind: org.KindDistrict, Name: "雨山区", RegionCode: "340504"}, nil)
 	code, _ := idcode.MakeCreditCode('1', '1', "340504", "MB504009")
 	e.amr = add(org.Org{Kind: org.KindDepartment, Name: "雨山区市场监督管理局", CreditCode: code}, &d)
-	e.actor = yiwang.Actor{AccountID: "m1", Name: "孙维护", Kind: yiwang.KindStaff, OrgID: e.amr.ID,
+	// The district's maintainer: the sample's base items are new, and only
+	// the district may add base items.
+	e.actor = yiwang.Actor{AccountID: "m1", Name: "周目录", Kind: yiwang.KindStaff, OrgID: d.ID,
 		Roles: []yiwang.Role{yiwang.RoleCatalogMaintainer}}
 	return e
 }
@@ -240,4 +242,38 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDepartmentCannotChangeBase: a department's maintainer imports its own
+// entries, but never a changed name, type or basis, nor a new base item; and
+// one pass reports every problem of a row.
+func TestDepartmentCannotChangeBase(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	first := export(t, e, sample(e))
+	wb, _ := sheet.Parse(bytes.NewReader(first), e.byCode)
+	if _, ps, err := e.svc.ImportDrafts(e.ctx, e.actor, wb.Items, false, nil); err != nil || len(ps) > 0 {
+		t.Fatalf("district import: %v %v", ps, err)
+	}
+	dept := e.actor
+	dept.OrgID = e.amr.ID
+	f, _ := excelize.OpenReader(bytes.NewReader(first))
+	f.SetCellValue(sheet.ItemsSheet, "B2", "食品经营许可（改名）")
+	f.SetCellValue(sheet.ItemsSheet, "M2", "99")
+	var buf bytes.Buffer
+	f.WriteTo(&buf)
+	wb, problems := sheet.Parse(bytes.NewReader(buf.Bytes()), e.byCode)
+	_, ps, err := e.svc.ImportDrafts(e.ctx, dept, wb.Items, len(problems) > 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []string
+	for _, p := range ps {
+		all = append(all, wb.Locate(p).String())
+	}
+	text := strings.Join(all, "\n")
+	for _, want := range []string{"第2行B列", "不能修改基本要素", "第2行M列", "不能超过法定时限"} {
+		if !strings.Contains(text, want) {
+			t.Fatalf("want %q in:\n%s", want, text)
+		}
+	}
 }
