@@ -27,7 +27,7 @@ const MaxSize = 10 << 20
 
 // File is a stored file's metadata.
 type File struct {
-	ID        string // hex SHA-256 of the content
+	ID        string // hex SHA-256 of the content (public files: of a prefix and the content)
 	Name      string // the uploader's file name, for downloads
 	Type      string // sniffed MIME type
 	Size      int64
@@ -62,15 +62,23 @@ type Service struct {
 	Clock  yiwang.Clock
 }
 
-// allowed are the accepted types by their sniffed MIME type, with the
-// extension a download gets.
-var allowed = map[string]string{
-	"application/pdf": ".pdf",
-	"image/jpeg":      ".jpg",
-	"image/png":       ".png",
-	"application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
-	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":       ".xlsx",
+// Kinds of upload and the types each accepts (by sniffed MIME type, with the
+// extension a download gets).
+const (
+	// Material is an applicant's material: PDF or a photo.
+	Material = iota
+	// Form is a blank form or sample of the catalog: also Word and Excel.
+	Form
+)
+
+var allowed = []map[string]string{
+	Material: {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"},
+	Form: {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png",
+		"application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":       ".xlsx"},
 }
+
+var allowedWords = []string{Material: "只能上传 PDF 或 JPG、PNG 图片", Form: "只能上传 PDF、JPG、PNG 图片或 Word（.docx）、Excel（.xlsx）文件"}
 
 // Sniff returns the MIME type of b from its content: PDF, JPEG, PNG, or an
 // Office Open XML document or workbook (a zip holding word/ or xl/).
@@ -112,9 +120,14 @@ func cleanName(name, ext string) string {
 	return name + ext
 }
 
-// Put stores content uploaded as name by actor and returns its metadata.
+// Put stores content of a kind (Material or Form) uploaded as name by actor
+// and returns its metadata. Forms are public downloads, materials private.
 // It refuses empty, oversized and unsupported files with EINVALID.
-func (s *Service) Put(ctx context.Context, actor yiwang.Actor, name string, b []byte, public bool) (File, error) {
+//
+// A public and a private copy of the same bytes get different IDs, so
+// uploading a public form can never make someone's private material a
+// public download.
+func (s *Service) Put(ctx context.Context, actor yiwang.Actor, name string, b []byte, kind int) (File, error) {
 	switch {
 	case len(b) == 0:
 		return File{}, yiwang.Invalid(map[string]string{"file": "文件是空的，请重新选择"})
@@ -122,12 +135,12 @@ func (s *Service) Put(ctx context.Context, actor yiwang.Actor, name string, b []
 		return File{}, yiwang.Invalid(map[string]string{"file": fmt.Sprintf("文件不能超过 %d MB", MaxSize>>20)})
 	}
 	typ := Sniff(b)
-	ext, ok := allowed[typ]
+	ext, ok := allowed[kind][typ]
 	if !ok {
-		return File{}, yiwang.Invalid(map[string]string{"file": "只能上传 PDF、JPG、PNG 图片或 Word（.docx）、Excel（.xlsx）文件"})
+		return File{}, yiwang.Invalid(map[string]string{"file": allowedWords[kind]})
 	}
-	sum := sha256.Sum256(b)
-	f := File{ID: hex.EncodeToString(sum[:]), Name: cleanName(name, ext), Type: typ, Size: int64(len(b)),
+	public := kind == Form
+	f := File{ID: contentID(b, public), Name: cleanName(name, ext), Type: typ, Size: int64(len(b)),
 		Public: public, CreatedBy: actor.AccountID, CreatedAt: s.Clock.Now()}
 	if err := s.Blobs.Put(ctx, f.ID, s.Sealer.SealBytes(b)); err != nil {
 		return File{}, fmt.Errorf("store file: %w", err)
@@ -165,10 +178,21 @@ func (s *Service) Read(ctx context.Context, id string) (File, []byte, error) {
 	if err != nil {
 		return File{}, nil, fmt.Errorf("open file %s: %w", f.ID, err)
 	}
-	if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != f.ID {
+	if contentID(b, f.Public) != f.ID {
 		return File{}, nil, fmt.Errorf("file %s: content does not match its hash", f.ID)
 	}
 	return f, b, nil
+}
+
+// contentID is the SHA-256 of the content, with public files in a namespace
+// of their own.
+func contentID(b []byte, public bool) string {
+	h := sha256.New()
+	if public {
+		h.Write([]byte("yiwang-public-file\x00"))
+	}
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Meta returns a file's metadata.

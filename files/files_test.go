@@ -53,7 +53,7 @@ func TestPutAndRead(t *testing.T) {
 			}
 			for _, tc := range tests {
 				t.Run(tc.name, func(t *testing.T) {
-					f, err := svc.Put(ctx, actor, tc.file, tc.data, true)
+					f, err := svc.Put(ctx, actor, tc.file, tc.data, files.Form)
 					if !tc.ok {
 						if yiwang.ErrorCode(err) != yiwang.EINVALID {
 							t.Fatalf("want EINVALID, got %v", err)
@@ -70,15 +70,28 @@ func TestPutAndRead(t *testing.T) {
 				})
 			}
 			// Encrypted at rest: the blob on disk is not the content.
-			f, _ := svc.Put(ctx, actor, "a.pdf", pdf, false)
+			f, _ := svc.Put(ctx, actor, "a.pdf", pdf, files.Material)
 			raw, err := files.Dir{Root: dir}.Get(ctx, f.ID)
 			if err != nil || bytes.Contains(raw, []byte("%PDF")) {
 				t.Fatalf("blob not encrypted: %v", err)
 			}
 			// Private files are not public downloads.
-			priv, _ := svc.Put(ctx, actor, "私密.png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR private"), false)
+			secret := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR private")
+			priv, _ := svc.Put(ctx, actor, "张三的诊断证明.png", secret, files.Material)
 			if _, _, err := svc.Public(ctx, priv.ID); yiwang.ErrorCode(err) != yiwang.ENOTFOUND {
 				t.Fatalf("private file downloadable: %v", err)
+			}
+			// The same bytes uploaded as a public form are another file.
+			pub, err := svc.Put(ctx, actor, "表.png", secret, files.Form)
+			if err != nil || pub.ID == priv.ID {
+				t.Fatalf("public copy shares the private ID: %v", err)
+			}
+			if _, _, err := svc.Public(ctx, priv.ID); yiwang.ErrorCode(err) != yiwang.ENOTFOUND {
+				t.Fatalf("a public upload exposed the private file: %v", err)
+			}
+			// Materials are PDF or photos only.
+			if _, err := svc.Put(ctx, actor, "表.docx", office(t, "word/"), files.Material); yiwang.ErrorCode(err) != yiwang.EINVALID {
+				t.Fatalf("docx as a material: %v", err)
 			}
 		})
 	}

@@ -8,10 +8,10 @@ import (
 )
 
 // SaveFile records a file's metadata. The same content uploaded again keeps
-// its first name; it becomes public if either upload was.
+// its first name (public and private copies have different IDs).
 func (db *DB) SaveFile(ctx context.Context, f files.File) error {
 	_, err := db.write.ExecContext(ctx, `INSERT INTO files (id, name, mime, size, public, created_by, created_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (id) DO UPDATE SET public = (files.public OR excluded.public)`,
+		VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (id) DO NOTHING`,
 		f.ID, f.Name, f.Type, f.Size, f.Public, f.CreatedBy, f.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("save file: %w", err)

@@ -103,7 +103,7 @@ func (s *Server) uploads(w http.ResponseWriter, r *http.Request, actor yiwang.Ac
 		if err != nil {
 			return nil, nil, err
 		}
-		stored, err := s.Files.Put(r.Context(), actor, fh.Filename, b, false)
+		stored, err := s.Files.Put(r.Context(), actor, fh.Filename, b, files.Material)
 		if err != nil {
 			if fe := yiwang.ErrorFields(err); fe != nil {
 				bad[field] = fe["file"]

@@ -52,11 +52,15 @@ func (s *Server) catalogFile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	name, b, err := readUpload(w, r)
+	i, _ := strconv.Atoi(r.FormValue("m"))
+	if err == nil {
+		// The right to change the draft is checked before anything is stored.
+		_, err = s.Catalog.SetMaterialFile(r.Context(), actor, r.PathValue("id"), i, r.FormValue("kind"), "", true)
+	}
 	if err == nil {
 		var f files.File
-		if f, err = s.Files.Put(r.Context(), actor, name, b, true); err == nil {
-			i, _ := strconv.Atoi(r.FormValue("m"))
-			_, err = s.Catalog.SetMaterialFile(r.Context(), actor, r.PathValue("id"), i, r.FormValue("kind"), f.ID)
+		if f, err = s.Files.Put(r.Context(), actor, name, b, files.Form); err == nil {
+			_, err = s.Catalog.SetMaterialFile(r.Context(), actor, r.PathValue("id"), i, r.FormValue("kind"), f.ID, false)
 		}
 	}
 	if err != nil {
