@@ -87,10 +87,13 @@ type Case struct {
 	Corrections []Correction // the open correction notice, if any
 	Form        map[string]string
 	SubmittedAt time.Time
-	AcceptedAt  time.Time
-	Deadline    string // last working day, "2006-01-02", once accepted
-	DecidedAt   time.Time
-	Version     int64
+	// WaitingSince is when the case last came in for pre-review (its
+	// resubmission after corrections); the five days of Art. 32 count from it.
+	WaitingSince time.Time
+	AcceptedAt   time.Time
+	Deadline     string // last working day, "2006-01-02", once accepted
+	DecidedAt    time.Time
+	Version      int64
 }
 
 // Event is one entry of a case's timeline. Stored: never change a kind.

@@ -66,6 +66,9 @@ func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant,
 	if !en.Online() {
 		return Case{}, yiwang.Errorf(yiwang.EFORBIDDEN, "该事项暂不支持网上申报，请到办理地点办理")
 	}
+	if err := servesApplicant(en.Base.Objects, who.Enterprise != ""); err != nil {
+		return Case{}, err
+	}
 	mats, bad := checkMaterials(en, app.Materials)
 	if err := yiwang.Invalid(bad); err != nil {
 		return Case{}, err
@@ -167,6 +170,15 @@ func (s *Service) RequestCorrection(ctx context.Context, actor yiwang.Actor, id 
 	if len(items) == 0 {
 		return Case{}, yiwang.Invalid(map[string]string{"corrections": "请至少选择一项需要补正的材料或条件"})
 	}
+	evs, err := s.Store.Events(ctx, c.ID)
+	if err != nil {
+		return Case{}, err
+	}
+	for _, ev := range evs {
+		if ev.Kind == "correct_notice" {
+			return Case{}, yiwang.Errorf(yiwang.ECONFLICT, "已经一次性告知过补正内容，不能再次要求补正（《行政许可法》第三十二条）；请受理或不予受理")
+		}
+	}
 	bad := map[string]string{}
 	var out []Correction
 	for i, it := range items {
@@ -235,6 +247,7 @@ func (s *Service) Resubmit(ctx context.Context, actor yiwang.Actor, id string, f
 		return Case{}, err
 	}
 	c.Corrections = nil
+	c.WaitingSince = s.Clock.Now()
 	return s.move(ctx, actor, c, "resubmit", StateSubmitted, "提交补正材料")
 }
 
@@ -265,6 +278,9 @@ func (s *Service) Accept(ctx context.Context, actor yiwang.Actor, id string) (Ca
 	d, _ := s.Calendar.Deadline(c.AcceptedAt, en.PromiseDays, nil)
 	c.Deadline = d.String()
 	note := "已受理，承诺 " + fmt.Sprint(en.PromiseDays) + " 个工作日内（" + c.Deadline + " 前）办结"
+	if !s.Calendar.Covers(d.Year) {
+		note += fmt.Sprintf("（%d年节假日安排尚未公布，截止日期暂按周末休息计算）", d.Year)
+	}
 	if en.Kind == 1 {
 		note = "已受理（即办件）"
 	}
@@ -292,6 +308,9 @@ func (s *Service) Refuse(ctx context.Context, actor yiwang.Actor, id, reason, ba
 
 // Decide closes an accepted case with a decision (准予/不予).
 func (s *Service) Decide(ctx context.Context, actor yiwang.Actor, id, decision, note string) (Case, error) {
+	if !actor.Has(yiwang.RoleCaseOfficer) {
+		return Case{}, yiwang.Errorf(yiwang.EFORBIDDEN, "只有承办人可以作出办结决定")
+	}
 	c, _, err := s.load(ctx, actor, id, StateAccepted)
 	if err != nil {
 		return Case{}, err
@@ -399,7 +418,11 @@ func (s *Service) Art32Overdue(c Case) bool {
 	if c.State != StateSubmitted {
 		return false
 	}
-	return s.Calendar.WorkdaysBetween(calendar.DateOf(c.SubmittedAt), calendar.DateOf(s.Clock.Now())) > 5
+	since := c.SubmittedAt
+	if !c.WaitingSince.IsZero() {
+		since = c.WaitingSince
+	}
+	return s.Calendar.WorkdaysBetween(calendar.DateOf(since), calendar.DateOf(s.Clock.Now())) > 5
 }
 
 func submitNote(mats []Material) string {
@@ -432,4 +455,19 @@ func (s *Service) notice(c Case, what string) *notify.Message {
 	}
 	return &notify.Message{ID: yiwang.NewID(), Channel: "sms", Recipient: c.Mobile, RecipientMasked: idcode.MaskMobile(c.Mobile),
 		Body: body, Status: notify.StatusPending, CreatedAt: s.Clock.Now()}
+}
+
+// servesApplicant checks the item's 服务对象 against who applies: a person
+// (自然人, 1) or someone acting for an enterprise (法人 and other
+// organisations: 2, 3, 4, 6).
+func servesApplicant(objects []string, enterprise bool) error {
+	for _, o := range objects {
+		if (o == "1") != enterprise && o != "5" {
+			return nil
+		}
+	}
+	if enterprise {
+		return yiwang.Errorf(yiwang.EFORBIDDEN, "该事项只面向个人办理，请以个人身份登录后申报")
+	}
+	return yiwang.Errorf(yiwang.EFORBIDDEN, "该事项面向企业和组织办理，请以法人身份登录后申报")
 }

@@ -2,6 +2,7 @@ package casework_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -127,6 +128,9 @@ func TestCaseFlow(t *testing.T) {
 			if _, err := e.svc.Resubmit(e.ctx, e.citizen, c1.ID, []casework.Material{{Index: 0, FileID: strings.Repeat("b", 64)}}); err != nil {
 				t.Fatal(err)
 			}
+			if _, err := e.svc.RequestCorrection(e.ctx, e.officer, c1.ID, []casework.Correction{{Material: 1, Condition: -1, Reason: "再补一份"}}); yiwang.ErrorCode(err) != yiwang.ECONFLICT {
+				t.Fatalf("a second correction notice: %v", err)
+			}
 			pauses, _ := e.svc.Pauses(e.ctx, c1.ID)
 			if len(pauses) != 1 || pauses[0].To.IsZero() {
 				t.Fatalf("pauses %+v", pauses)
@@ -141,6 +145,11 @@ func TestCaseFlow(t *testing.T) {
 			}
 			if _, err := e.svc.Accept(e.ctx, e.officer, c1.ID); yiwang.ErrorCode(err) != yiwang.ECONFLICT {
 				t.Fatalf("accepted twice: %v", err)
+			}
+			clerk := e.officer
+			clerk.Roles = []yiwang.Role{yiwang.RoleWindowClerk}
+			if _, err := e.svc.Decide(e.ctx, clerk, c1.ID, casework.Granted, ""); yiwang.ErrorCode(err) != yiwang.EFORBIDDEN {
+				t.Fatalf("a window clerk decided: %v", err)
 			}
 			if _, err := e.svc.Decide(e.ctx, e.officer, c1.ID, casework.Denied, ""); yiwang.ErrorCode(err) != yiwang.EINVALID {
 				t.Fatalf("denial without reasons: %v", err)
@@ -187,5 +196,31 @@ func TestCaseFlow(t *testing.T) {
 				t.Fatalf("a stranger read the case: %v", err)
 			}
 		})
+	}
+}
+
+// TestServiceObjects: a person may not apply for an item only enterprises
+// apply for, nor an enterprise for a person's item.
+func TestServiceObjects(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	list, _ := e.db.ListEntries(e.ctx, catalog.Filter{Statuses: []string{catalog.StatusPublished}})
+	var legalOnly catalog.Entry
+	for _, en := range list {
+		if en.Online() && !slices.Contains(en.Base.Objects, "1") {
+			legalOnly = en
+			break
+		}
+	}
+	if legalOnly.ID == "" {
+		t.Skip("no online legal-person-only item in the demo")
+	}
+	_, err := e.svc.Submit(e.ctx, e.citizen, e.applicant(), casework.Application{EntryCode: legalOnly.Code})
+	if yiwang.ErrorCode(err) != yiwang.EFORBIDDEN || !strings.Contains(yiwang.ErrorMessage(err), "法人") {
+		t.Fatalf("person applying for a legal-person item: %v", err)
+	}
+	who := e.applicant()
+	who.Enterprise = "ent-1"
+	if _, err := e.svc.Submit(e.ctx, e.citizen, who, casework.Application{EntryCode: e.food.Code}); err != nil && yiwang.ErrorCode(err) == yiwang.EFORBIDDEN {
+		t.Fatalf("an enterprise applying for 食品经营许可: %v", err)
 	}
 }

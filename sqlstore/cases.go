@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/audit"
@@ -14,9 +15,10 @@ import (
 )
 
 type caseBody struct {
-	Materials   []casework.Material   `json:"materials"`
-	Corrections []casework.Correction `json:"corrections,omitempty"`
-	Form        map[string]string     `json:"form,omitempty"`
+	Materials    []casework.Material   `json:"materials"`
+	Corrections  []casework.Correction `json:"corrections,omitempty"`
+	Form         map[string]string     `json:"form,omitempty"`
+	WaitingSince time.Time             `json:"waiting_since,omitzero"`
 }
 
 const caseCols = `id, no, entry_id, entry_code, item_name, org_id, applicant_id, applicant, mobile_enc, idcard_enc,
@@ -37,7 +39,7 @@ func (db *DB) scanCase(sc interface{ Scan(...any) error }) (casework.Case, error
 	if err := json.Unmarshal([]byte(body), &b); err != nil {
 		return c, fmt.Errorf("case %s body: %w", c.ID, err)
 	}
-	c.Materials, c.Corrections, c.Form = b.Materials, b.Corrections, b.Form
+	c.Materials, c.Corrections, c.Form, c.WaitingSince = b.Materials, b.Corrections, b.Form, b.WaitingSince
 	if c.Mobile, err = db.pii.Open(mob); err != nil {
 		return c, err
 	}
@@ -46,7 +48,7 @@ func (db *DB) scanCase(sc interface{ Scan(...any) error }) (casework.Case, error
 }
 
 func caseBodyJSON(c casework.Case) string {
-	b, _ := json.Marshal(caseBody{Materials: c.Materials, Corrections: c.Corrections, Form: c.Form})
+	b, _ := json.Marshal(caseBody{Materials: c.Materials, Corrections: c.Corrections, Form: c.Form, WaitingSince: c.WaitingSince})
 	return string(b)
 }
 

@@ -303,7 +303,14 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 	v.Nav = "track"
 	// From a notice's QR code only the number comes: ask for the name, no error yet.
 	if who != "" || (no == "" && r.URL.Query().Has("who")) {
+		if !s.limits.allow("track:"+clientIP(r), 3*time.Second, s.burst()) {
+			return errTooFast
+		}
 		c, evs, err := s.Cases.Track(r.Context(), no, who)
+		// The public timeline names nobody: a phone number must not reveal a name.
+		for i := range evs {
+			evs[i].ActorName = ""
+		}
 		if err != nil {
 			if status(err) == http.StatusInternalServerError {
 				return err

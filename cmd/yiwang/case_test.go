@@ -142,6 +142,9 @@ func TestCaseJourney(t *testing.T) {
 	if tr.Status != 200 || tr.Doc.Find(".timeline li").Length() != 5 || !strings.Contains(tr.Body, "已办结") {
 		t.Fatalf("track: %d, %d events", tr.Status, tr.Doc.Find(".timeline li").Length())
 	}
+	if byPhone := anon.get("/track?no=" + no + "&who=" + demo.People[0].Mobile); strings.Contains(byPhone.Doc.Find("main").Text(), "张三") {
+		t.Fatal("the tracker reveals the applicant's full name to someone who knows the phone number")
+	}
 	// Materials are private: only the applicant and the handlers download them.
 	link, _ := citizen.get(casePath).Doc.Find(`a[href*="/files/"]`).First().Attr("href")
 	if p := citizen.get(link); p.Status != 200 || p.Body != string(testPDF) {
