@@ -124,6 +124,7 @@ type Entry struct {
 	SubmittedBy string
 	SubmittedAt time.Time
 	ApprovedBy  string
+	ReviewNote  string // the department head's reason when the version was sent back
 	PublishedAt time.Time
 	RetiredAt   time.Time
 }

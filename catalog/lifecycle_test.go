@@ -141,3 +141,31 @@ func TestEntryCannotChangeBaseElements(t *testing.T) {
 		t.Fatalf("other org's maintainer: %v", err)
 	}
 }
+
+// TestFacetsFollowFilters: a facet's count is what choosing it gives.
+func TestFacetsFollowFilters(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	if _, err := e.svc.SaveBase(e.ctx, e.root, foodBase()); err != nil {
+		t.Fatal(err)
+	}
+	e.publish(t, foodEntry(e.amr.ID))
+	street := foodEntry(e.pinghu.ID)
+	street.Level = 5
+	pinghuMaintainer := e.maintainer
+	pinghuMaintainer.OrgID = e.pinghu.ID
+	d, err := e.svc.Draft(e.ctx, pinghuMaintainer, street)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.svc.Submit(e.ctx, pinghuMaintainer, d.ID)
+	if _, err := e.svc.Approve(e.ctx, e.head2, d.ID); err != nil {
+		t.Fatal(err)
+	}
+	res, _ := e.svc.Search(e.ctx, catalog.Query{Q: "食品", Level: 4})
+	if res.Total != 1 || len(res.Orgs) != 1 || res.Orgs[0].Value != e.amr.ID {
+		t.Fatalf("org facet under level 4: %+v", res.Orgs)
+	}
+	if len(res.Levels) != 2 {
+		t.Fatalf("the level facet should still offer both levels: %+v", res.Levels)
+	}
+}

@@ -21,7 +21,7 @@ import (
 type Summary struct {
 	ID, Code, Name, OrgID, OrgName, Type string
 	Aliases, Themes, Objects             []string
-	Level, Kind, Visits                  int
+	Level, Kind, Visits, Version         int
 	LegalDays, PromiseDays               int
 	Depth                                []int
 	Online, FullyOnline                  bool
@@ -115,7 +115,7 @@ func SearchText(en Entry) string {
 func summarize(en Entry) Summary {
 	return Summary{ID: en.ID, Code: en.Code, Name: en.Base.Name, OrgID: en.OrgID, OrgName: en.OrgName, Type: en.Base.Type,
 		Aliases: en.Base.Aliases, Themes: en.Base.Themes, Objects: en.Base.Objects, Level: en.Level, Kind: en.Kind,
-		Visits: en.Visits, LegalDays: en.LegalDays, PromiseDays: en.PromiseDays, Depth: en.Depth,
+		Visits: en.Visits, Version: en.Version, LegalDays: en.LegalDays, PromiseDays: en.PromiseDays, Depth: en.Depth,
 		Online: en.Online(), FullyOnline: en.FullyOnline(), text: SearchText(en),
 		name: strings.ToLower(en.Base.Name), aliases: strings.ToLower(strings.Join(en.Base.Aliases, " ")),
 		org: strings.ToLower(en.OrgName)}
@@ -251,25 +251,40 @@ func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
 	var kept []scored
 	for _, h := range hits {
 		e := h.s
-		orgs.add(e.OrgID, e.OrgName)
-		lv := strconv.Itoa(e.Level)
-		levels.add(lv, Name(Levels, lv))
-		types.add(e.Type, Name(ItemTypes, e.Type))
-		for _, t := range e.Themes {
-			th, _ := ThemeByCode(t)
-			themes.add(t, th.Name)
+		// Each facet counts the matches that pass every other filter, so a
+		// count is what choosing that value gives.
+		org := q.OrgID == "" || e.OrgID == q.OrgID
+		level := q.Level == 0 || e.Level == q.Level
+		typ := q.Type == "" || e.Type == q.Type
+		theme := q.Theme == "" || contains(e.Themes, q.Theme)
+		depth := q.Depth == 0 || hasInt(e.Depth, q.Depth)
+		object := q.Object == "" || (q.Object == "person" && contains(e.Objects, "1")) ||
+			(q.Object == "legal" && containsAny(e.Objects, "2", "3", "4", "6"))
+		if level && typ && theme && depth && object {
+			orgs.add(e.OrgID, e.OrgName)
 		}
-		for _, d := range e.Depth {
-			ds := strconv.Itoa(d)
-			depths.add(ds, Name(Depths, ds))
+		if org && typ && theme && depth && object {
+			lv := strconv.Itoa(e.Level)
+			levels.add(lv, Name(Levels, lv))
 		}
-		if (q.OrgID != "" && e.OrgID != q.OrgID) || (q.Level != 0 && e.Level != q.Level) ||
-			(q.Type != "" && e.Type != q.Type) || (q.Theme != "" && !contains(e.Themes, q.Theme)) ||
-			(q.Depth != 0 && !hasInt(e.Depth, q.Depth)) || (q.Object == "person" && !contains(e.Objects, "1")) ||
-			(q.Object == "legal" && !containsAny(e.Objects, "2", "3", "4", "6")) {
-			continue
+		if org && level && theme && depth && object {
+			types.add(e.Type, Name(ItemTypes, e.Type))
 		}
-		kept = append(kept, h)
+		if org && level && typ && depth && object {
+			for _, t := range e.Themes {
+				th, _ := ThemeByCode(t)
+				themes.add(t, th.Name)
+			}
+		}
+		if org && level && typ && theme && object {
+			for _, d := range e.Depth {
+				ds := strconv.Itoa(d)
+				depths.add(ds, Name(Depths, ds))
+			}
+		}
+		if org && level && typ && theme && depth && object {
+			kept = append(kept, h)
+		}
 	}
 	slices.SortStableFunc(kept, func(a, b scored) int {
 		if a.score != b.score {

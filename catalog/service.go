@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/yushan-gov/yiwang"
@@ -206,7 +207,7 @@ func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, id string) (En
 		return Entry{}, yiwang.Errorf(yiwang.ECONFLICT, "只有草稿可以提交审核；该版本%s", StatusName(en.Status))
 	}
 	now := s.Clock.Now()
-	en.Status, en.SubmittedBy, en.SubmittedAt = StatusSubmitted, actor.AccountID, now
+	en.Status, en.SubmittedBy, en.SubmittedAt, en.ReviewNote = StatusSubmitted, actor.AccountID, now, ""
 	e := audit.New(actor, now, "catalog.submit", "entry:"+en.Code, audit.ResultOK, fmt.Sprintf("%s 第%d版提交审核", en.Base.Name, en.Version))
 	return en, s.Store.UpdateEntry(ctx, en, StatusDraft, e)
 }
@@ -226,7 +227,7 @@ func (s *Service) Reject(ctx context.Context, actor yiwang.Actor, id, reason str
 	if len([]rune(reason)) < 2 {
 		return Entry{}, yiwang.Invalid(map[string]string{"reason": "请写明退回理由"})
 	}
-	en.Status = StatusDraft
+	en.Status, en.ReviewNote = StatusDraft, strings.TrimSpace(reason)
 	e := audit.New(actor, s.Clock.Now(), "catalog.reject", "entry:"+en.Code, audit.ResultOK, fmt.Sprintf("第%d版退回修改：%s", en.Version, reason))
 	return en, s.Store.UpdateEntry(ctx, en, StatusSubmitted, e)
 }
@@ -278,6 +279,23 @@ func (s *Service) Retire(ctx context.Context, actor yiwang.Actor, id string) (En
 	en.Status, en.RetiredAt = StatusRetired, now
 	e := audit.New(actor, now, "catalog.retire", "entry:"+en.Code, audit.ResultOK, fmt.Sprintf("%s 第%d版停用", en.Base.Name, en.Version))
 	return en, s.Store.RetireEntry(ctx, en, e)
+}
+
+// Version returns one version to the catalog staff of its org (or an org
+// above it): drafts are not public.
+func (s *Service) Version(ctx context.Context, actor yiwang.Actor, id string) (Entry, error) {
+	en, err := s.Store.Entry(ctx, id)
+	if err != nil {
+		return Entry{}, err
+	}
+	for _, r := range []yiwang.Role{yiwang.RoleCatalogMaintainer, yiwang.RoleDeptHead} {
+		if ok, err := s.may(ctx, actor, r, en.OrgID); err != nil {
+			return Entry{}, err
+		} else if ok {
+			return en, nil
+		}
+	}
+	return Entry{}, yiwang.Errorf(yiwang.ENOTFOUND, "事项版本不存在")
 }
 
 // Get returns one version by ID.

@@ -2,8 +2,8 @@ package catalog
 
 import "context"
 
-// Stats are the catalog figures supervision reports (definitions in
-// docs/catalog.md and on the dashboard): counts over published entries.
+// Stats are the catalog figures supervision reports (definitions on the
+// portal's home page, next to the figures): counts over published entries.
 type Stats struct {
 	Items         int     `json:"items"`
 	Online        int     `json:"online"`       // depth reaches 4 互联网受理

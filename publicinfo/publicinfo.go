@@ -137,6 +137,10 @@ func (s *Service) Save(ctx context.Context, actor yiwang.Actor, a Article, publi
 	if err := Validate(&a); err != nil {
 		return Article{}, err
 	}
+	if a.Status == StatusPublished && !publish {
+		// Saving would change the public page at once without a decision to publish.
+		return Article{}, yiwang.Errorf(yiwang.ECONFLICT, "该信息已发布：修改后请点“发布”更新，或先撤下再保存草稿")
+	}
 	action := "info.save"
 	if publish {
 		a.Status, action = StatusPublished, "info.publish"
@@ -161,6 +165,9 @@ func (s *Service) Withdraw(ctx context.Context, actor yiwang.Actor, id string) e
 	if err := s.mayEdit(ctx, actor, a.OrgID); err != nil {
 		return err
 	}
+	if a.Status != StatusPublished {
+		return yiwang.Errorf(yiwang.ECONFLICT, "只有已发布的信息可以撤下")
+	}
 	a.Status, a.UpdatedAt = StatusWithdrawn, s.Clock.Now()
 	return s.Store.SaveArticle(ctx, a, audit.New(actor, a.UpdatedAt, "info.withdraw", "info:"+a.ID, audit.ResultOK, a.Title))
 }
@@ -170,13 +177,13 @@ func (s *Service) Published(ctx context.Context, kind string, limit int) ([]Arti
 	return s.Store.ListArticles(ctx, kind, StatusPublished, limit)
 }
 
-// Get returns an article; anonymous readers only see published ones.
+// Get returns an article; drafts and withdrawn ones only to their editors.
 func (s *Service) Get(ctx context.Context, actor yiwang.Actor, id string) (Article, error) {
 	a, err := s.Store.Article(ctx, id)
 	if err != nil {
 		return Article{}, err
 	}
-	if a.Status != StatusPublished && actor.Kind != yiwang.KindStaff {
+	if a.Status != StatusPublished && s.mayEdit(ctx, actor, a.OrgID) != nil {
 		return Article{}, yiwang.Errorf(yiwang.ENOTFOUND, "信息不存在或已撤下")
 	}
 	return a, nil

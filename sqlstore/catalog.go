@@ -118,7 +118,7 @@ func parseInts(s string) []int {
 
 const entryCols = `id, code, version, status, base_code, name, item_type, base, org_id, level, kind, legal_days,
 	promise_days, depth, forms, visits, guide, created_by, created_at, submitted_by, submitted_at, approved_by,
-	published_at, retired_at`
+	published_at, retired_at, review_note`
 
 func scanEntry(sc interface{ Scan(...any) error }) (catalog.Entry, error) {
 	var en catalog.Entry
@@ -126,7 +126,7 @@ func scanEntry(sc interface{ Scan(...any) error }) (catalog.Entry, error) {
 	var sub, pub, ret sql.NullTime
 	err := sc.Scan(&en.ID, &en.Code, &en.Version, &en.Status, &en.Base.Code, &en.Base.Name, &en.Base.Type, &base,
 		&en.OrgID, &en.Level, &en.Kind, &en.LegalDays, &en.PromiseDays, &depth, &forms, &en.Visits, &guide,
-		&en.CreatedBy, &en.CreatedAt, &en.SubmittedBy, &sub, &en.ApprovedBy, &pub, &ret)
+		&en.CreatedBy, &en.CreatedAt, &en.SubmittedBy, &sub, &en.ApprovedBy, &pub, &ret, &en.ReviewNote)
 	if err != nil {
 		return en, err
 	}
@@ -190,11 +190,11 @@ func (db *DB) Import(ctx context.Context, bases []catalog.Base, entries []catalo
 func insertEntry(ctx context.Context, tx *sql.Tx, en catalog.Entry) error {
 	{
 		_, err := tx.ExecContext(ctx, `INSERT INTO catalog_entries (`+entryCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,
-			$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)`,
+			$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)`,
 			en.ID, en.Code, en.Version, en.Status, en.Base.Code, en.Base.Name, en.Base.Type, baseJSON(en.Base), en.OrgID,
 			en.Level, en.Kind, en.LegalDays, en.PromiseDays, ints(en.Depth), ints(en.Forms), en.Visits, guideJSON(en.Guide),
 			en.CreatedBy, en.CreatedAt, en.SubmittedBy, nullTime(en.SubmittedAt), en.ApprovedBy, nullTime(en.PublishedAt),
-			nullTime(en.RetiredAt))
+			nullTime(en.RetiredAt), en.ReviewNote)
 		if isUnique(err) {
 			return yiwang.Errorf(yiwang.ECONFLICT, "事项%s已有未发布的新版本，请在其上修改", en.Code)
 		}
@@ -208,9 +208,10 @@ func insertEntry(ctx context.Context, tx *sql.Tx, en catalog.Entry) error {
 func updateEntry(ctx context.Context, tx *sql.Tx, en catalog.Entry, from string) error {
 	res, err := tx.ExecContext(ctx, `UPDATE catalog_entries SET status=$1, kind=$2, legal_days=$3, promise_days=$4,
 		depth=$5, forms=$6, visits=$7, guide=$8, submitted_by=$9, submitted_at=$10, approved_by=$11, published_at=$12,
-		retired_at=$13 WHERE id=$14 AND status=$15`,
+		retired_at=$13, review_note=$14 WHERE id=$15 AND status=$16`,
 		en.Status, en.Kind, en.LegalDays, en.PromiseDays, ints(en.Depth), ints(en.Forms), en.Visits, guideJSON(en.Guide),
-		en.SubmittedBy, nullTime(en.SubmittedAt), en.ApprovedBy, nullTime(en.PublishedAt), nullTime(en.RetiredAt), en.ID, from)
+		en.SubmittedBy, nullTime(en.SubmittedAt), en.ApprovedBy, nullTime(en.PublishedAt), nullTime(en.RetiredAt),
+		en.ReviewNote, en.ID, from)
 	if err != nil {
 		return fmt.Errorf("update entry: %w", err)
 	}

@@ -70,10 +70,11 @@ type catalogEntryView struct {
 }
 
 func (s *Server) catalogEntryView(r *http.Request) (*catalogEntryView, error) {
-	if _, err := requireCatalogStaff(r); err != nil {
+	actor, err := requireCatalogStaff(r)
+	if err != nil {
 		return nil, err
 	}
-	e, err := s.Catalog.Get(r.Context(), r.PathValue("id"))
+	e, err := s.Catalog.Version(r.Context(), actor, r.PathValue("id"))
 	if err != nil {
 		return nil, err
 	}
@@ -217,10 +218,11 @@ func (s *Server) catalogEditView(r *http.Request, e catalog.Entry, f Form) *cata
 }
 
 func (s *Server) catalogEditPage(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireRole(r, yiwang.RoleCatalogMaintainer); err != nil {
+	actor, err := requireRole(r, yiwang.RoleCatalogMaintainer)
+	if err != nil {
 		return err
 	}
-	e, err := s.Catalog.Get(r.Context(), r.PathValue("id"))
+	e, err := s.Catalog.Version(r.Context(), actor, r.PathValue("id"))
 	if err != nil {
 		return err
 	}

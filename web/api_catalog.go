@@ -166,10 +166,11 @@ func (s *Server) apiEntryUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiEntryGet(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireLogin(r); err != nil {
+	actor, err := requireLogin(r)
+	if err != nil {
 		return err
 	}
-	e, err := s.Catalog.Get(r.Context(), r.PathValue("id"))
+	e, err := s.Catalog.Version(r.Context(), actor, r.PathValue("id"))
 	if err != nil {
 		return err
 	}

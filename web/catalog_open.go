@@ -37,7 +37,7 @@ type apiItem struct {
 }
 
 func summaryItem(e catalog.Summary) apiItem {
-	return apiItem{Code: e.Code, BaseCode: e.Code[19:], Name: e.Name, Aliases: e.Aliases, Type: e.Type,
+	return apiItem{Code: e.Code, BaseCode: e.Code[19:], Version: e.Version, Name: e.Name, Aliases: e.Aliases, Type: e.Type,
 		TypeName: catalog.Name(catalog.ItemTypes, e.Type), Org: e.OrgName, OrgID: e.OrgID, Level: e.Level, Kind: e.Kind,
 		LegalDays: e.LegalDays, PromiseDays: e.PromiseDays, Depth: e.Depth, Visits: e.Visits, Themes: e.Themes,
 		Objects: e.Objects, URL: "/items/" + e.Code}

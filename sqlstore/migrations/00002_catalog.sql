@@ -30,6 +30,7 @@ CREATE TABLE catalog_entries (
     submitted_by TEXT NOT NULL DEFAULT '',
     submitted_at TIMESTAMP,
     approved_by  TEXT NOT NULL DEFAULT '',
+    review_note  TEXT NOT NULL DEFAULT '', -- the head's reason when sent back
     published_at TIMESTAMP,
     retired_at   TIMESTAMP,
     UNIQUE (code, version)
