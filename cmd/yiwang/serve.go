@@ -78,7 +78,7 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 			ln.Close()
 			return fmt.Errorf("载入演示数据: %w", err)
 		}
-		log.Info("已载入雨山区演示数据", "orgs", res.Orgs, "staff", len(res.StaffSecret))
+		log.Info("已载入雨山区演示数据", "orgs", res.Orgs, "staff", len(res.StaffSecret), "catalog_entries", res.Items)
 	}
 	secrets := map[string]string{}
 	if !cfg.Prod {
