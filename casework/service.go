@@ -370,13 +370,18 @@ func (s *Service) Get(ctx context.Context, actor yiwang.Actor, id string) (Case,
 	if err != nil {
 		return Case{}, nil, err
 	}
-	if c.ApplicantID != actor.AccountID {
+	if c.ApplicantID != actor.AccountID && c.FiledBy != actor.AccountID {
 		if err := s.mayHandle(ctx, actor, c.OrgID); err != nil {
 			return Case{}, nil, yiwang.Errorf(yiwang.ENOTFOUND, "办件不存在")
 		}
 	}
 	evs, err := s.Store.Events(ctx, c.ID)
 	return c, evs, err
+}
+
+// MayHandle reports whether actor may work the case (pre-review, decide).
+func (s *Service) MayHandle(ctx context.Context, actor yiwang.Actor, c Case) bool {
+	return s.mayHandle(ctx, actor, c.OrgID) == nil
 }
 
 // Track is the public tracker: the case number and the applicant's name or
@@ -470,4 +475,57 @@ func servesApplicant(objects []string, enterprise bool) error {
 		return yiwang.Errorf(yiwang.EFORBIDDEN, "该事项只面向个人办理，请以个人身份登录后申报")
 	}
 	return yiwang.Errorf(yiwang.EFORBIDDEN, "该事项面向企业和组织办理，请以法人身份登录后申报")
+}
+
+// FileFor files a case for a person who came to a window (channel 窗口) or to
+// a village agent point (channel 代办): any window takes any item and the
+// case goes to the org that implements it (无差别受理). The case records who
+// filed it and where; a registered applicant sees it in their account.
+// Materials are the clerk's scans; the item need not be online.
+func (s *Service) FileFor(ctx context.Context, actor yiwang.Actor, who Applicant, app Application) (Case, error) {
+	channel := ""
+	switch {
+	case actor.Has(yiwang.RoleWindowClerk):
+		channel = ChannelWindow
+	case actor.Has(yiwang.RoleAgentClerk):
+		channel = ChannelAgent
+	default:
+		return Case{}, yiwang.Errorf(yiwang.EFORBIDDEN, "只有窗口人员或代办员可以代为申报")
+	}
+	en, err := s.Catalog.Published(ctx, app.EntryCode)
+	if err != nil {
+		return Case{}, err
+	}
+	bad := map[string]string{}
+	if n := utf8.RuneCountInString(strings.TrimSpace(who.Name)); n < 2 || n > 40 {
+		bad["name"] = "请填写申请人姓名"
+	}
+	if err := idcode.IDCard(who.IDCard); err != nil {
+		bad["idcard"] = err.Error()
+	}
+	if err := idcode.Mobile(who.Mobile); err != nil {
+		bad["mobile"] = err.Error()
+	}
+	mats, mbad := checkMaterials(en, app.Materials)
+	for k, v := range mbad {
+		bad[k] = v
+	}
+	if err := yiwang.Invalid(bad); err != nil {
+		return Case{}, err
+	}
+	if err := servesApplicant(en.Base.Objects, who.Enterprise != ""); err != nil {
+		return Case{}, err
+	}
+	now := s.Clock.Now()
+	c := Case{ID: yiwang.NewID(), EntryID: en.ID, EntryCode: en.Code, ItemName: en.Base.Name, OrgID: en.OrgID,
+		ApplicantID: who.AccountID, Applicant: strings.TrimSpace(who.Name), Mobile: idcode.NormalizeMobile(who.Mobile),
+		IDCard: idcode.NormalizeIDCard(who.IDCard), Enterprise: who.Enterprise, Channel: channel,
+		FiledBy: actor.AccountID, FiledAt: actor.OrgID, State: StateSubmitted, Materials: mats,
+		Form: map[string]string{"note": strings.TrimSpace(app.Note)}, SubmittedAt: now, WaitingSince: now, Version: 1}
+	ev := Event{ID: yiwang.NewID(), CaseID: c.ID, Seq: 1, At: now, ActorID: actor.AccountID, ActorName: actor.Name,
+		Kind: "submit", To: StateSubmitted, Channel: channel, Note: ChannelName(channel) + "：" + submitNote(mats)}
+	day := calendar.DateOf(now)
+	e := audit.New(actor, now, "case.file_for", "case:"+c.ID, audit.ResultOK, ChannelName(channel)+" "+en.Base.Name)
+	return s.Store.CreateCase(ctx, c, ev, fmt.Sprintf("%04d%02d%02d", day.Year, day.Month, day.Day), e,
+		s.notice(c, ChannelName(channel)+"已为您提交申请，正在预审"))
 }

@@ -224,3 +224,41 @@ func TestServiceObjects(t *testing.T) {
 		t.Fatalf("an enterprise applying for 食品经营许可: %v", err)
 	}
 }
+
+// TestFileFor: a window clerk files a walk-in case for any item, which goes
+// to the implementing org; the registered citizen sees it as theirs.
+func TestFileFor(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	clerkAcct, _ := e.db.AccountByUsername(e.ctx, "clerk")
+	clerk := clerkAcct.Actor("127.0.0.1", "web")
+	agentAcct, _ := e.db.AccountByUsername(e.ctx, "agent")
+	agent := agentAcct.Actor("127.0.0.1", "web")
+	who := e.applicant()
+	bad := who
+	bad.IDCard = "123"
+	if _, err := e.svc.FileFor(e.ctx, clerk, bad, casework.Application{EntryCode: e.food.Code, Materials: e.files()}); yiwang.ErrorFields(err)["idcard"] == "" {
+		t.Fatalf("bad ID number: %v", err)
+	}
+	if _, err := e.svc.FileFor(e.ctx, e.citizen, who, casework.Application{EntryCode: e.food.Code, Materials: e.files()}); yiwang.ErrorCode(err) != yiwang.EFORBIDDEN {
+		t.Fatalf("a citizen used the window channel: %v", err)
+	}
+	c, err := e.svc.FileFor(e.ctx, clerk, who, casework.Application{EntryCode: e.food.Code, Materials: e.files()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Channel != casework.ChannelWindow || c.FiledBy != clerk.AccountID || c.FiledAt != clerk.OrgID || c.OrgID != e.food.OrgID {
+		t.Fatalf("window case %+v", c)
+	}
+	inbox, _ := e.svc.Inbox(e.ctx, e.officer)
+	if len(inbox) != 1 || inbox[0].ID != c.ID {
+		t.Fatal("the implementing org's officer does not see the window case")
+	}
+	mine, _ := e.svc.Mine(e.ctx, e.citizen)
+	if len(mine) != 1 || mine[0].ID != c.ID {
+		t.Fatal("the citizen does not see the case filed for them")
+	}
+	a, err := e.svc.FileFor(e.ctx, agent, who, casework.Application{EntryCode: e.food.Code, Materials: e.files()})
+	if err != nil || a.Channel != casework.ChannelAgent {
+		t.Fatalf("agent case: %v", err)
+	}
+}

@@ -182,6 +182,7 @@ type caseView struct {
 	Overdue  bool
 	Form     Form
 	Public   bool // the public tracker: no materials, no actions
+	Mine     bool // the viewer is the applicant
 	TrackNo  string
 	TrackWho string
 }
@@ -195,7 +196,12 @@ func (s *Server) caseView(r *http.Request) (*caseView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.caseViewOf(r, c, evs, actor.Kind == yiwang.KindStaff)
+	v, err := s.caseViewOf(r, c, evs, actor.Kind == yiwang.KindStaff && s.Cases.MayHandle(r.Context(), actor, c))
+	if err != nil {
+		return nil, err
+	}
+	v.Mine = c.ApplicantID == actor.AccountID
+	return v, nil
 }
 
 func (s *Server) caseViewOf(r *http.Request, c casework.Case, evs []casework.Event, staff bool) (*caseView, error) {

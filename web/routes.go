@@ -70,6 +70,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /staff/tokens", s.h(s.tokensPage))
 	mux.HandleFunc("POST /staff/tokens", s.h(s.tokenCreate))
 	mux.HandleFunc("POST /staff/tokens/{id}/revoke", s.h(s.tokenRevoke))
+	mux.HandleFunc("GET /window/file", s.h(s.windowPage))
+	mux.HandleFunc("POST /window/file", s.h(s.windowFile))
 	mux.HandleFunc("GET /window/verify", s.h(s.verifyPage))
 	mux.HandleFunc("POST /window/verify", s.h(s.verifyAction))
 

@@ -163,3 +163,51 @@ func TestCaseJourney(t *testing.T) {
 		t.Fatalf("a private material is a public download: %d", p.Status)
 	}
 }
+
+// TestWindowFiling: a window clerk takes any item for a registered citizen;
+// the case goes to the implementing department, and the citizen sees it.
+func TestWindowFiling(t *testing.T) {
+	ts := startServer(t, sqlstore.SQLite)
+	food := publishedByName(t, ts, "食品经营许可")
+	clerk := ts.client()
+	ts.staffLogin(clerk, "clerk", demo.StaffPassword)
+	search := clerk.get("/window/file?q=" + url.QueryEscape("食品经营"))
+	checkPage(t, "/window/file search", search)
+	if search.Doc.Find(`a[href="/window/file?code=` + food.Code + `"]`).Length() != 1 {
+		t.Fatal("item not offered")
+	}
+	form := clerk.get("/window/file?code=" + food.Code + "&who=" + demo.People[0].Mobile)
+	checkPage(t, "/window/file form", form)
+	acct, ok := form.Doc.Find(`input[name="account_id"]`).Attr("value")
+	if !ok {
+		t.Fatal("the citizen was not found")
+	}
+	files := map[string][]byte{}
+	form.Doc.Find(`input[type=file]`).Each(func(_ int, s *goquery.Selection) {
+		name, _ := s.Attr("name")
+		files[name] = testPDF
+	})
+	p := clerk.postFiles("/window/file?code="+food.Code, map[string]string{"account_id": acct}, files)
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("file: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	page := clerk.get(p.Location)
+	if page.Status != 200 || !strings.Contains(page.Body, "窗口受理") {
+		t.Fatalf("the clerk's view of the case: %d", page.Status)
+	}
+	officer := ts.client()
+	ts.staffLogin(officer, "officer", demo.StaffPassword)
+	if officer.get("/work").Doc.Find(`a[href="`+p.Location+`"]`).Length() != 1 {
+		t.Fatal("the department does not see the window case")
+	}
+	citizen := ts.client()
+	citizen.post("/login/citizen", url.Values{"with": {"password"}, "mobile": {demo.People[0].Mobile}, "password": {demo.CitizenPassword}})
+	if citizen.get("/cases").Doc.Find(`a[href="`+p.Location+`"]`).Length() != 1 {
+		t.Fatal("the citizen does not see the case filed for them")
+	}
+	// An unregistered walk-in: the clerk types the details; a bad ID number is refused.
+	bad := clerk.postFiles("/window/file?code="+food.Code, map[string]string{"name": "赵六", "idcard": "123", "mobile": "13900000066"}, files)
+	if bad.Status != http.StatusBadRequest || bad.Doc.Find("#e-idcard").Text() == "" {
+		t.Fatalf("bad walk-in: %d", bad.Status)
+	}
+}
