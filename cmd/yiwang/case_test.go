@@ -173,7 +173,7 @@ func TestWindowFiling(t *testing.T) {
 	ts.staffLogin(clerk, "clerk", demo.StaffPassword)
 	search := clerk.get("/window/file?q=" + url.QueryEscape("食品经营"))
 	checkPage(t, "/window/file search", search)
-	if search.Doc.Find(`a[href="/window/file?code=` + food.Code + `"]`).Length() != 1 {
+	if search.Doc.Find(`a[href="/window/file?code=`+food.Code+`"]`).Length() != 1 {
 		t.Fatal("item not offered")
 	}
 	form := clerk.get("/window/file?code=" + food.Code + "&who=" + demo.People[0].Mobile)
