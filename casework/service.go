@@ -529,3 +529,49 @@ func (s *Service) FileFor(ctx context.Context, actor yiwang.Actor, who Applicant
 	return s.Store.CreateCase(ctx, c, ev, fmt.Sprintf("%04d%02d%02d", day.Year, day.Month, day.Day), e,
 		s.notice(c, ChannelName(channel)+"已为您提交申请，正在预审"))
 }
+
+// Urgency says how close a case is to its limit. Stored nowhere: computed.
+type Urgency struct {
+	Level string // "ok" (正常), "soon" (即将超期), "over" (已超期), "paused", "new"
+	Words string
+	Days  int // working days left (negative: overdue)
+}
+
+// UrgencyOf tells how much time an open case has: for accepted cases the
+// working days to the deadline (yellow at ≤ 20% of the committed limit or
+// ≤ 1 day, red when past it); for cases waiting for pre-review the days left
+// of the five of Art. 32.
+func (s *Service) UrgencyOf(c Case, promiseDays int) Urgency {
+	today := calendar.DateOf(s.Clock.Now())
+	switch c.State {
+	case StateCorrection:
+		return Urgency{Level: "paused", Words: "等待申请人补正（不计时）"}
+	case StateSubmitted:
+		since := c.SubmittedAt
+		if !c.WaitingSince.IsZero() {
+			since = c.WaitingSince
+		}
+		left := 5 - s.Calendar.WorkdaysBetween(calendar.DateOf(since), today)
+		if left < 0 {
+			return Urgency{Level: "over", Words: "预审已超过5个工作日", Days: left}
+		}
+		if left <= 1 {
+			return Urgency{Level: "soon", Words: fmt.Sprintf("预审还剩 %d 个工作日", left), Days: left}
+		}
+		return Urgency{Level: "new", Words: fmt.Sprintf("预审还剩 %d 个工作日", left), Days: left}
+	case StateAccepted:
+		d, err := calendar.ParseDate(c.Deadline)
+		if err != nil {
+			return Urgency{Level: "ok", Words: "—"}
+		}
+		left := s.Calendar.WorkdaysBetween(today, d)
+		switch {
+		case left < 0:
+			return Urgency{Level: "over", Words: fmt.Sprintf("已超期 %d 个工作日", -left), Days: left}
+		case left <= 1 || (promiseDays > 0 && left*5 <= promiseDays):
+			return Urgency{Level: "soon", Words: fmt.Sprintf("即将超期：还剩 %d 个工作日（%s 前）", left, c.Deadline), Days: left}
+		}
+		return Urgency{Level: "ok", Words: fmt.Sprintf("正常：还剩 %d 个工作日（%s 前）", left, c.Deadline), Days: left}
+	}
+	return Urgency{Level: "ok", Words: ""}
+}

@@ -262,3 +262,30 @@ func TestFileFor(t *testing.T) {
 		t.Fatalf("agent case: %v", err)
 	}
 }
+
+func TestUrgency(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	c, err := e.svc.Submit(e.ctx, e.citizen, e.applicant(), casework.Application{EntryCode: e.food.Code, Materials: e.files()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := e.svc.UrgencyOf(c, e.food.PromiseDays); u.Level != "new" || u.Days != 5 {
+		t.Fatalf("fresh submission: %+v", u)
+	}
+	c, err = e.svc.Accept(e.ctx, e.officer, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := e.svc.UrgencyOf(c, e.food.PromiseDays); u.Level != "ok" || u.Days != e.food.PromiseDays {
+		t.Fatalf("just accepted: %+v", u)
+	}
+	d, _ := calendar.ParseDate(c.Deadline)
+	e.clk.Set(d.Start().Add(10 * time.Hour)) // the last day
+	if u := e.svc.UrgencyOf(c, e.food.PromiseDays); u.Level != "soon" || u.Days != 0 {
+		t.Fatalf("last day: %+v", u)
+	}
+	e.clk.Set(e.svc.Calendar.AddWorkdays(d, 2).Start().Add(10 * time.Hour))
+	if u := e.svc.UrgencyOf(c, e.food.PromiseDays); u.Level != "over" || u.Days != -2 || !strings.Contains(u.Words, "已超期 2") {
+		t.Fatalf("two days late: %+v", u)
+	}
+}

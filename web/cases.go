@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -337,12 +338,15 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 
 type inboxView struct {
 	Page
-	Rows []inboxRow
+	Rows  []inboxRow
+	Query string
+	State string
 }
 
 type inboxRow struct {
 	casework.Case
 	Overdue bool
+	Urgency casework.Urgency
 }
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
@@ -354,10 +358,33 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := &inboxView{Page: s.page(r, "待办办件")}
+	v := &inboxView{Page: s.page(r, "待办办件"), Query: strings.TrimSpace(r.URL.Query().Get("q")), State: r.URL.Query().Get("state")}
+	promise := map[string]int{}
 	for _, c := range list {
-		v.Rows = append(v.Rows, inboxRow{c, s.Cases.Art32Overdue(c)})
+		if v.State != "" && c.State != v.State {
+			continue
+		}
+		if v.Query != "" && !strings.Contains(c.No, v.Query) && !strings.Contains(c.ItemName, v.Query) && c.Applicant != v.Query {
+			continue
+		}
+		days, ok := promise[c.EntryID]
+		if !ok {
+			if en, err := s.Catalog.Get(r.Context(), c.EntryID); err == nil {
+				days = en.PromiseDays
+			}
+			promise[c.EntryID] = days
+		}
+		v.Rows = append(v.Rows, inboxRow{c, s.Cases.Art32Overdue(c), s.Cases.UrgencyOf(c, days)})
 	}
+	// Most urgent first: overdue, then fewest working days left.
+	rank := map[string]int{"over": 0, "soon": 1, "new": 2, "ok": 3, "paused": 4}
+	sort.SliceStable(v.Rows, func(i, j int) bool {
+		a, b := v.Rows[i].Urgency, v.Rows[j].Urgency
+		if rank[a.Level] != rank[b.Level] {
+			return rank[a.Level] < rank[b.Level]
+		}
+		return a.Days < b.Days
+	})
 	s.render(w, r, "work_inbox", v)
 	return nil
 }
