@@ -29,6 +29,7 @@ type Orgs interface {
 // Service runs cases.
 type Service struct {
 	Store    Store
+	Drafts   DraftStore
 	Catalog  Catalog
 	Orgs     Orgs
 	Calendar *calendar.Calendar
@@ -69,7 +70,14 @@ func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant,
 	if err := servesApplicant(en.Base.Objects, who.Enterprise != ""); err != nil {
 		return Case{}, err
 	}
-	mats, bad := checkMaterials(en, app.Materials)
+	// Files saved in the draft count as handed in; new uploads replace them.
+	var draft Draft
+	if s.Drafts != nil {
+		if draft, err = s.DraftOf(ctx, actor, en.Code); err != nil {
+			return Case{}, err
+		}
+	}
+	mats, bad := checkMaterials(en, merge(draft.Materials, app.Materials))
 	if err := yiwang.Invalid(bad); err != nil {
 		return Case{}, err
 	}
@@ -87,8 +95,13 @@ func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant,
 	e := audit.New(actor, now, "case.submit", "case:"+c.ID, audit.ResultOK, en.Base.Name)
 	// The store fills in the case number, so the notice says "已收到" and the
 	// case page shows the number.
-	return s.Store.CreateCase(ctx, c, ev, fmt.Sprintf("%04d%02d%02d", day.Year, day.Month, day.Day), e,
+	c, err = s.Store.CreateCase(ctx, c, ev, fmt.Sprintf("%04d%02d%02d", day.Year, day.Month, day.Day), e,
 		s.notice(c, "已收到您的申请，正在预审"))
+	if err == nil && s.Drafts != nil {
+		// A stale draft left by a failure here is harmless: it only prefills.
+		_ = s.Drafts.DeleteDraft(ctx, actor.AccountID, en.Code)
+	}
+	return c, err
 }
 
 // checkMaterials matches submitted files to the guide's materials and lists

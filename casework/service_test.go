@@ -40,7 +40,7 @@ func newEnv(t *testing.T, engine string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.svc = &casework.Service{Store: e.db, Catalog: cat, Orgs: orgs, Calendar: cal, Clock: e.clk}
+	e.svc = &casework.Service{Store: e.db, Drafts: e.db, Catalog: cat, Orgs: orgs, Calendar: cal, Clock: e.clk}
 	list, _ := e.db.ListEntries(e.ctx, catalog.Filter{Statuses: []string{catalog.StatusPublished}})
 	for _, en := range list {
 		if en.Base.Name == "食品经营许可" {

@@ -24,6 +24,8 @@ const maxApplication = 40 << 20
 
 type applyView struct {
 	Page
+	Draft   casework.Draft
+	Have    map[int]bool // materials already uploaded in the draft
 	E       catalog.Entry
 	OrgName string
 	Name    string
@@ -52,9 +54,17 @@ func (s *Server) applyView(r *http.Request) (*applyView, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &applyView{Page: s.page(r, "在线申报："+en.Base.Name), E: en, OrgName: o.Name, Name: a.Name,
-		Mobile: idcode.MaskMobile(a.Mobile), IDCard: idcode.MaskIDCard(a.IDCard),
-		Form: Form{Values: map[string]string{}, Errors: map[string]string{}}}, nil
+	d, err := s.Cases.DraftOf(r.Context(), actor, en.Code)
+	if err != nil {
+		return nil, err
+	}
+	v := &applyView{Page: s.page(r, "在线申报："+en.Base.Name), E: en, OrgName: o.Name, Name: a.Name,
+		Mobile: idcode.MaskMobile(a.Mobile), IDCard: idcode.MaskIDCard(a.IDCard), Draft: d, Have: map[int]bool{},
+		Form: Form{Values: map[string]string{"note": d.Note}, Errors: map[string]string{}}}
+	for _, m := range d.Materials {
+		v.Have[m.Index] = true
+	}
+	return v, nil
 }
 
 func (s *Server) applyPage(w http.ResponseWriter, r *http.Request) error {
@@ -126,6 +136,9 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if r.FormValue("op") == "save" {
+		return s.saveDraft(w, r, v, mats, bad)
+	}
 	if len(bad) == 0 {
 		a, err := s.Identity.Get(r.Context(), v.Actor.AccountID)
 		if err != nil {
@@ -151,6 +164,40 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) error {
 		v.Form.Order = append(v.Form.Order, fmt.Sprintf("m%d", i))
 	}
 	w.WriteHeader(http.StatusBadRequest)
+	s.render(w, r, "apply", v)
+	return nil
+}
+
+// saveDraft keeps what was uploaded so far. The autosave script asks for
+// JSON; without JavaScript the "保存草稿" button shows the page again.
+func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, v *applyView, mats []casework.Material, bad map[string]string) error {
+	d, err := s.Cases.SaveDraft(r.Context(), v.Actor, v.E.Code, mats, r.FormValue("note"))
+	if err != nil && status(err) == http.StatusInternalServerError {
+		return err
+	}
+	if r.Header.Get("X-Autosave") == "1" {
+		if err != nil {
+			writeJSONError(w, status(err), publicError(err))
+			return nil
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"saved_at": d.UpdatedAt.In(yiwang.Shanghai).Format("15:04"),
+			"problems": bad})
+		return nil
+	}
+	if err != nil {
+		v.Form.Fail(err)
+	} else {
+		v.Draft, v.Form.Values["note"] = d, d.Note
+		for _, m := range d.Materials {
+			v.Have[m.Index] = true
+		}
+	}
+	for k, m := range bad {
+		v.Form.Errors[k] = m
+	}
+	if v.Form.HasErrors() {
+		w.WriteHeader(http.StatusBadRequest)
+	}
 	s.render(w, r, "apply", v)
 	return nil
 }

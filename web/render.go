@@ -50,7 +50,8 @@ var funcs = template.FuncMap{
 		return map[string]string{"submit": "提交申请", "correct_notice": "一次性告知补正", "resubmit": "提交补正材料",
 			"accept": "受理", "refuse": "不予受理", "decide": "办结", "withdraw": "撤回"}[k]
 	},
-	"pct": func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
+	"pct":  func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
+	"time": func(t time.Time) string { return t.In(yiwang.Shanghai).Format("15:04") },
 	"date": func(t time.Time) string {
 		if t.IsZero() {
 			return ""

@@ -337,8 +337,16 @@ func TestBrowserApply(t *testing.T) {
 			do(t, ctx, chromedp.SetUploadFiles(chromedp.CSS(fmt.Sprintf(`input[name="m%d"]`, i)), []string{pdf}))
 		}
 	}
+	// The script autosaves the chosen files as a draft.
+	deadline := time.Now().Add(15 * time.Second)
+	for !strings.Contains(text(t, ctx, "#saved"), "已自动保存") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no autosave: %q", text(t, ctx, "#saved"))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 	shot(t, ctx, "phone-apply")
-	do(t, ctx, chromedp.Click(chromedp.CSS(`form[action^="/apply/"] button[type=submit]`)),
+	do(t, ctx, chromedp.Click(chromedp.CSS(`form[action^="/apply/"] button.button[value="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#case-no")))
 	no := text(t, ctx, "#case-no")
 	if len(no) != 43 {

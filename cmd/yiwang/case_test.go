@@ -211,3 +211,55 @@ func TestWindowFiling(t *testing.T) {
 		t.Fatalf("bad walk-in: %d", bad.Status)
 	}
 }
+
+// TestApplicationDraft: materials uploaded so far are kept in a draft, by
+// the "保存草稿" button or the autosave request, and count at submission.
+func TestApplicationDraft(t *testing.T) {
+	ts := startServer(t, sqlstore.SQLite)
+	food := publishedByName(t, ts, "食品经营许可")
+	citizen := ts.client()
+	citizen.post("/login/citizen", url.Values{"with": {"password"}, "mobile": {demo.People[0].Mobile}, "password": {demo.CitizenPassword}})
+	var names []string
+	citizen.get("/apply/"+food.Code).Doc.Find(`input[type=file]`).Each(func(_ int, s *goquery.Selection) {
+		n, _ := s.Attr("name")
+		names = append(names, n)
+	})
+	if len(names) < 2 {
+		t.Fatalf("%d upload fields", len(names))
+	}
+	p := citizen.postFiles("/apply/"+food.Code, map[string]string{"op": "save", "note": "先传一份"}, map[string][]byte{names[0]: testPDF})
+	if p.Status != 200 || !strings.Contains(p.Doc.Find("#saved").Text(), "已保存草稿") ||
+		p.Doc.Find("#have-"+names[0][1:]).Length() != 1 {
+		t.Fatalf("save draft: %d %q", p.Status, p.Doc.Find("#saved").Text())
+	}
+	// The autosave request gets JSON.
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("op", "save")
+	mw.WriteField("note", "先传一份") // the script sends the whole form
+	fw, _ := mw.CreateFormFile(names[1], "b.pdf")
+	fw.Write(testPDF)
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/apply/"+food.Code, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Origin", ts.URL)
+	req.Header.Set("X-Autosave", "1")
+	if p := citizen.do(req); p.Status != 200 || !strings.Contains(p.Body, "saved_at") {
+		t.Fatalf("autosave: %d %s", p.Status, p.Body)
+	}
+	// Later: the page shows both as uploaded; submitting the rest is enough.
+	again := citizen.get("/apply/" + food.Code)
+	if again.Doc.Find(`[id^="have-"]`).Length() != 2 || !strings.Contains(again.Doc.Find("#f-note").Text(), "先传一份") {
+		t.Fatal("the draft is not resumed")
+	}
+	rest := map[string][]byte{}
+	for _, n := range names[2:] {
+		rest[n] = testPDF
+	}
+	if p := citizen.postFiles("/apply/"+food.Code, map[string]string{"op": "submit"}, rest); p.Status != http.StatusSeeOther {
+		t.Fatalf("submit with the draft's files: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	if citizen.get("/apply/"+food.Code).Doc.Find(`[id^="have-"]`).Length() != 0 {
+		t.Fatal("the draft outlived the submission")
+	}
+}

@@ -110,7 +110,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey 
 		db.Close()
 		return nil, err
 	}
-	a.cases = &casework.Service{Store: db, Catalog: a.catalog, Orgs: a.orgs, Calendar: cal, Clock: clock}
+	a.cases = &casework.Service{Store: db, Drafts: db, Catalog: a.catalog, Orgs: a.orgs, Calendar: cal, Clock: clock}
 	a.files = &files.Service{Store: db, Blobs: files.Dir{Root: filepath.Join(cfg.Data, "files")}, Sealer: p, Clock: clock}
 	return a, nil
 }
