@@ -220,7 +220,7 @@ func TestApplicationDraft(t *testing.T) {
 	citizen := ts.client()
 	citizen.post("/login/citizen", url.Values{"with": {"password"}, "mobile": {demo.People[0].Mobile}, "password": {demo.CitizenPassword}})
 	var names []string
-	citizen.get("/apply/"+food.Code).Doc.Find(`input[type=file]`).Each(func(_ int, s *goquery.Selection) {
+	citizen.get("/apply/" + food.Code).Doc.Find(`input[type=file]`).Each(func(_ int, s *goquery.Selection) {
 		n, _ := s.Attr("name")
 		names = append(names, n)
 	})
