@@ -15,6 +15,7 @@ type Draft struct {
 	ApplicantID string
 	EntryCode   string
 	Materials   []Material
+	Fields      map[string]string
 	Note        string
 	UpdatedAt   time.Time
 }
@@ -50,7 +51,7 @@ func merge(old, newer []Material) []Material {
 
 // SaveDraft adds newly uploaded files and the note to the actor's draft of
 // an item, so the application can be resumed later, on any device.
-func (s *Service) SaveDraft(ctx context.Context, actor yiwang.Actor, code string, files []Material, note string) (Draft, error) {
+func (s *Service) SaveDraft(ctx context.Context, actor yiwang.Actor, code string, files []Material, fields map[string]string, note string) (Draft, error) {
 	if actor.Anonymous() {
 		return Draft{}, yiwang.Errorf(yiwang.EUNAUTHORIZED, "请先登录")
 	}
@@ -66,6 +67,12 @@ func (s *Service) SaveDraft(ctx context.Context, actor yiwang.Actor, code string
 	}
 	d.ApplicantID, d.EntryCode = actor.AccountID, code
 	d.Materials = merge(d.Materials, files)
+	d.Fields = map[string]string{}
+	for k, v := range fields {
+		if len(k) <= 40 && utf8.RuneCountInString(v) <= 1000 {
+			d.Fields[k] = strings.TrimSpace(v)
+		}
+	}
 	d.Note, d.UpdatedAt = strings.TrimSpace(note), s.Clock.Now()
 	return d, s.Drafts.SaveDraft(ctx, d)
 }

@@ -38,17 +38,19 @@ type Service struct {
 
 // Applicant is who a case is for, as the platform already knows them.
 type Applicant struct {
-	AccountID  string
-	Name       string
-	Mobile     string
-	IDCard     string
-	Enterprise string
+	AccountID      string
+	Name           string
+	Mobile         string
+	IDCard         string
+	Enterprise     string // enterprise ID when acting for one
+	EnterpriseName string
 }
 
 // Application is what an applicant submits.
 type Application struct {
 	EntryCode string
-	Materials []Material // files for the guide's materials, by index
+	Fields    map[string]string // the item's form, by field key
+	Materials []Material        // files for the guide's materials, by index
 	Note      string
 }
 
@@ -77,7 +79,11 @@ func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant,
 			return Case{}, err
 		}
 	}
-	mats, bad := checkMaterials(en, merge(draft.Materials, app.Materials))
+	values, bad := formValues(en.Guide.Fields, app.Fields, who)
+	mats, mbad := checkMaterials(en, merge(draft.Materials, app.Materials), values)
+	for k, v := range mbad {
+		bad[k] = v
+	}
 	if err := yiwang.Invalid(bad); err != nil {
 		return Case{}, err
 	}
@@ -88,7 +94,7 @@ func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant,
 	c := Case{ID: yiwang.NewID(), EntryID: en.ID, EntryCode: en.Code, ItemName: en.Base.Name, OrgID: en.OrgID,
 		ApplicantID: who.AccountID, Applicant: who.Name, Mobile: who.Mobile, IDCard: who.IDCard,
 		Enterprise: who.Enterprise, Channel: ChannelWeb, State: StateSubmitted, Materials: mats,
-		Form: map[string]string{"note": strings.TrimSpace(app.Note)}, SubmittedAt: now, Version: 1}
+		Form: withNote(values, app.Note), SubmittedAt: now, Version: 1}
 	ev := Event{ID: yiwang.NewID(), CaseID: c.ID, Seq: 1, At: now, ActorID: actor.AccountID, ActorName: actor.Name,
 		Kind: "submit", To: StateSubmitted, Channel: ChannelWeb, Note: submitNote(mats)}
 	day := calendar.DateOf(now)
@@ -104,9 +110,21 @@ func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant,
 	return c, err
 }
 
+func withNote(values map[string]string, note string) map[string]string {
+	out := map[string]string{}
+	for k, v := range values {
+		out[k] = v
+	}
+	if n := strings.TrimSpace(note); n != "" {
+		out["note"] = n
+	}
+	return out
+}
+
 // checkMaterials matches submitted files to the guide's materials and lists
-// every required material that is missing.
-func checkMaterials(en catalog.Entry, given []Material) ([]Material, map[string]string) {
+// every required material that is missing. A conditional material whose
+// condition is a form answer ("field=value") is required when that holds.
+func checkMaterials(en catalog.Entry, given []Material, values map[string]string) ([]Material, map[string]string) {
 	bad := map[string]string{}
 	byIndex := map[int]Material{}
 	for _, m := range given {
@@ -128,7 +146,7 @@ func checkMaterials(en catalog.Entry, given []Material) ([]Material, map[string]
 		case gm.Source != "applicant":
 			// Shared by another department or an e-license: fetched, not asked for.
 			out = append(out, Material{Index: i, Name: gm.Name, Note: "由平台共享获取，无需提交"})
-		case gm.Required:
+		case gm.Required || (gm.When != "" && catalog.Applies(gm.When, values)):
 			bad[fmt.Sprintf("m%d", i)] = "请上传“" + gm.Name + "”"
 		}
 	}
@@ -519,9 +537,12 @@ func (s *Service) FileFor(ctx context.Context, actor yiwang.Actor, who Applicant
 	if err := idcode.Mobile(who.Mobile); err != nil {
 		bad["mobile"] = err.Error()
 	}
-	mats, mbad := checkMaterials(en, app.Materials)
-	for k, v := range mbad {
-		bad[k] = v
+	values, fbad := formValues(en.Guide.Fields, app.Fields, who)
+	mats, mbad := checkMaterials(en, app.Materials, values)
+	for _, m := range []map[string]string{fbad, mbad} {
+		for k, v := range m {
+			bad[k] = v
+		}
 	}
 	if err := yiwang.Invalid(bad); err != nil {
 		return Case{}, err
@@ -534,7 +555,7 @@ func (s *Service) FileFor(ctx context.Context, actor yiwang.Actor, who Applicant
 		ApplicantID: who.AccountID, Applicant: strings.TrimSpace(who.Name), Mobile: idcode.NormalizeMobile(who.Mobile),
 		IDCard: idcode.NormalizeIDCard(who.IDCard), Enterprise: who.Enterprise, Channel: channel,
 		FiledBy: actor.AccountID, FiledAt: actor.OrgID, State: StateSubmitted, Materials: mats,
-		Form: map[string]string{"note": strings.TrimSpace(app.Note)}, SubmittedAt: now, WaitingSince: now, Version: 1}
+		Form: withNote(values, app.Note), SubmittedAt: now, WaitingSince: now, Version: 1}
 	ev := Event{ID: yiwang.NewID(), CaseID: c.ID, Seq: 1, At: now, ActorID: actor.AccountID, ActorName: actor.Name,
 		Kind: "submit", To: StateSubmitted, Channel: channel, Note: ChannelName(channel) + "：" + submitNote(mats)}
 	day := calendar.DateOf(now)

@@ -74,6 +74,12 @@ func (e *env) files() []casework.Material {
 	return out
 }
 
+// answers fills 食品经营许可's form.
+func answers() map[string]string {
+	return map[string]string{"operator": "雨山区张三小吃店", "premises": "雨山区湖东路1号", "format": "餐饮服务经营者",
+		"items": "热食类食品制售", "online": "否"}
+}
+
 func (e *env) applicant() casework.Applicant {
 	return casework.Applicant{AccountID: e.citizen.AccountID, Name: "张三", Mobile: demo.People[0].Mobile, IDCard: demo.People[0].IDCard}
 }
@@ -87,14 +93,14 @@ func TestCaseFlow(t *testing.T) {
 			if yiwang.ErrorCode(err) != yiwang.EINVALID || len(yiwang.ErrorFields(err)) == 0 {
 				t.Fatalf("no materials: %v", err)
 			}
-			c1, err := e.svc.Submit(e.ctx, e.citizen, e.applicant(), casework.Application{EntryCode: e.food.Code, Materials: e.files()})
+			c1, err := e.svc.Submit(e.ctx, e.citizen, e.applicant(), casework.Application{EntryCode: e.food.Code, Materials: e.files(), Fields: answers()})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(c1.No) != 43 || !strings.HasPrefix(c1.No, e.food.Code+"20260309") || !strings.HasSuffix(c1.No, "0001") {
 				t.Fatalf("case number %q", c1.No)
 			}
-			c2, _ := e.svc.Submit(e.ctx, e.citizen, e.applicant(), casework.Application{EntryCode: e.food.Code, Materials: e.files()})
+			c2, _ := e.svc.Submit(e.ctx, e.citizen, e.applicant(), casework.Application{EntryCode: e.food.Code, Materials: e.files(), Fields: answers()})
 			if !strings.HasSuffix(c2.No, "0002") {
 				t.Fatalf("second number %q", c2.No)
 			}
@@ -236,13 +242,13 @@ func TestFileFor(t *testing.T) {
 	who := e.applicant()
 	bad := who
 	bad.IDCard = "123"
-	if _, err := e.svc.FileFor(e.ctx, clerk, bad, casework.Application{EntryCode: e.food.Code, Materials: e.files()}); yiwang.ErrorFields(err)["idcard"] == "" {
+	if _, err := e.svc.FileFor(e.ctx, clerk, bad, casework.Application{EntryCode: e.food.Code, Materials: e.files(), Fields: answers()}); yiwang.ErrorFields(err)["idcard"] == "" {
 		t.Fatalf("bad ID number: %v", err)
 	}
-	if _, err := e.svc.FileFor(e.ctx, e.citizen, who, casework.Application{EntryCode: e.food.Code, Materials: e.files()}); yiwang.ErrorCode(err) != yiwang.EFORBIDDEN {
+	if _, err := e.svc.FileFor(e.ctx, e.citizen, who, casework.Application{EntryCode: e.food.Code, Materials: e.files(), Fields: answers()}); yiwang.ErrorCode(err) != yiwang.EFORBIDDEN {
 		t.Fatalf("a citizen used the window channel: %v", err)
 	}
-	c, err := e.svc.FileFor(e.ctx, clerk, who, casework.Application{EntryCode: e.food.Code, Materials: e.files()})
+	c, err := e.svc.FileFor(e.ctx, clerk, who, casework.Application{EntryCode: e.food.Code, Materials: e.files(), Fields: answers()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +263,7 @@ func TestFileFor(t *testing.T) {
 	if len(mine) != 1 || mine[0].ID != c.ID {
 		t.Fatal("the citizen does not see the case filed for them")
 	}
-	a, err := e.svc.FileFor(e.ctx, agent, who, casework.Application{EntryCode: e.food.Code, Materials: e.files()})
+	a, err := e.svc.FileFor(e.ctx, agent, who, casework.Application{EntryCode: e.food.Code, Materials: e.files(), Fields: answers()})
 	if err != nil || a.Channel != casework.ChannelAgent {
 		t.Fatalf("agent case: %v", err)
 	}
@@ -265,7 +271,7 @@ func TestFileFor(t *testing.T) {
 
 func TestUrgency(t *testing.T) {
 	e := newEnv(t, "sqlite")
-	c, err := e.svc.Submit(e.ctx, e.citizen, e.applicant(), casework.Application{EntryCode: e.food.Code, Materials: e.files()})
+	c, err := e.svc.Submit(e.ctx, e.citizen, e.applicant(), casework.Application{EntryCode: e.food.Code, Materials: e.files(), Fields: answers()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,5 +293,40 @@ func TestUrgency(t *testing.T) {
 	e.clk.Set(e.svc.Calendar.AddWorkdays(d, 2).Start().Add(10 * time.Hour))
 	if u := e.svc.UrgencyOf(c, e.food.PromiseDays); u.Level != "over" || u.Days != -2 || !strings.Contains(u.Words, "已超期 2") {
 		t.Fatalf("two days late: %+v", u)
+	}
+}
+
+// TestForm: the form is checked against the item's fields: required ones,
+// choices, conditional fields and materials, and prefilled values that the
+// applicant cannot change.
+func TestForm(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	submit := func(f map[string]string) (casework.Case, error) {
+		return e.svc.Submit(e.ctx, e.citizen, e.applicant(), casework.Application{EntryCode: e.food.Code, Materials: e.files(), Fields: f})
+	}
+	bad := answers()
+	bad["format"] = "大排档"
+	if _, err := submit(bad); yiwang.ErrorFields(err)["f.format"] == "" {
+		t.Fatalf("a choice not offered: %v", err)
+	}
+	online := answers()
+	online["online"] = "是"
+	if _, err := submit(online); yiwang.ErrorFields(err)["f.website"] == "" {
+		t.Fatalf("the conditional field was not required: %v", err)
+	}
+	online["website"] = "张三小吃外卖店"
+	online["applicant"] = "冒名顶替"
+	c, err := submit(online)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Form["applicant"] != "张三" || c.Form["website"] != "张三小吃外卖店" {
+		t.Fatalf("stored form %v", c.Form)
+	}
+	off := answers()
+	off["website"] = "不该保存"
+	c, err = submit(off)
+	if err != nil || c.Form["website"] != "" {
+		t.Fatalf("a hidden field was kept: %v %v", c.Form, err)
 	}
 }

@@ -39,6 +39,7 @@ type Material struct {
 	Copies    int      `json:"copies,omitempty"`
 	Required  bool     `json:"required"`
 	Condition string   `json:"condition,omitempty"` // when not required: the exact situation
+	When      string   `json:"when,omitempty"`      // the situation as a form answer, "field=value": then required
 	Source    string   `json:"source"`              // applicant, department, license
 	License   string   `json:"license,omitempty"`   // e-license type that replaces it
 	Tolerance bool     `json:"tolerance,omitempty"` // 容缺受理
@@ -69,6 +70,7 @@ type FAQ struct {
 
 // Guide is everything an implementation entry adds to its base item.
 type Guide struct {
+	Fields         []Field    `json:"fields,omitempty"` // the application form
 	Conditions     []string   `json:"conditions"`
 	Materials      []Material `json:"materials"`
 	Steps          []Step     `json:"steps"`

@@ -244,6 +244,20 @@ func ValidateEntry(en *Entry, orgLevel int) error {
 			p.add(fmt.Sprintf("faqs[%d]", i), "第%d个常见问题缺少问题或解答", i+1)
 		}
 	}
+	checkFields(p, g.Fields)
+	for i, m := range g.Materials {
+		if m.When == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(m.When, "=")
+		found := false
+		for _, f := range g.Fields {
+			found = found || (f.Key == k && (f.Type != "select" || contains(f.Options, v)))
+		}
+		if !ok || v == "" || !found {
+			p.add(fmt.Sprintf("materials[%d].when", i), "第%d项材料的表单条件应写成“字段名=取值”，并引用申请表中有的字段和选项", i+1)
+		}
+	}
 	oneLine := func(field, v string) {
 		if strings.ContainsAny(v, "｜\n\r") {
 			p.add(field, "不能包含“｜”或换行（Excel 导入导出用它们分隔）")

@@ -81,8 +81,36 @@ func ItemEntries(items []ItemSpec, orgs map[string]org.Org, now time.Time) ([]ca
 	return bases, entries, nil
 }
 
+// forms are the application forms of some demo items (fields as data).
+var forms = map[string][]catalog.Field{
+	"食品经营许可": {
+		{Key: "applicant", Label: "申请人", Type: "text", Required: true, Prefill: "name"},
+		{Key: "operator", Label: "经营者名称（与营业执照一致）", Type: "text", Required: true},
+		{Key: "premises", Label: "经营场所", Type: "text", Required: true},
+		{Key: "format", Label: "主体业态", Type: "select", Required: true, Options: []string{"食品销售经营者", "餐饮服务经营者", "单位食堂"}},
+		{Key: "items", Label: "经营项目", Type: "textarea", Required: true},
+		{Key: "online", Label: "是否通过网络经营", Type: "select", Required: true, Options: []string{"是", "否"}},
+		{Key: "website", Label: "网站（网店）名称", Type: "text", Required: true, When: "online=是"},
+	},
+	"个体工商户设立登记": {
+		{Key: "operator", Label: "经营者", Type: "text", Required: true, Prefill: "name"},
+		{Key: "idcard", Label: "经营者身份证号", Type: "text", Required: true, Prefill: "idcard"},
+		{Key: "shop", Label: "个体工商户名称", Type: "text"},
+		{Key: "premises", Label: "经营场所", Type: "text", Required: true},
+		{Key: "scope", Label: "经营范围", Type: "textarea", Required: true},
+		{Key: "capital", Label: "资金数额（万元）", Type: "number", Required: true},
+		{Key: "form", Label: "组成形式", Type: "select", Required: true, Options: []string{"个人经营", "家庭经营"}},
+	},
+	"居住证办理": {
+		{Key: "name", Label: "姓名", Type: "text", Required: true, Prefill: "name"},
+		{Key: "address", Label: "现居住地址", Type: "text", Required: true},
+		{Key: "since", Label: "居住起始日期", Type: "date", Required: true},
+		{Key: "basis", Label: "申领条件", Type: "select", Required: true, Options: []string{"合法稳定就业", "合法稳定住所", "连续就读"}},
+	},
+}
+
 func guide(it ItemSpec, o org.Org) catalog.Guide {
-	g := catalog.Guide{Conditions: it.Conditions, ResultName: it.ResultName, ResultKind: it.ResultKind,
+	g := catalog.Guide{Fields: forms[it.Name], Conditions: it.Conditions, ResultName: it.ResultName, ResultKind: it.ResultKind,
 		Intermediary: it.Intermediary, Location: o.Address, Hours: o.Hours, ConsultPhone: o.Phone}
 	for _, m := range it.Materials {
 		g.Materials = append(g.Materials, catalog.Material{Name: m.Name, Forms: m.Forms, Copies: m.Copies,

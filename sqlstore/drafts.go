@@ -10,12 +10,13 @@ import (
 
 type draftBody struct {
 	Materials []casework.Material `json:"materials"`
+	Fields    map[string]string   `json:"fields,omitempty"`
 	Note      string              `json:"note,omitempty"`
 }
 
 // SaveDraft stores an application draft (one per applicant and item).
 func (db *DB) SaveDraft(ctx context.Context, d casework.Draft) error {
-	b, _ := json.Marshal(draftBody{Materials: d.Materials, Note: d.Note})
+	b, _ := json.Marshal(draftBody{Materials: d.Materials, Fields: d.Fields, Note: d.Note})
 	_, err := db.write.ExecContext(ctx, `INSERT INTO case_drafts (applicant_id, entry_code, body, updated_at)
 		VALUES ($1,$2,$3,$4) ON CONFLICT (applicant_id, entry_code) DO UPDATE SET body = excluded.body,
 		updated_at = excluded.updated_at`, d.ApplicantID, d.EntryCode, string(b), d.UpdatedAt)
@@ -38,7 +39,7 @@ func (db *DB) Draft(ctx context.Context, applicantID, entryCode string) (casewor
 	if err := json.Unmarshal([]byte(body), &b); err != nil {
 		return d, err
 	}
-	d.Materials, d.Note = b.Materials, b.Note
+	d.Materials, d.Fields, d.Note = b.Materials, b.Fields, b.Note
 	return d, nil
 }
 

@@ -205,7 +205,11 @@ func editValues(e catalog.Entry) map[string]string {
 	for _, q := range g.FAQs {
 		faqs = append(faqs, q.Q+"｜"+q.A)
 	}
-	return map[string]string{"kind": strconv.Itoa(e.Kind), "legal_days": strconv.Itoa(e.LegalDays),
+	var fields []string
+	for _, f := range g.Fields {
+		fields = append(fields, catalog.FieldLine(f))
+	}
+	return map[string]string{"fields": lines(fields), "kind": strconv.Itoa(e.Kind), "legal_days": strconv.Itoa(e.LegalDays),
 		"promise_days": strconv.Itoa(e.PromiseDays), "visits": strconv.Itoa(e.Visits), "location": g.Location,
 		"hours": g.Hours, "consult_phone": g.ConsultPhone, "supervise_phone": g.SupervisePhone,
 		"conditions": lines(g.Conditions), "steps": lines(steps), "fees": lines(fees), "faqs": lines(faqs),
@@ -266,10 +270,19 @@ func parseEntryForm(r *http.Request, en *catalog.Entry, bad map[string]string) {
 		}
 		return out
 	}
+	var fields []catalog.Field
+	for i, l := range lines("fields") {
+		f, err := catalog.ParseFieldLine(l)
+		if err != nil {
+			bad["fields"] = fmt.Sprintf("申请表第%d行：%s", i+1, err.Error())
+			continue
+		}
+		fields = append(fields, f)
+	}
 	g := catalog.Guide{Location: strings.TrimSpace(r.PostFormValue("location")), Hours: strings.TrimSpace(r.PostFormValue("hours")),
 		ConsultPhone: strings.TrimSpace(r.PostFormValue("consult_phone")), SupervisePhone: strings.TrimSpace(r.PostFormValue("supervise_phone")),
 		ResultName: strings.TrimSpace(r.PostFormValue("result_name")), ResultKind: r.PostFormValue("result_kind"),
-		Conditions: lines("conditions"), Intermediary: lines("intermediary")}
+		Conditions: lines("conditions"), Intermediary: lines("intermediary"), Fields: fields}
 	for i, l := range lines("steps") {
 		name, days, ok := strings.Cut(strings.ReplaceAll(l, "，", ","), ",")
 		n, err := strconv.Atoi(strings.TrimSpace(days))
@@ -315,7 +328,7 @@ func parseEntryForm(r *http.Request, en *catalog.Entry, bad map[string]string) {
 			Required: r.PostFormValue(p+"required") == "1", Condition: strings.TrimSpace(r.PostFormValue(p + "condition")),
 			Source: r.PostFormValue(p + "source"), License: strings.TrimSpace(r.PostFormValue(p + "license")),
 			Tolerance: r.PostFormValue(p+"tolerance") == "1", Promise: r.PostFormValue(p+"promise") == "1",
-			Note:      strings.TrimSpace(r.PostFormValue(p + "note")),
+			Note: strings.TrimSpace(r.PostFormValue(p + "note")), When: strings.TrimSpace(r.PostFormValue(p + "when")),
 			BlankForm: strings.TrimSpace(r.PostFormValue(p + "blank_form")), Sample: strings.TrimSpace(r.PostFormValue(p + "sample"))})
 	}
 	en.Guide = g
@@ -337,7 +350,7 @@ func (s *Server) catalogEdit(w http.ResponseWriter, r *http.Request) error {
 	bad := map[string]string{}
 	parseEntryForm(r, &en, bad)
 	en.Base = catalog.Base{}
-	f := Form{Values: map[string]string{}, Errors: bad, Order: []string{"kind", "legal_days", "promise_days", "depth",
+	f := Form{Values: map[string]string{}, Errors: bad, Order: []string{"fields", "kind", "legal_days", "promise_days", "depth",
 		"forms", "visits", "conditions", "materials", "steps", "fees", "result_kind", "result_name", "faqs"}}
 	for k := range r.PostForm {
 		f.Values[k] = r.PostFormValue(k)

@@ -64,6 +64,15 @@ func (s *Server) applyView(r *http.Request) (*applyView, error) {
 	for _, m := range d.Materials {
 		v.Have[m.Index] = true
 	}
+	for k, val := range d.Fields {
+		v.Form.Values["f."+k] = val
+	}
+	known := map[string]string{"name": a.Name, "idcard": idcode.MaskIDCard(a.IDCard), "mobile": idcode.MaskMobile(a.Mobile), "enterprise": v.Enterprise}
+	for _, f := range en.Guide.Fields {
+		if f.Prefill != "" {
+			v.Form.Values["f."+f.Key] = known[f.Prefill]
+		}
+	}
 	return v, nil
 }
 
@@ -145,8 +154,8 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		c, err := s.Cases.Submit(r.Context(), v.Actor, casework.Applicant{AccountID: a.ID, Name: a.Name, Mobile: a.Mobile,
-			IDCard: a.IDCard, Enterprise: v.Actor.EnterpriseID}, casework.Application{EntryCode: v.E.Code, Materials: mats,
-			Note: r.FormValue("note")})
+			IDCard: a.IDCard, Enterprise: v.Actor.EnterpriseID, EnterpriseName: v.Enterprise},
+			casework.Application{EntryCode: v.E.Code, Materials: mats, Fields: formFields(r, v.E), Note: r.FormValue("note")})
 		if err == nil {
 			s.Sessions.Put(r.Context(), sessFlash, "申报成功！办件编号 "+c.No+"，请妥善保存。")
 			http.Redirect(w, r, "/cases/"+c.ID, http.StatusSeeOther)
@@ -160,6 +169,12 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) error {
 		v.Form.Errors = bad
 	}
 	v.Form.Values["note"] = r.FormValue("note")
+	for k, val := range formFields(r, v.E) {
+		v.Form.Values["f."+k] = val
+	}
+	for _, f := range v.E.Guide.Fields {
+		v.Form.Order = append(v.Form.Order, "f."+f.Key)
+	}
 	for i := range v.E.Guide.Materials {
 		v.Form.Order = append(v.Form.Order, fmt.Sprintf("m%d", i))
 	}
@@ -171,7 +186,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) error {
 // saveDraft keeps what was uploaded so far. The autosave script asks for
 // JSON; without JavaScript the "保存草稿" button shows the page again.
 func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, v *applyView, mats []casework.Material, bad map[string]string) error {
-	d, err := s.Cases.SaveDraft(r.Context(), v.Actor, v.E.Code, mats, r.FormValue("note"))
+	d, err := s.Cases.SaveDraft(r.Context(), v.Actor, v.E.Code, mats, formFields(r, v.E), r.FormValue("note"))
 	if err != nil && status(err) == http.StatusInternalServerError {
 		return err
 	}
@@ -188,6 +203,9 @@ func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, v *applyView,
 		v.Form.Fail(err)
 	} else {
 		v.Draft, v.Form.Values["note"] = d, d.Note
+		for k, val := range d.Fields {
+			v.Form.Values["f."+k] = val
+		}
 		for _, m := range d.Materials {
 			v.Have[m.Index] = true
 		}
@@ -541,4 +559,13 @@ func (s *Server) caseNotice(w http.ResponseWriter, r *http.Request) error {
 	v.Title = v.Title + " " + cv.C.No
 	s.render(w, r, "notice", v)
 	return nil
+}
+
+// formFields reads an item's form fields ("f.<key>") from a request.
+func formFields(r *http.Request, en catalog.Entry) map[string]string {
+	out := map[string]string{}
+	for _, f := range en.Guide.Fields {
+		out[f.Key] = r.FormValue("f." + f.Key)
+	}
+	return out
 }

@@ -50,8 +50,9 @@ var funcs = template.FuncMap{
 		return map[string]string{"submit": "提交申请", "correct_notice": "一次性告知补正", "resubmit": "提交补正材料",
 			"accept": "受理", "refuse": "不予受理", "decide": "办结", "withdraw": "撤回"}[k]
 	},
-	"pct":  func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
-	"time": func(t time.Time) string { return t.In(yiwang.Shanghai).Format("15:04") },
+	"pct":      func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
+	"formArgs": func(f Form, fields []catalog.Field) formArgs { return formArgs{f, fields} },
+	"time":     func(t time.Time) string { return t.In(yiwang.Shanghai).Format("15:04") },
 	"date": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -67,6 +68,12 @@ var funcs = template.FuncMap{
 	"fld": func(f Form, name, label, typ, hint string) fieldView {
 		return fieldView{Name: name, Label: label, Type: typ, Hint: hint, Value: f.Values[name], Error: f.Errors[name]}
 	},
+}
+
+// formArgs feeds the "formfields" template: an item's form and the values.
+type formArgs struct {
+	Form   Form
+	Fields []catalog.Field
 }
 
 // fieldView is one labelled input with its hint and error.

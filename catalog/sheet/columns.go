@@ -40,6 +40,7 @@ var itemColumns = []struct{ Title, Field string }{
 	{"办理时间", "hours"},
 	{"咨询电话", "consult_phone"},
 	{"监督电话", "supervise_phone"},
+	{"申请表字段（每行：字段名｜标签｜类型｜是否必填｜选项｜预填｜显示条件）", "fields"},
 	{"实施编码（导出时生成，导入时忽略）", "code"},
 }
 
@@ -59,6 +60,7 @@ var materialColumns = []struct{ Title, Field string }{
 	{"说明", "note"},
 	{"空白表格文件编号", "blank_form"},
 	{"示例样表文件编号", "sample"},
+	{"按申请表答案必交（如 online=是）", "when"},
 }
 
 func columnName(i int) string {

@@ -44,19 +44,23 @@ func itemRow(e catalog.Entry, o org.Org) []string {
 	for _, q := range g.FAQs {
 		faqs = append(faqs, q.Q+"｜"+q.A)
 	}
+	var fields []string
+	for _, f := range g.Fields {
+		fields = append(fields, catalog.FieldLine(f))
+	}
 	return []string{e.Base.Code, e.Base.Name, strings.Join(e.Base.Aliases, "、"), e.Base.Type,
 		strings.Join(basis, "\n"), strings.Join(e.Base.Objects, ","), strings.Join(e.Base.Themes, ","),
 		o.Name, o.CreditCode, strconv.Itoa(e.Level), strconv.Itoa(e.Kind), strconv.Itoa(e.LegalDays),
 		strconv.Itoa(e.PromiseDays), joinInts(e.Depth), joinInts(e.Forms), strconv.Itoa(e.Visits),
 		strings.Join(g.Conditions, "\n"), strings.Join(steps, "\n"), strings.Join(fees, "\n"), g.ResultKind,
 		g.ResultName, strings.Join(g.Intermediary, "\n"), strings.Join(faqs, "\n"), g.Location, g.Hours,
-		g.ConsultPhone, g.SupervisePhone, e.Code}
+		g.ConsultPhone, g.SupervisePhone, strings.Join(fields, "\n"), e.Code}
 }
 
 func materialRow(e catalog.Entry, o org.Org, m catalog.Material) []string {
 	return []string{e.Base.Code, o.CreditCode, m.Name, strings.Join(m.Forms, "、"), strconv.Itoa(m.Copies),
 		yesNo(m.Required), m.Condition, m.Source, m.License, yesNo(m.Tolerance), yesNo(m.Promise), m.Note,
-		m.BlankForm, m.Sample}
+		m.BlankForm, m.Sample, m.When}
 }
 
 func writeRow(sw *excelize.StreamWriter, row int, cells []string) error {

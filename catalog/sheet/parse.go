@@ -293,6 +293,14 @@ func (p *parser) item(row []string) catalog.ImportItem {
 		g.FAQs = append(g.FAQs, catalog.FAQ{Q: strings.TrimSpace(q), A: strings.TrimSpace(a)})
 	}
 	g.Location, g.Hours, g.ConsultPhone, g.SupervisePhone = cell(row, 23), cell(row, 24), cell(row, 25), cell(row, 26)
+	for _, l := range lines(row[27]) {
+		f, err := catalog.ParseFieldLine(l)
+		if err != nil {
+			p.fail(27, "申请表字段“"+l+"”："+err.Error())
+			continue
+		}
+		g.Fields = append(g.Fields, f)
+	}
 	en.Base.Code = b.Code
 	return it
 }
@@ -316,5 +324,5 @@ func (p *parser) material(row []string) catalog.Material {
 	return catalog.Material{Name: cell(row, 2), Forms: list(cell(row, 3), "、"), Copies: copies,
 		Required: p.yes(row, 5, "是否必需"), Condition: cell(row, 6), Source: cell(row, 7), License: cell(row, 8),
 		Tolerance: p.yes(row, 9, "可容缺受理"), Promise: p.yes(row, 10, "可告知承诺"), Note: cell(row, 11),
-		BlankForm: cell(row, 12), Sample: cell(row, 13)}
+		BlankForm: cell(row, 12), Sample: cell(row, 13), When: cell(row, 14)}
 }

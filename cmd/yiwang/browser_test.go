@@ -332,6 +332,11 @@ func TestBrowserApply(t *testing.T) {
 	if err != nil || n == 0 {
 		t.Fatalf("file inputs: %d %v", n, err)
 	}
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS(`[name="f.operator"]`), "雨山区张三小吃店"),
+		chromedp.SendKeys(chromedp.CSS(`[name="f.premises"]`), "雨山区湖东路1号"),
+		chromedp.SetValue(chromedp.CSS(`[name="f.format"]`), "餐饮服务经营者"),
+		chromedp.SendKeys(chromedp.CSS(`[name="f.items"]`), "热食类食品制售"),
+		chromedp.SetValue(chromedp.CSS(`[name="f.online"]`), "否"))
 	for i := range food.Guide.Materials {
 		if food.Guide.Materials[i].Source == "applicant" {
 			do(t, ctx, chromedp.SetUploadFiles(chromedp.CSS(fmt.Sprintf(`input[name="m%d"]`, i)), []string{pdf}))

@@ -17,6 +17,16 @@ import (
 
 var testPDF = []byte("%PDF-1.4\n% 测试材料\n%%EOF\n")
 
+// foodForm answers 食品经营许可's application form.
+func foodForm(extra map[string]string) map[string]string {
+	f := map[string]string{"f.operator": "雨山区张三小吃店", "f.premises": "雨山区湖东路1号", "f.format": "餐饮服务经营者",
+		"f.items": "热食类食品制售", "f.online": "否"}
+	for k, v := range extra {
+		f[k] = v
+	}
+	return f
+}
+
 // postFiles submits a multipart form as a browser would.
 func (c *client) postFiles(path string, fields map[string]string, files map[string][]byte) page {
 	c.t.Helper()
@@ -67,7 +77,7 @@ func TestCaseJourney(t *testing.T) {
 	if ts.count("cases") != before {
 		t.Fatal("a refused application made a case")
 	}
-	p := citizen.postFiles("/apply/"+food.Code, map[string]string{"note": "首次申请"}, files)
+	p := citizen.postFiles("/apply/"+food.Code, foodForm(map[string]string{"note": "首次申请"}), files)
 	if p.Status != http.StatusSeeOther {
 		t.Fatalf("apply: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
 	}
@@ -187,7 +197,7 @@ func TestWindowFiling(t *testing.T) {
 		name, _ := s.Attr("name")
 		files[name] = testPDF
 	})
-	p := clerk.postFiles("/window/file?code="+food.Code, map[string]string{"account_id": acct}, files)
+	p := clerk.postFiles("/window/file?code="+food.Code, foodForm(map[string]string{"account_id": acct}), files)
 	if p.Status != http.StatusSeeOther {
 		t.Fatalf("file: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
 	}
@@ -206,7 +216,7 @@ func TestWindowFiling(t *testing.T) {
 		t.Fatal("the citizen does not see the case filed for them")
 	}
 	// An unregistered walk-in: the clerk types the details; a bad ID number is refused.
-	bad := clerk.postFiles("/window/file?code="+food.Code, map[string]string{"name": "赵六", "idcard": "123", "mobile": "13900000066"}, files)
+	bad := clerk.postFiles("/window/file?code="+food.Code, foodForm(map[string]string{"name": "赵六", "idcard": "123", "mobile": "13900000066"}), files)
 	if bad.Status != http.StatusBadRequest || bad.Doc.Find("#e-idcard").Text() == "" {
 		t.Fatalf("bad walk-in: %d", bad.Status)
 	}
@@ -256,7 +266,7 @@ func TestApplicationDraft(t *testing.T) {
 	for _, n := range names[2:] {
 		rest[n] = testPDF
 	}
-	if p := citizen.postFiles("/apply/"+food.Code, map[string]string{"op": "submit"}, rest); p.Status != http.StatusSeeOther {
+	if p := citizen.postFiles("/apply/"+food.Code, foodForm(map[string]string{"op": "submit"}), rest); p.Status != http.StatusSeeOther {
 		t.Fatalf("submit with the draft's files: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
 	}
 	if citizen.get("/apply/"+food.Code).Doc.Find(`[id^="have-"]`).Length() != 0 {

@@ -4,6 +4,21 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
 
+  // Show a form field only when its condition ("field=value") holds; without
+  // this script every field shows and the server ignores the ones that don't apply.
+  var conditional = document.querySelectorAll("[data-when]");
+  function toggle() {
+    conditional.forEach(function (el) {
+      var parts = el.getAttribute("data-when").split("=");
+      var src = document.querySelector('[name="f.' + parts[0] + '"]');
+      el.hidden = !src || src.value !== parts[1];
+    });
+  }
+  if (conditional.length) {
+    document.addEventListener("change", toggle);
+    toggle();
+  }
+
   // Autosave an application: a moment after a file is chosen or the note
   // changes, the form is saved as a draft in the background.
   var form = document.querySelector("form[data-autosave]");
