@@ -96,7 +96,11 @@ func TestCaseJourney(t *testing.T) {
 	officer := ts.client()
 	ts.staffLogin(officer, "officer", demo.StaffPassword)
 	checkPage(t, "/work", officer.get("/work"))
-	checkPage(t, "work case", officer.get(casePath))
+	wc := officer.get(casePath)
+	checkPage(t, "work case", wc)
+	if !strings.Contains(wc.Doc.Find(".facts").Text(), "雨山区张三小吃店") {
+		t.Fatal("the officer does not see the form answers")
+	}
 	inbox := officer.get("/work")
 	if inbox.Doc.Find(`a:contains("`+no+`")`).Length() != 1 {
 		t.Fatal("case not in the officer's inbox")
