@@ -17,6 +17,7 @@ const (
 	StateSubmitted  = "submitted"        // 已申报, waiting for pre-review
 	StateCorrection = "needs_correction" // 补齐补正: one notice sent, clock paused
 	StateAccepted   = "accepted"         // 已受理, the committed limit runs
+	StateSpecial    = "special"          // 特别程序: hearing, inspection, expert review, extension; clock paused
 	StateRefused    = "not_accepted"     // 不予受理 (terminal)
 	StateDecided    = "decided"          // 已办结: granted or refused
 	StateWithdrawn  = "withdrawn"        // 撤回 (terminal)
@@ -24,6 +25,7 @@ const (
 
 var stateNames = map[string]string{
 	StateSubmitted: "已申报，等待预审", StateCorrection: "需补齐补正材料", StateAccepted: "已受理，正在办理",
+	StateSpecial: "特别程序中（不计入办理时限）",
 	StateRefused: "不予受理", StateDecided: "已办结", StateWithdrawn: "已撤回",
 }
 

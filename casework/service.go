@@ -381,9 +381,9 @@ func (s *Service) Pauses(ctx context.Context, id string) ([]calendar.Pause, erro
 	var out []calendar.Pause
 	for _, ev := range evs {
 		switch {
-		case ev.To == StateCorrection:
+		case ev.To == StateCorrection || ev.To == StateSpecial:
 			out = append(out, calendar.Pause{From: ev.At})
-		case ev.From == StateCorrection && len(out) > 0:
+		case (ev.From == StateCorrection || ev.From == StateSpecial) && len(out) > 0:
 			out[len(out)-1].To = ev.At
 		}
 	}
@@ -444,7 +444,7 @@ func (s *Service) Inbox(ctx context.Context, actor yiwang.Actor) ([]Case, error)
 	for id := range org.Descendants(all, actor.OrgID) {
 		ids = append(ids, id)
 	}
-	return s.Store.CasesFor(ctx, ids, []string{StateSubmitted, StateAccepted, StateCorrection}, 500)
+	return s.Store.CasesFor(ctx, ids, []string{StateSubmitted, StateAccepted, StateCorrection, StateSpecial}, 500)
 }
 
 // Art32Overdue reports whether a submitted case has waited more than five
@@ -580,6 +580,8 @@ func (s *Service) UrgencyOf(c Case, promiseDays int) Urgency {
 	switch c.State {
 	case StateCorrection:
 		return Urgency{Level: "paused", Words: "等待申请人补正（不计时）"}
+	case StateSpecial:
+		return Urgency{Level: "paused", Words: "特别程序中（不计时）"}
 	case StateSubmitted:
 		since := c.SubmittedAt
 		if !c.WaitingSince.IsZero() {
@@ -608,4 +610,65 @@ func (s *Service) UrgencyOf(c Case, promiseDays int) Urgency {
 		return Urgency{Level: "ok", Words: fmt.Sprintf("正常：还剩 %d 个工作日（%s 前）", left, c.Deadline), Days: left}
 	}
 	return Urgency{Level: "ok", Words: ""}
+}
+
+// Special-procedure kinds (GB/T 39046 A.7).
+const (
+	SpecialExtension = "1" // 延长审批
+	SpecialOther     = "2" // 听证、检验、检测、检疫、鉴定、专家评审等
+)
+
+// StartSpecial starts a special procedure (特别程序) on an accepted case:
+// its time does not count against the limit (行政许可法 Art. 45).
+func (s *Service) StartSpecial(ctx context.Context, actor yiwang.Actor, id, kind, reason string) (Case, error) {
+	if !actor.Has(yiwang.RoleCaseOfficer) {
+		return Case{}, yiwang.Errorf(yiwang.EFORBIDDEN, "只有承办人可以启动特别程序")
+	}
+	c, _, err := s.load(ctx, actor, id, StateAccepted)
+	if err != nil {
+		return Case{}, err
+	}
+	bad := map[string]string{}
+	if kind != SpecialExtension && kind != SpecialOther {
+		bad["kind"] = "请选择特别程序种类"
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(reason)); n < 4 || n > 300 {
+		bad["reason"] = "请写明启动理由或依据（4至300字）"
+	}
+	if err := yiwang.Invalid(bad); err != nil {
+		return Case{}, err
+	}
+	words := map[string]string{SpecialExtension: "延长审批", SpecialOther: "听证、检验、检测、鉴定或专家评审"}[kind]
+	return s.move(ctx, actor, c, "special_start", StateSpecial, "启动特别程序（"+words+"）："+strings.TrimSpace(reason))
+}
+
+// EndSpecial ends a special procedure; the deadline moves by the working
+// days it took.
+func (s *Service) EndSpecial(ctx context.Context, actor yiwang.Actor, id, result string) (Case, error) {
+	if !actor.Has(yiwang.RoleCaseOfficer) {
+		return Case{}, yiwang.Errorf(yiwang.EFORBIDDEN, "只有承办人可以结束特别程序")
+	}
+	c, en, err := s.load(ctx, actor, id, StateSpecial)
+	if err != nil {
+		return Case{}, err
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(result)); n < 2 || n > 300 {
+		return Case{}, yiwang.Invalid(map[string]string{"result": "请写明特别程序的结果"})
+	}
+	pauses, err := s.Pauses(ctx, c.ID)
+	if err != nil {
+		return Case{}, err
+	}
+	if len(pauses) > 0 {
+		pauses[len(pauses)-1].To = s.Clock.Now()
+	}
+	var after []calendar.Pause // only pauses after acceptance move the deadline
+	for _, p := range pauses {
+		if p.From.After(c.AcceptedAt) {
+			after = append(after, p)
+		}
+	}
+	d, _ := s.Calendar.Deadline(c.AcceptedAt, en.PromiseDays, after)
+	c.Deadline = d.String()
+	return s.move(ctx, actor, c, "special_end", StateAccepted, "特别程序结束："+strings.TrimSpace(result)+"；办结期限顺延至 "+c.Deadline)
 }

@@ -330,3 +330,36 @@ func TestForm(t *testing.T) {
 		t.Fatalf("a hidden field was kept: %v %v", c.Form, err)
 	}
 }
+
+// TestSpecialProcedure: days in a special procedure do not count; the
+// deadline moves by them.
+func TestSpecialProcedure(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	c, err := e.svc.Submit(e.ctx, e.citizen, e.applicant(), casework.Application{EntryCode: e.food.Code, Materials: e.files(), Fields: answers()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err = e.svc.Accept(e.ctx, e.officer, c.ID); err != nil { // Monday 2026-03-09
+		t.Fatal(err)
+	}
+	before := c.Deadline
+	if _, err := e.svc.StartSpecial(e.ctx, e.officer, c.ID, "9", ""); len(yiwang.ErrorFields(err)) != 2 {
+		t.Fatalf("bad special procedure: %v", err)
+	}
+	e.clk.Advance(24 * time.Hour) // Tuesday
+	if c, err = e.svc.StartSpecial(e.ctx, e.officer, c.ID, casework.SpecialOther, "需现场核查经营场所"); err != nil || c.State != casework.StateSpecial {
+		t.Fatalf("start: %v", err)
+	}
+	if _, err := e.svc.Decide(e.ctx, e.officer, c.ID, casework.Granted, ""); yiwang.ErrorCode(err) != yiwang.ECONFLICT {
+		t.Fatalf("decided during a special procedure: %v", err)
+	}
+	e.clk.Advance(3 * 24 * time.Hour) // Friday: Tue, Wed, Thu paused
+	c, err = e.svc.EndSpecial(e.ctx, e.officer, c.ID, "核查合格")
+	if err != nil || c.State != casework.StateAccepted {
+		t.Fatalf("end: %v", err)
+	}
+	b, _ := calendar.ParseDate(before)
+	if want := e.svc.Calendar.AddWorkdays(b, 3).String(); c.Deadline != want {
+		t.Fatalf("deadline %s → %s, want %s", before, c.Deadline, want)
+	}
+}

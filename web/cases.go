@@ -473,6 +473,13 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
 	case "decide":
 		_, err = s.Cases.Decide(ctx, actor, id, r.PostFormValue("decision"), r.PostFormValue("note"))
 		msg = "已办结"
+	case "special-start":
+		_, err = s.Cases.StartSpecial(ctx, actor, id, r.PostFormValue("kind"), r.PostFormValue("reason"))
+		msg = "已启动特别程序，期间不计入办理时限"
+	case "special-end":
+		var c casework.Case
+		c, err = s.Cases.EndSpecial(ctx, actor, id, r.PostFormValue("result"))
+		msg = "特别程序已结束，办结期限顺延至 " + c.Deadline
 	case "correct":
 		var items []casework.Correction
 		for _, k := range r.PostForm["item"] {
@@ -529,7 +536,7 @@ func (s *Server) caseNotice(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := &noticeView{caseView: *cv}
 	switch cv.C.State {
-	case casework.StateAccepted, casework.StateDecided:
+	case casework.StateAccepted, casework.StateSpecial, casework.StateDecided:
 		v.Kind, v.Title = "accept", "受理通知书"
 	case casework.StateRefused:
 		v.Kind, v.Title = "refuse", "不予受理通知书"

@@ -48,7 +48,8 @@ var funcs = template.FuncMap{
 	"channelName": casework.ChannelName,
 	"eventName": func(k string) string {
 		return map[string]string{"submit": "提交申请", "correct_notice": "一次性告知补正", "resubmit": "提交补正材料",
-			"accept": "受理", "refuse": "不予受理", "decide": "办结", "withdraw": "撤回"}[k]
+			"accept": "受理", "refuse": "不予受理", "decide": "办结", "withdraw": "撤回",
+			"special_start": "启动特别程序", "special_end": "特别程序结束"}[k]
 	},
 	"pct":      func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
 	"formArgs": func(f Form, fields []catalog.Field) formArgs { return formArgs{f, fields} },

@@ -137,6 +137,14 @@ func TestCaseJourney(t *testing.T) {
 	if p := officer.post("/work/"+id+"/accept", nil); p.Status != http.StatusSeeOther {
 		t.Fatalf("accept: %d %s", p.Status, p.Body)
 	}
+	// A special procedure pauses the clock and moves the deadline.
+	if p := officer.post("/work/"+id+"/special-start", url.Values{"kind": {"2"}, "reason": {"需现场核查经营场所"}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("special start: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	checkPage(t, "case in a special procedure", officer.get(casePath))
+	if p := officer.post("/work/"+id+"/special-end", url.Values{"result": {"核查合格"}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("special end: %d", p.Status)
+	}
 	if acc := citizen.get(casePath + "/notice"); !strings.Contains(acc.Doc.Find("h1").Text(), "受理通知书") ||
 		!strings.Contains(acc.Doc.Find(".body").Text(), "前（") {
 		t.Fatal("acceptance notice")
@@ -153,7 +161,7 @@ func TestCaseJourney(t *testing.T) {
 		t.Fatalf("tracker from a QR code: %d", p.Status)
 	}
 	tr := anon.get("/track?no=" + no + "&who=" + url.QueryEscape("张三"))
-	if tr.Status != 200 || tr.Doc.Find(".timeline li").Length() != 5 || !strings.Contains(tr.Body, "已办结") {
+	if tr.Status != 200 || tr.Doc.Find(".timeline li").Length() != 7 || !strings.Contains(tr.Body, "已办结") {
 		t.Fatalf("track: %d, %d events", tr.Status, tr.Doc.Find(".timeline li").Length())
 	}
 	if byPhone := anon.get("/track?no=" + no + "&who=" + demo.People[0].Mobile); strings.Contains(byPhone.Doc.Find("main").Text(), "张三") {
