@@ -43,11 +43,14 @@ const (
 	ChannelWeb    = "web"    // 网上申报
 	ChannelWindow = "window" // 窗口
 	ChannelAgent  = "agent"  // 代办
+	ChannelHome   = "home"   // 上门办理: an agent clerk visits the applicant
+	ChannelRelay  = "relay"  // 材料转递: an agent point forwards paper materials
 )
 
 // ChannelName returns a channel in words.
 func ChannelName(c string) string {
-	return map[string]string{ChannelWeb: "网上申报", ChannelWindow: "窗口受理", ChannelAgent: "村（社区）代办"}[c]
+	return map[string]string{ChannelWeb: "网上申报", ChannelWindow: "窗口受理", ChannelAgent: "村（社区）代办",
+		ChannelHome: "上门办理", ChannelRelay: "材料转递"}[c]
 }
 
 // Material is one material handed in with a case.

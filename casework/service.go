@@ -49,6 +49,7 @@ type Applicant struct {
 // Application is what an applicant submits.
 type Application struct {
 	EntryCode string
+	Channel   string            // for agent clerks: ChannelAgent, ChannelHome or ChannelRelay
 	Fields    map[string]string // the item's form, by field key
 	Materials []Material        // files for the guide's materials, by index
 	Note      string
@@ -519,7 +520,12 @@ func (s *Service) FileFor(ctx context.Context, actor yiwang.Actor, who Applicant
 	case actor.Has(yiwang.RoleWindowClerk):
 		channel = ChannelWindow
 	case actor.Has(yiwang.RoleAgentClerk):
+		// An agent clerk files as 代办, or says it was a home visit or a
+		// forwarding of paper materials.
 		channel = ChannelAgent
+		if app.Channel == ChannelHome || app.Channel == ChannelRelay {
+			channel = app.Channel
+		}
 	default:
 		return Case{}, yiwang.Errorf(yiwang.EFORBIDDEN, "只有窗口人员或代办员可以代为申报")
 	}

@@ -106,7 +106,7 @@ func (s *Server) windowFile(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(bad) == 0 {
 		c, err := s.Cases.FileFor(r.Context(), actor, who, casework.Application{EntryCode: v.E.Code, Materials: mats,
-			Fields: formFields(r, *v.E), Note: r.FormValue("note")})
+			Fields: formFields(r, *v.E), Note: r.FormValue("note"), Channel: r.FormValue("channel")})
 		if err == nil {
 			s.Sessions.Put(r.Context(), sessFlash, "已代为申报，办件编号 "+c.No+"，已转"+v.OrgName+"办理")
 			http.Redirect(w, r, "/cases/"+c.ID, http.StatusSeeOther)
