@@ -97,8 +97,12 @@ type Case struct {
 	WaitingSince time.Time
 	AcceptedAt   time.Time
 	Deadline     string // last working day, "2006-01-02", once accepted
-	DecidedAt    time.Time
-	Version      int64
+	// Due is the next date the org must act by: the fifth working day of
+	// pre-review, the deadline, or "9999-12-31" while paused or closed. The
+	// inbox is ordered by it.
+	Due       string
+	DecidedAt time.Time
+	Version   int64
 }
 
 // Event is one entry of a case's timeline. Stored: never change a kind.

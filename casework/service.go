@@ -96,6 +96,7 @@ func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant,
 		ApplicantID: who.AccountID, Applicant: who.Name, Mobile: who.Mobile, IDCard: who.IDCard,
 		Enterprise: who.Enterprise, Channel: ChannelWeb, State: StateSubmitted, Materials: mats,
 		Form: withNote(values, app.Note), SubmittedAt: now, Version: 1}
+	c.Due = s.due(c)
 	ev := Event{ID: yiwang.NewID(), CaseID: c.ID, Seq: 1, At: now, ActorID: actor.AccountID, ActorName: actor.Name,
 		Kind: "submit", To: StateSubmitted, Channel: ChannelWeb, Note: submitNote(mats)}
 	day := calendar.DateOf(now)
@@ -170,6 +171,26 @@ func (s *Service) mayHandle(ctx context.Context, actor yiwang.Actor, orgID strin
 	return nil
 }
 
+// never is the due date of a case nobody has to act on.
+const never = "9999-12-31"
+
+// due works out a case's next due date.
+func (s *Service) due(c Case) string {
+	switch c.State {
+	case StateSubmitted:
+		since := c.SubmittedAt
+		if !c.WaitingSince.IsZero() {
+			since = c.WaitingSince
+		}
+		return s.Calendar.AddWorkdays(calendar.DateOf(since), 5).String()
+	case StateAccepted:
+		if c.Deadline != "" {
+			return c.Deadline
+		}
+	}
+	return never
+}
+
 func (s *Service) move(ctx context.Context, actor yiwang.Actor, c Case, kind, to, note string) (Case, error) {
 	evs, err := s.Store.Events(ctx, c.ID)
 	if err != nil {
@@ -179,6 +200,7 @@ func (s *Service) move(ctx context.Context, actor yiwang.Actor, c Case, kind, to
 	ev := Event{ID: yiwang.NewID(), CaseID: c.ID, Seq: len(evs) + 1, At: now, ActorID: actor.AccountID,
 		ActorName: actor.Name, Kind: kind, From: c.State, To: to, Note: note, Channel: actor.Channel}
 	c.State = to
+	c.Due = s.due(c)
 	e := audit.New(actor, now, "case."+kind, "case:"+c.ID, audit.ResultOK, c.No+" "+note)
 	var msg *notify.Message
 	if actor.AccountID != c.ApplicantID { // the applicant is told of what others do
@@ -432,7 +454,11 @@ func (s *Service) Track(ctx context.Context, no, nameOrMobile string) (Case, []E
 	return c, evs, err
 }
 
-// Inbox lists the cases the actor's org (and those below it) must work.
+// InboxSize is how many cases the inbox shows at once, most urgent first.
+const InboxSize = 200
+
+// Inbox lists the cases the actor's org (and those below it) must work,
+// most urgent first (by due date).
 func (s *Service) Inbox(ctx context.Context, actor yiwang.Actor) ([]Case, error) {
 	if !actor.HasAny(yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk) {
 		return nil, yiwang.Errorf(yiwang.EFORBIDDEN, "只有承办人或窗口人员可以查看待办")
@@ -445,7 +471,7 @@ func (s *Service) Inbox(ctx context.Context, actor yiwang.Actor) ([]Case, error)
 	for id := range org.Descendants(all, actor.OrgID) {
 		ids = append(ids, id)
 	}
-	return s.Store.CasesFor(ctx, ids, []string{StateSubmitted, StateAccepted, StateCorrection, StateSpecial}, 500)
+	return s.Store.CasesFor(ctx, ids, []string{StateSubmitted, StateAccepted, StateCorrection, StateSpecial}, InboxSize)
 }
 
 // Art32Overdue reports whether a submitted case has waited more than five
@@ -562,6 +588,7 @@ func (s *Service) FileFor(ctx context.Context, actor yiwang.Actor, who Applicant
 		IDCard: idcode.NormalizeIDCard(who.IDCard), Enterprise: who.Enterprise, Channel: channel,
 		FiledBy: actor.AccountID, FiledAt: actor.OrgID, State: StateSubmitted, Materials: mats,
 		Form: withNote(values, app.Note), SubmittedAt: now, WaitingSince: now, Version: 1}
+	c.Due = s.due(c)
 	ev := Event{ID: yiwang.NewID(), CaseID: c.ID, Seq: 1, At: now, ActorID: actor.AccountID, ActorName: actor.Name,
 		Kind: "submit", To: StateSubmitted, Channel: channel, Note: ChannelName(channel) + "：" + submitNote(mats)}
 	day := calendar.DateOf(now)

@@ -22,7 +22,7 @@ type caseBody struct {
 }
 
 const caseCols = `id, no, entry_id, entry_code, item_name, org_id, applicant_id, applicant, mobile_enc, idcard_enc,
-	enterprise, channel, filed_by, filed_at, state, decision, body, submitted_at, accepted_at, deadline, decided_at, version`
+	enterprise, channel, filed_by, filed_at, state, decision, body, submitted_at, accepted_at, deadline, decided_at, version, due`
 
 func (db *DB) scanCase(sc interface{ Scan(...any) error }) (casework.Case, error) {
 	var c casework.Case
@@ -30,7 +30,7 @@ func (db *DB) scanCase(sc interface{ Scan(...any) error }) (casework.Case, error
 	var acc, dec sql.NullTime
 	err := sc.Scan(&c.ID, &c.No, &c.EntryID, &c.EntryCode, &c.ItemName, &c.OrgID, &c.ApplicantID, &c.Applicant,
 		&mob, &idc, &c.Enterprise, &c.Channel, &c.FiledBy, &c.FiledAt, &c.State, &c.Decision, &body,
-		&c.SubmittedAt, &acc, &c.Deadline, &dec, &c.Version)
+		&c.SubmittedAt, &acc, &c.Deadline, &dec, &c.Version, &c.Due)
 	if err != nil {
 		return c, err
 	}
@@ -76,10 +76,10 @@ func (db *DB) CreateCase(ctx context.Context, c casework.Case, ev casework.Event
 		}
 		c.No = fmt.Sprintf("%s%s%04d", c.EntryCode, day, n)
 		_, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,
-			$14,$15,$16,$17,$18,$19,$20,$21,$22)`,
+			$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)`,
 			c.ID, c.No, c.EntryID, c.EntryCode, c.ItemName, c.OrgID, c.ApplicantID, c.Applicant, db.pii.Seal(c.Mobile),
 			db.pii.Seal(c.IDCard), c.Enterprise, c.Channel, c.FiledBy, c.FiledAt, c.State, c.Decision, caseBodyJSON(c),
-			c.SubmittedAt, nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), c.Version)
+			c.SubmittedAt, nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), c.Version, dueOr(c.Due))
 		if err != nil {
 			return fmt.Errorf("insert case: %w", err)
 		}
@@ -103,8 +103,8 @@ func (db *DB) CreateCase(ctx context.Context, c casework.Case, ev casework.Event
 func (db *DB) UpdateCase(ctx context.Context, c casework.Case, ev casework.Event, e audit.Entry, msg *notify.Message) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE cases SET state=$1, decision=$2, body=$3, accepted_at=$4, deadline=$5,
-			decided_at=$6, version=version+1 WHERE id=$7 AND version=$8`,
-			c.State, c.Decision, caseBodyJSON(c), nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), c.ID, c.Version)
+			decided_at=$6, due=$7, version=version+1 WHERE id=$8 AND version=$9`,
+			c.State, c.Decision, caseBodyJSON(c), nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), dueOr(c.Due), c.ID, c.Version)
 		if err != nil {
 			return fmt.Errorf("update case: %w", err)
 		}
@@ -193,5 +193,12 @@ func (db *DB) CasesFor(ctx context.Context, orgIDs, states []string, limit int) 
 	}
 	q := `WHERE org_id IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)`
 	args = append(args, limit)
-	return db.cases(ctx, q+fmt.Sprintf(` ORDER BY submitted_at LIMIT $%d`, len(args)), args...)
+	return db.cases(ctx, q+fmt.Sprintf(` ORDER BY due, submitted_at LIMIT $%d`, len(args)), args...)
+}
+
+func dueOr(d string) string {
+	if d == "" {
+		return "9999-12-31"
+	}
+	return d
 }

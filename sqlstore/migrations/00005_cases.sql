@@ -20,11 +20,13 @@ CREATE TABLE cases (
     submitted_at TIMESTAMP NOT NULL,
     accepted_at  TIMESTAMP,
     deadline     TEXT NOT NULL DEFAULT '',
+    due          TEXT NOT NULL DEFAULT '9999-12-31', -- the next date something is due, for the inbox order
     decided_at   TIMESTAMP,
     version      BIGINT NOT NULL
 );
 CREATE INDEX cases_applicant ON cases (applicant_id, submitted_at);
 CREATE INDEX cases_org_state ON cases (org_id, state, submitted_at);
+CREATE INDEX cases_org_due ON cases (org_id, due);
 
 CREATE TABLE case_events (
     id         TEXT PRIMARY KEY,
