@@ -107,3 +107,25 @@ func TestDeadlineWithPauses(t *testing.T) {
 		t.Fatalf("used = %d, want 3 (Tue, Mon, Tue)", used)
 	}
 }
+
+// TestWorkdaysBetweenMatchesCounting checks the arithmetic against counting
+// day by day, over many ranges across every year of data.
+func TestWorkdaysBetweenMatchesCounting(t *testing.T) {
+	c, _ := calendar.Default()
+	start := date(t, "2017-12-25")
+	for i := 0; i < 3300; i += 7 {
+		from := start.AddDays(i)
+		for _, span := range []int{0, 1, 3, 6, 13, 40, 200, 400} {
+			to := from.AddDays(span)
+			want := 0
+			for d := from.AddDays(1); !to.Before(d); d = d.AddDays(1) {
+				if c.IsWorkday(d) {
+					want++
+				}
+			}
+			if got := c.WorkdaysBetween(from, to); got != want {
+				t.Fatalf("WorkdaysBetween(%s, %s) = %d, counting gives %d", from, to, got, want)
+			}
+		}
+	}
+}

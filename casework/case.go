@@ -131,5 +131,7 @@ type Store interface {
 	CaseByNo(ctx context.Context, no string) (Case, error)
 	Events(ctx context.Context, caseID string) ([]Event, error)
 	CasesOf(ctx context.Context, applicantID string) ([]Case, error)
-	CasesFor(ctx context.Context, orgIDs []string, states []string, limit int) ([]Case, error)
+	// CasesFor lists cases of some orgs in some states, most urgent first;
+	// q (when set) matches the case number, the item name or the applicant.
+	CasesFor(ctx context.Context, orgIDs []string, states []string, q string, limit, offset int) ([]Case, error)
 }

@@ -3,6 +3,7 @@ package casework
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -454,24 +455,44 @@ func (s *Service) Track(ctx context.Context, no, nameOrMobile string) (Case, []E
 	return c, evs, err
 }
 
-// InboxSize is how many cases the inbox shows at once, most urgent first.
-const InboxSize = 200
+// InboxSize is how many cases one page of the inbox shows, most urgent first.
+const InboxSize = 50
 
-// Inbox lists the cases the actor's org (and those below it) must work,
-// most urgent first (by due date).
-func (s *Service) Inbox(ctx context.Context, actor yiwang.Actor) ([]Case, error) {
+// InboxQuery narrows the inbox.
+type InboxQuery struct {
+	State string // one open state, or "" for all
+	Q     string // case number, item name or applicant
+	Page  int    // from 1
+}
+
+// Inbox lists a page of the cases the actor's org (and those below it)
+// must work, most urgent first (by due date), and whether more follow.
+func (s *Service) Inbox(ctx context.Context, actor yiwang.Actor, q InboxQuery) ([]Case, bool, error) {
 	if !actor.HasAny(yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk) {
-		return nil, yiwang.Errorf(yiwang.EFORBIDDEN, "只有承办人或窗口人员可以查看待办")
+		return nil, false, yiwang.Errorf(yiwang.EFORBIDDEN, "只有承办人或窗口人员可以查看待办")
 	}
 	all, err := s.Orgs.Tree(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var ids []string
 	for id := range org.Descendants(all, actor.OrgID) {
 		ids = append(ids, id)
 	}
-	return s.Store.CasesFor(ctx, ids, []string{StateSubmitted, StateAccepted, StateCorrection, StateSpecial}, InboxSize)
+	states := []string{StateSubmitted, StateAccepted, StateCorrection, StateSpecial}
+	if q.State != "" {
+		if !slices.Contains(states, q.State) {
+			return nil, false, yiwang.Invalid(map[string]string{"state": "状态不正确"})
+		}
+		states = []string{q.State}
+	}
+	page := max(q.Page, 1)
+	cs, err := s.Store.CasesFor(ctx, ids, states, strings.TrimSpace(q.Q), InboxSize+1, (page-1)*InboxSize)
+	if err != nil {
+		return nil, false, err
+	}
+	more := len(cs) > InboxSize
+	return cs[:min(len(cs), InboxSize)], more, nil
 }
 
 // Art32Overdue reports whether a submitted case has waited more than five

@@ -255,7 +255,7 @@ func TestFileFor(t *testing.T) {
 	if c.Channel != casework.ChannelWindow || c.FiledBy != clerk.AccountID || c.FiledAt != clerk.OrgID || c.OrgID != e.food.OrgID {
 		t.Fatalf("window case %+v", c)
 	}
-	inbox, _ := e.svc.Inbox(e.ctx, e.officer)
+	inbox, _, _ := e.svc.Inbox(e.ctx, e.officer, casework.InboxQuery{})
 	if len(inbox) != 1 || inbox[0].ID != c.ID {
 		t.Fatal("the implementing org's officer does not see the window case")
 	}

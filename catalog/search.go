@@ -38,11 +38,13 @@ type index struct {
 	entries []Summary
 	uni     map[rune][]int32
 	bi      map[[2]rune][]int32
+	byID    map[string]int
 }
 
 func (idx *index) build() {
-	idx.uni, idx.bi = map[rune][]int32{}, map[[2]rune][]int32{}
+	idx.uni, idx.bi, idx.byID = map[rune][]int32{}, map[[2]rune][]int32{}, map[string]int{}
 	for i := range idx.entries {
+		idx.byID[idx.entries[i].ID] = i
 		n := int32(i)
 		var prev rune = -1
 		for _, r := range idx.entries[i].text {
@@ -350,4 +352,18 @@ func containsAny(xs []string, ys ...string) bool {
 		}
 	}
 	return false
+}
+
+// Summary returns the summary of a published version by ID, from the
+// in-memory index; ok is false for versions that are not published now.
+func (s *Service) Summary(ctx context.Context, id string) (Summary, bool, error) {
+	idx, err := s.published(ctx)
+	if err != nil {
+		return Summary{}, false, err
+	}
+	i, ok := idx.byID[id]
+	if !ok {
+		return Summary{}, false, nil
+	}
+	return idx.entries[i], true, nil
 }

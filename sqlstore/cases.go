@@ -177,8 +177,8 @@ func (db *DB) CasesOf(ctx context.Context, applicantID string) ([]casework.Case,
 	return db.cases(ctx, `WHERE applicant_id = $1 ORDER BY submitted_at DESC LIMIT 200`, applicantID)
 }
 
-// CasesFor lists open cases of some orgs in some states, oldest first.
-func (db *DB) CasesFor(ctx context.Context, orgIDs, states []string, limit int) ([]casework.Case, error) {
+// CasesFor lists cases of some orgs in some states, most urgent first.
+func (db *DB) CasesFor(ctx context.Context, orgIDs, states []string, q string, limit, offset int) ([]casework.Case, error) {
 	if len(orgIDs) == 0 || len(states) == 0 {
 		return nil, nil
 	}
@@ -191,9 +191,13 @@ func (db *DB) CasesFor(ctx context.Context, orgIDs, states []string, limit int) 
 		}
 		return strings.Join(p, ",")
 	}
-	q := `WHERE org_id IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)`
-	args = append(args, limit)
-	return db.cases(ctx, q+fmt.Sprintf(` ORDER BY due, submitted_at LIMIT $%d`, len(args)), args...)
+	where := `WHERE org_id IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)`
+	if q = strings.NewReplacer("%", "", "_", "").Replace(q); q != "" {
+		args = append(args, q, "%"+q+"%")
+		where += fmt.Sprintf(` AND (no = $%d OR applicant = $%d OR item_name LIKE $%d)`, len(args)-1, len(args)-1, len(args))
+	}
+	args = append(args, limit, offset)
+	return db.cases(ctx, where+fmt.Sprintf(` ORDER BY due, submitted_at LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
 }
 
 func dueOr(d string) string {
@@ -201,4 +205,33 @@ func dueOr(d string) string {
 		return "9999-12-31"
 	}
 	return d
+}
+
+// BulkCases stores many cases in batches, numbered already and without
+// events or audit entries: for the benchmark harness only.
+func (db *DB) BulkCases(ctx context.Context, cs []casework.Case) error {
+	const batch = 5000
+	for start := 0; start < len(cs); start += batch {
+		err := db.tx(ctx, func(tx *sql.Tx) error {
+			stmt, err := tx.PrepareContext(ctx, `INSERT INTO cases (`+caseCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,
+				$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)`)
+			if err != nil {
+				return err
+			}
+			defer stmt.Close()
+			for _, c := range cs[start:min(start+batch, len(cs))] {
+				if _, err := stmt.ExecContext(ctx, c.ID, c.No, c.EntryID, c.EntryCode, c.ItemName, c.OrgID, c.ApplicantID,
+					c.Applicant, db.pii.Seal(c.Mobile), db.pii.Seal(c.IDCard), c.Enterprise, c.Channel, c.FiledBy, c.FiledAt,
+					c.State, c.Decision, caseBodyJSON(c), c.SubmittedAt, nullTime(c.AcceptedAt), c.Deadline,
+					nullTime(c.DecidedAt), c.Version, dueOr(c.Due)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("bulk cases: %w", err)
+		}
+	}
+	return nil
 }

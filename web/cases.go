@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -403,9 +402,12 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 
 type inboxView struct {
 	Page
-	Rows  []inboxRow
-	Query string
-	State string
+	Rows    []inboxRow
+	Query   string
+	State   string
+	PageNo  int
+	NextURL string
+	PrevURL string
 }
 
 type inboxRow struct {
@@ -419,37 +421,47 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	list, err := s.Cases.Inbox(r.Context(), actor)
+	v := &inboxView{Page: s.page(r, "待办办件"), Query: strings.TrimSpace(r.URL.Query().Get("q")), State: r.URL.Query().Get("state")}
+	v.PageNo, _ = strconv.Atoi(r.URL.Query().Get("page"))
+	v.PageNo = max(v.PageNo, 1)
+	list, more, err := s.Cases.Inbox(r.Context(), actor, casework.InboxQuery{State: v.State, Q: v.Query, Page: v.PageNo})
 	if err != nil {
 		return err
 	}
-	v := &inboxView{Page: s.page(r, "待办办件"), Query: strings.TrimSpace(r.URL.Query().Get("q")), State: r.URL.Query().Get("state")}
+	link := func(p int) string {
+		u := url.Values{"page": {strconv.Itoa(p)}}
+		if v.Query != "" {
+			u.Set("q", v.Query)
+		}
+		if v.State != "" {
+			u.Set("state", v.State)
+		}
+		return "/work?" + u.Encode()
+	}
+	if more {
+		v.NextURL = link(v.PageNo + 1)
+	}
+	if v.PageNo > 1 {
+		v.PrevURL = link(v.PageNo - 1)
+	}
 	promise := map[string]int{}
 	for _, c := range list {
-		if v.State != "" && c.State != v.State {
-			continue
-		}
-		if v.Query != "" && !strings.Contains(c.No, v.Query) && !strings.Contains(c.ItemName, v.Query) && c.Applicant != v.Query {
-			continue
-		}
 		days, ok := promise[c.EntryID]
 		if !ok {
-			if en, err := s.Catalog.Get(r.Context(), c.EntryID); err == nil {
-				days = en.PromiseDays
+			sum, found, err := s.Catalog.Summary(r.Context(), c.EntryID)
+			if err != nil {
+				return err
+			}
+			if found {
+				days = sum.PromiseDays
+			} else if en, err := s.Catalog.Get(r.Context(), c.EntryID); err == nil {
+				days = en.PromiseDays // a version superseded since the case was filed
 			}
 			promise[c.EntryID] = days
 		}
 		v.Rows = append(v.Rows, inboxRow{c, s.Cases.Art32Overdue(c), s.Cases.UrgencyOf(c, days)})
 	}
-	// Most urgent first: overdue, then fewest working days left.
-	rank := map[string]int{"over": 0, "soon": 1, "new": 2, "ok": 3, "paused": 4}
-	sort.SliceStable(v.Rows, func(i, j int) bool {
-		a, b := v.Rows[i].Urgency, v.Rows[j].Urgency
-		if rank[a.Level] != rank[b.Level] {
-			return rank[a.Level] < rank[b.Level]
-		}
-		return a.Days < b.Days
-	})
+	// The store orders by due date: overdue first, then fewest days left.
 	s.render(w, r, "work_inbox", v)
 	return nil
 }

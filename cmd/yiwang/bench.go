@@ -6,11 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -19,8 +22,10 @@ import (
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/audit"
+	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/demo"
+	"github.com/yushan-gov/yiwang/identity"
 )
 
 // benchResult is one line of benchmark output.
@@ -49,11 +54,23 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	items := fs.Int("items", 10000, "number of published catalog entries")
+	cases := fs.Int("cases", 0, "cases in the database for the inbox workload (e.g. 1000000); 0 skips it")
 	n := fs.Int("n", 4000, "requests per workload")
 	conc := fs.Int("concurrency", 4, "concurrent clients")
 	db := fs.String("db", "", "postgres://… to benchmark on PostgreSQL (a fresh, empty database); empty = SQLite in a temp dir")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured requests to this file")
 	if ok, err := parse(fs, args); !ok {
 		return err
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
 	dir, err := os.MkdirTemp("", "yiwang-bench-")
 	if err != nil {
@@ -109,9 +126,56 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		backend = "postgres"
 	}
 	for _, w := range []struct{ name, path string }{{"search-page", "/items?q="}, {"search-api", "/api/v1/items?q="}} {
-		lat, elapsed, errs := drive(base, w.path, *n, *conc)
+		lat, elapsed, errs := drive(base, w.path, *n, *conc, nil)
 		report(stdout, benchResult{Workload: w.name, Backend: backend, N: *n, Concurrency: *conc, Items: total}, lat, elapsed, errs)
 	}
+	if *cases > 0 {
+		return benchInbox(ctx, cfg, base, backend, *cases, *n, *conc, stdout)
+	}
+	return nil
+}
+
+// benchInbox fills the database with cases spread over the district's
+// departments and townships (most of them closed, as in a real year), then
+// has the 市场监管局 officer open the inbox again and again.
+func benchInbox(ctx context.Context, cfg serveConfig, base, backend string, n, reqs, conc int, stdout io.Writer) error {
+	a, err := open(ctx, cfg.config, quietLog(io.Discard), false, false)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := genCases(ctx, a, n); err != nil {
+		return err
+	}
+	// Log the officer in (password, then the current TOTP code).
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	post := func(path string, v url.Values) error {
+		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(v.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", base)
+		resp, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			return fmt.Errorf("bench login %s: %s", path, resp.Status)
+		}
+		return nil
+	}
+	off, err := a.db.AccountByUsername(ctx, "officer")
+	if err != nil {
+		return err
+	}
+	if err := post("/staff/login", url.Values{"username": {"officer"}, "password": {demo.StaffPassword}}); err != nil {
+		return err
+	}
+	if err := post("/staff/totp", url.Values{"code": {identity.CurrentTOTP(off.TOTPSecret, time.Now())}}); err != nil {
+		return err
+	}
+	lat, elapsed, errs := drive(base, "/work", reqs, conc, jar)
+	report(stdout, benchResult{Workload: "inbox", Backend: backend, N: reqs, Concurrency: conc, Items: n}, lat, elapsed, errs)
 	return nil
 }
 
@@ -145,8 +209,8 @@ func benchCatalog(ctx context.Context, a *app, items int) (int, error) {
 	return len(have) + len(entries), nil
 }
 
-func drive(base, path string, n, conc int) ([]time.Duration, time.Duration, int) {
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: conc}}
+func drive(base, path string, n, conc int, jar http.CookieJar) ([]time.Duration, time.Duration, int) {
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: conc}, Jar: jar}
 	var mu sync.Mutex
 	var lat []time.Duration
 	errs := 0
@@ -165,7 +229,11 @@ func drive(base, path string, n, conc int) ([]time.Duration, time.Duration, int)
 			defer wg.Done()
 			for i := range next {
 				t0 := time.Now()
-				resp, err := client.Get(base + path + url.QueryEscape(benchQueries[i%len(benchQueries)]))
+				u := base + path
+				if strings.HasSuffix(path, "=") {
+					u += url.QueryEscape(benchQueries[i%len(benchQueries)])
+				}
+				resp, err := client.Get(u)
 				ok := err == nil && resp.StatusCode == 200
 				if err == nil {
 					io.Copy(io.Discard, resp.Body)
@@ -214,4 +282,44 @@ func report(w io.Writer, r benchResult, lat []time.Duration, elapsed time.Durati
 	r.RSSMB = rssMB()
 	b, _ := json.Marshal(r)
 	fmt.Fprintln(w, string(b))
+}
+
+// genCases adds n cases spread over the published entries: most closed, a
+// quarter open, submitted over the past year.
+func genCases(ctx context.Context, a *app, n int) error {
+	entries, err := a.db.ListEntries(ctx, catalog.Filter{Statuses: []string{catalog.StatusPublished}})
+	if err != nil {
+		return err
+	}
+	now := a.clock.Now()
+	rng := rand.New(rand.NewPCG(1, 2))
+	states := []string{casework.StateDecided, casework.StateDecided, casework.StateDecided, casework.StateDecided,
+		casework.StateDecided, casework.StateDecided, casework.StateDecided, casework.StateDecided, casework.StateRefused,
+		casework.StateAccepted, casework.StateSubmitted, casework.StateCorrection}
+	batch := make([]casework.Case, 0, 20000)
+	for i := 0; i < n; i++ {
+		en := entries[rng.IntN(len(entries))]
+		st := states[rng.IntN(len(states))]
+		at := now.Add(-time.Duration(rng.IntN(365*24)) * time.Hour)
+		c := casework.Case{ID: yiwang.NewID(), No: fmt.Sprintf("%s%s%05d", en.Code, at.Format("20060102"), i%100000),
+			EntryID: en.ID, EntryCode: en.Code, ItemName: en.Base.Name, OrgID: en.OrgID, ApplicantID: yiwang.NewID(),
+			Applicant: "测试申请人", Mobile: "13800000000", IDCard: "34050419850312001X", Channel: casework.ChannelWeb,
+			State: st, SubmittedAt: at, Version: 1, Due: "9999-12-31",
+			Materials: []casework.Material{{Index: 0, Name: "申请书", FileID: strings.Repeat("a", 64)}}}
+		switch st {
+		case casework.StateSubmitted:
+			c.Due = at.AddDate(0, 0, 7).Format("2006-01-02")
+		case casework.StateAccepted:
+			c.Deadline = at.AddDate(0, 0, 20).Format("2006-01-02")
+			c.Due, c.AcceptedAt = c.Deadline, at
+		}
+		batch = append(batch, c)
+		if len(batch) == cap(batch) || i == n-1 {
+			if err := a.db.BulkCases(ctx, batch); err != nil {
+				return err
+			}
+			batch = batch[:0]
+		}
+	}
+	return nil
 }
