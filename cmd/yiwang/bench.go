@@ -301,7 +301,7 @@ func genCases(ctx context.Context, a *app, n int) error {
 		en := entries[rng.IntN(len(entries))]
 		st := states[rng.IntN(len(states))]
 		at := now.Add(-time.Duration(rng.IntN(365*24)) * time.Hour)
-		c := casework.Case{ID: yiwang.NewID(), No: fmt.Sprintf("%s%s%05d", en.Code, at.Format("20060102"), i%100000),
+		c := casework.Case{ID: yiwang.NewID(), No: fmt.Sprintf("%s%s%07d", en.Code, at.Format("20060102"), i), // synthetic: unique, not the 4-digit serial
 			EntryID: en.ID, EntryCode: en.Code, ItemName: en.Base.Name, OrgID: en.OrgID, ApplicantID: yiwang.NewID(),
 			Applicant: "测试申请人", Mobile: "13800000000", IDCard: "34050419850312001X", Channel: casework.ChannelWeb,
 			State: st, SubmittedAt: at, Version: 1, Due: "9999-12-31",
