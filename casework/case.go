@@ -19,14 +19,15 @@ const (
 	StateAccepted   = "accepted"         // 已受理, the committed limit runs
 	StateSpecial    = "special"          // 特别程序: hearing, inspection, expert review, extension; clock paused
 	StateRefused    = "not_accepted"     // 不予受理 (terminal)
-	StateDecided    = "decided"          // 已办结: granted or refused
+	StateDecided    = "decided"          // 已办结: granted or refused, the result not yet handed over
+	StateDelivered  = "delivered"        // 已送达: result handed over, case archived (terminal)
 	StateWithdrawn  = "withdrawn"        // 撤回 (terminal)
 )
 
 var stateNames = map[string]string{
 	StateSubmitted: "已申报，等待预审", StateCorrection: "需补齐补正材料", StateAccepted: "已受理，正在办理",
 	StateSpecial: "特别程序中（不计入办理时限）",
-	StateRefused: "不予受理", StateDecided: "已办结", StateWithdrawn: "已撤回",
+	StateRefused: "不予受理", StateDecided: "已办结，待送达", StateDelivered: "已送达，已归档", StateWithdrawn: "已撤回",
 }
 
 // StateName returns a state in words.
@@ -98,10 +99,11 @@ type Case struct {
 	AcceptedAt   time.Time
 	Deadline     string // last working day, "2006-01-02", once accepted
 	// Due is the next date the org must act by: the fifth working day of
-	// pre-review, the deadline, or "9999-12-31" while paused or closed. The
-	// inbox is ordered by it.
+	// pre-review, the deadline, the last day to hand over the result, or
+	// "9999-12-31" while paused or closed. The inbox is ordered by it.
 	Due       string
 	DecidedAt time.Time
+	Delivery  *Delivery // once the result is handed over
 	Version   int64
 }
 

@@ -188,6 +188,8 @@ func (s *Service) due(c Case) string {
 		if c.Deadline != "" {
 			return c.Deadline
 		}
+	case StateDecided:
+		return s.deliveryDue(c)
 	}
 	return never
 }
@@ -479,7 +481,7 @@ func (s *Service) Inbox(ctx context.Context, actor yiwang.Actor, q InboxQuery) (
 	for id := range org.Descendants(all, actor.OrgID) {
 		ids = append(ids, id)
 	}
-	states := []string{StateSubmitted, StateAccepted, StateCorrection, StateSpecial}
+	states := []string{StateSubmitted, StateAccepted, StateCorrection, StateSpecial, StateDecided}
 	if q.State != "" {
 		if !slices.Contains(states, q.State) {
 			return nil, false, yiwang.Invalid(map[string]string{"state": "状态不正确"})
@@ -662,6 +664,16 @@ func (s *Service) UrgencyOf(c Case, promiseDays int) Urgency {
 			return Urgency{Level: "soon", Words: fmt.Sprintf("即将超期：还剩 %d 个工作日（%s 前）", left, c.Deadline), Days: left}
 		}
 		return Urgency{Level: "ok", Words: fmt.Sprintf("正常：还剩 %d 个工作日（%s 前）", left, c.Deadline), Days: left}
+	case StateDecided:
+		d, _ := calendar.ParseDate(s.deliveryDue(c))
+		left := s.Calendar.WorkdaysBetween(today, d)
+		switch {
+		case left < 0:
+			return Urgency{Level: "over", Words: fmt.Sprintf("送达已超期 %d 个工作日", -left), Days: left}
+		case left <= 2:
+			return Urgency{Level: "soon", Words: fmt.Sprintf("待送达：还剩 %d 个工作日", left), Days: left}
+		}
+		return Urgency{Level: "ok", Words: fmt.Sprintf("待送达：还剩 %d 个工作日", left), Days: left}
 	}
 	return Urgency{Level: "ok", Words: ""}
 }

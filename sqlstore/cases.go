@@ -19,6 +19,7 @@ type caseBody struct {
 	Corrections  []casework.Correction `json:"corrections,omitempty"`
 	Form         map[string]string     `json:"form,omitempty"`
 	WaitingSince time.Time             `json:"waiting_since,omitzero"`
+	Delivery     *casework.Delivery    `json:"delivery,omitempty"` // its address sealed
 }
 
 const caseCols = `id, no, entry_id, entry_code, item_name, org_id, applicant_id, applicant, mobile_enc, idcard_enc,
@@ -40,6 +41,13 @@ func (db *DB) scanCase(sc interface{ Scan(...any) error }) (casework.Case, error
 		return c, fmt.Errorf("case %s body: %w", c.ID, err)
 	}
 	c.Materials, c.Corrections, c.Form, c.WaitingSince = b.Materials, b.Corrections, b.Form, b.WaitingSince
+	if b.Delivery != nil {
+		d := *b.Delivery
+		if d.Address, err = db.pii.Open(d.Address); err != nil {
+			return c, err
+		}
+		c.Delivery = &d
+	}
 	if c.Mobile, err = db.pii.Open(mob); err != nil {
 		return c, err
 	}
@@ -47,9 +55,15 @@ func (db *DB) scanCase(sc interface{ Scan(...any) error }) (casework.Case, error
 	return c, err
 }
 
-func caseBodyJSON(c casework.Case) string {
-	b, _ := json.Marshal(caseBody{Materials: c.Materials, Corrections: c.Corrections, Form: c.Form, WaitingSince: c.WaitingSince})
-	return string(b)
+func (db *DB) caseBodyJSON(c casework.Case) string {
+	b := caseBody{Materials: c.Materials, Corrections: c.Corrections, Form: c.Form, WaitingSince: c.WaitingSince}
+	if c.Delivery != nil {
+		d := *c.Delivery
+		d.Address = db.pii.Seal(d.Address)
+		b.Delivery = &d
+	}
+	out, _ := json.Marshal(b)
+	return string(out)
 }
 
 func insertEvent(ctx context.Context, tx *sql.Tx, ev casework.Event) error {
@@ -78,7 +92,7 @@ func (db *DB) CreateCase(ctx context.Context, c casework.Case, ev casework.Event
 		_, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,
 			$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)`,
 			c.ID, c.No, c.EntryID, c.EntryCode, c.ItemName, c.OrgID, c.ApplicantID, c.Applicant, db.pii.Seal(c.Mobile),
-			db.pii.Seal(c.IDCard), c.Enterprise, c.Channel, c.FiledBy, c.FiledAt, c.State, c.Decision, caseBodyJSON(c),
+			db.pii.Seal(c.IDCard), c.Enterprise, c.Channel, c.FiledBy, c.FiledAt, c.State, c.Decision, db.caseBodyJSON(c),
 			c.SubmittedAt, nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), c.Version, dueOr(c.Due))
 		if err != nil {
 			return fmt.Errorf("insert case: %w", err)
@@ -104,7 +118,7 @@ func (db *DB) UpdateCase(ctx context.Context, c casework.Case, ev casework.Event
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE cases SET state=$1, decision=$2, body=$3, accepted_at=$4, deadline=$5,
 			decided_at=$6, due=$7, version=version+1 WHERE id=$8 AND version=$9`,
-			c.State, c.Decision, caseBodyJSON(c), nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), dueOr(c.Due), c.ID, c.Version)
+			c.State, c.Decision, db.caseBodyJSON(c), nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), dueOr(c.Due), c.ID, c.Version)
 		if err != nil {
 			return fmt.Errorf("update case: %w", err)
 		}
@@ -222,7 +236,7 @@ func (db *DB) BulkCases(ctx context.Context, cs []casework.Case) error {
 			for _, c := range cs[start:min(start+batch, len(cs))] {
 				if _, err := stmt.ExecContext(ctx, c.ID, c.No, c.EntryID, c.EntryCode, c.ItemName, c.OrgID, c.ApplicantID,
 					c.Applicant, db.pii.Seal(c.Mobile), db.pii.Seal(c.IDCard), c.Enterprise, c.Channel, c.FiledBy, c.FiledAt,
-					c.State, c.Decision, caseBodyJSON(c), c.SubmittedAt, nullTime(c.AcceptedAt), c.Deadline,
+					c.State, c.Decision, db.caseBodyJSON(c), c.SubmittedAt, nullTime(c.AcceptedAt), c.Deadline,
 					nullTime(c.DecidedAt), c.Version, dueOr(c.Due)); err != nil {
 					return err
 				}

@@ -485,6 +485,10 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
 	case "decide":
 		_, err = s.Cases.Decide(ctx, actor, id, r.PostFormValue("decision"), r.PostFormValue("note"))
 		msg = "已办结"
+	case "deliver":
+		_, err = s.Cases.Deliver(ctx, actor, id, casework.Delivery{Method: r.PostFormValue("method"),
+			Address: r.PostFormValue("address"), Carrier: r.PostFormValue("carrier"), Tracking: r.PostFormValue("tracking")})
+		msg = "已登记送达，办件已归档"
 	case "special-start":
 		_, err = s.Cases.StartSpecial(ctx, actor, id, r.PostFormValue("kind"), r.PostFormValue("reason"))
 		msg = "已启动特别程序，期间不计入办理时限"
@@ -548,7 +552,7 @@ func (s *Server) caseNotice(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := &noticeView{caseView: *cv}
 	switch cv.C.State {
-	case casework.StateAccepted, casework.StateSpecial, casework.StateDecided:
+	case casework.StateAccepted, casework.StateSpecial, casework.StateDecided, casework.StateDelivered:
 		v.Kind, v.Title = "accept", "受理通知书"
 	case casework.StateRefused:
 		v.Kind, v.Title = "refuse", "不予受理通知书"

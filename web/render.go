@@ -39,16 +39,17 @@ var funcs = template.FuncMap{
 		}
 		return t.In(yiwang.Shanghai).Format("2006年1月2日 15:04:05")
 	},
-	"indent":      func(depth int) int { return depth * 24 },
-	"inc":         func(i int) int { return i + 1 },
-	"statusName":  catalog.StatusName,
-	"infoKind":    publicinfo.KindName,
-	"list":        func(xs ...string) []string { return xs },
-	"caseState":   casework.StateName,
-	"channelName": casework.ChannelName,
+	"indent":       func(depth int) int { return depth * 24 },
+	"inc":          func(i int) int { return i + 1 },
+	"statusName":   catalog.StatusName,
+	"infoKind":     publicinfo.KindName,
+	"list":         func(xs ...string) []string { return xs },
+	"caseState":    casework.StateName,
+	"deliveryName": casework.DeliveryName,
+	"channelName":  casework.ChannelName,
 	"eventName": func(k string) string {
 		return map[string]string{"submit": "提交申请", "correct_notice": "一次性告知补正", "resubmit": "提交补正材料",
-			"accept": "受理", "refuse": "不予受理", "decide": "办结", "withdraw": "撤回",
+			"accept": "受理", "refuse": "不予受理", "decide": "办结", "deliver": "送达", "withdraw": "撤回",
 			"special_start": "启动特别程序", "special_end": "特别程序结束"}[k]
 	},
 	"pct":      func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },

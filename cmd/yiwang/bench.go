@@ -284,8 +284,8 @@ func report(w io.Writer, r benchResult, lat []time.Duration, elapsed time.Durati
 	fmt.Fprintln(w, string(b))
 }
 
-// genCases adds n cases spread over the published entries: most closed, a
-// quarter open, submitted over the past year.
+// genCases adds n cases spread over the published entries, submitted over
+// the past year: two thirds closed, a third open or waiting for delivery.
 func genCases(ctx context.Context, a *app, n int) error {
 	entries, err := a.db.ListEntries(ctx, catalog.Filter{Statuses: []string{catalog.StatusPublished}})
 	if err != nil {
@@ -293,8 +293,8 @@ func genCases(ctx context.Context, a *app, n int) error {
 	}
 	now := a.clock.Now()
 	rng := rand.New(rand.NewPCG(1, 2))
-	states := []string{casework.StateDecided, casework.StateDecided, casework.StateDecided, casework.StateDecided,
-		casework.StateDecided, casework.StateDecided, casework.StateDecided, casework.StateDecided, casework.StateRefused,
+	states := []string{casework.StateDelivered, casework.StateDelivered, casework.StateDelivered, casework.StateDelivered,
+		casework.StateDelivered, casework.StateDelivered, casework.StateDelivered, casework.StateDecided, casework.StateRefused,
 		casework.StateAccepted, casework.StateSubmitted, casework.StateCorrection}
 	batch := make([]casework.Case, 0, 20000)
 	for i := 0; i < n; i++ {
@@ -312,6 +312,8 @@ func genCases(ctx context.Context, a *app, n int) error {
 		case casework.StateAccepted:
 			c.Deadline = at.AddDate(0, 0, 20).Format("2006-01-02")
 			c.Due, c.AcceptedAt = c.Deadline, at
+		case casework.StateDecided:
+			c.DecidedAt, c.Due = at, at.AddDate(0, 0, 14).Format("2006-01-02")
 		}
 		batch = append(batch, c)
 		if len(batch) == cap(batch) || i == n-1 {

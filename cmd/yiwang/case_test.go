@@ -152,6 +152,19 @@ func TestCaseJourney(t *testing.T) {
 	if p := officer.post("/work/"+id+"/decide", url.Values{"decision": {"granted"}, "note": {"符合条件"}}); p.Status != http.StatusSeeOther {
 		t.Fatalf("decide: %d", p.Status)
 	}
+	// The result is mailed: the form asks again for what is missing, then archives the case.
+	checkPage(t, "case waiting for delivery", officer.get(casePath))
+	if p := officer.post("/work/"+id+"/deliver", url.Values{"method": {"mail"}, "carrier": {"EMS"}}); p.Status != http.StatusBadRequest ||
+		p.Doc.Find(".field-error").Length() != 2 {
+		t.Fatalf("mail without address and number: %d, %d errors", p.Status, p.Doc.Find(".field-error").Length())
+	}
+	if p := officer.post("/work/"+id+"/deliver", url.Values{"method": {"mail"}, "address": {"雨山区湖东南路1号"},
+		"carrier": {"中国邮政EMS"}, "tracking": {"EA123456789CN"}}); p.Status != http.StatusSeeOther {
+		t.Fatalf("deliver: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	if mine := citizen.get(casePath); !strings.Contains(mine.Body, "已送达") || !strings.Contains(mine.Body, "EA123456789CN") {
+		t.Fatal("the applicant does not see the delivery")
+	}
 	// Anyone with the number and the name follows it; a wrong name learns nothing.
 	anon := ts.client()
 	if p := anon.get("/track?no=" + no + "&who=" + url.QueryEscape("李四")); p.Status != http.StatusNotFound || strings.Contains(p.Body, "食品经营许可") {
@@ -161,7 +174,8 @@ func TestCaseJourney(t *testing.T) {
 		t.Fatalf("tracker from a QR code: %d", p.Status)
 	}
 	tr := anon.get("/track?no=" + no + "&who=" + url.QueryEscape("张三"))
-	if tr.Status != 200 || tr.Doc.Find(".timeline li").Length() != 7 || !strings.Contains(tr.Body, "已办结") {
+	if tr.Status != 200 || tr.Doc.Find(".timeline li").Length() != 8 || !strings.Contains(tr.Body, "已送达") ||
+		strings.Contains(tr.Body, "湖东南路") {
 		t.Fatalf("track: %d, %d events", tr.Status, tr.Doc.Find(".timeline li").Length())
 	}
 	if byPhone := anon.get("/track?no=" + no + "&who=" + demo.People[0].Mobile); strings.Contains(byPhone.Doc.Find("main").Text(), "张三") {
