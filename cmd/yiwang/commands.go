@@ -61,7 +61,11 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "已载入演示数据：%d 个单位，%d 个工作人员账号（密码 %s）\n", res.Orgs, len(res.StaffSecret), demo.StaffPassword)
+	n, err := demo.LoadCases(ctx, a.db, a.cases, a.files)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "已载入演示数据：%d 个单位，%d 个工作人员账号（密码 %s），%d 件演示办件\n", res.Orgs, len(res.StaffSecret), demo.StaffPassword, n)
 	return nil
 }
 

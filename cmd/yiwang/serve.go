@@ -78,7 +78,12 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 			ln.Close()
 			return fmt.Errorf("载入演示数据: %w", err)
 		}
-		log.Info("已载入雨山区演示数据", "orgs", res.Orgs, "staff", len(res.StaffSecret), "catalog_entries", res.Items)
+		n, err := demo.LoadCases(ctx, a.db, a.cases, a.files)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("载入演示办件: %w", err)
+		}
+		log.Info("已载入雨山区演示数据", "orgs", res.Orgs, "staff", len(res.StaffSecret), "catalog_entries", res.Items, "cases", n)
 	}
 	secrets := map[string]string{}
 	if !cfg.Prod {

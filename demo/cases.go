@@ -1,0 +1,144 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/casework"
+	"github.com/yushan-gov/yiwang/catalog"
+	"github.com/yushan-gov/yiwang/files"
+	"github.com/yushan-gov/yiwang/identity"
+)
+
+// CaseStore is what loading the demo cases needs besides the services.
+type CaseStore interface {
+	AccountByUsername(ctx context.Context, username string) (identity.Account, error)
+	CitizenByMobile(ctx context.Context, mobile string) (identity.Account, error)
+	ListEntries(ctx context.Context, f catalog.Filter) ([]catalog.Entry, error)
+}
+
+// samplePDF is the material every demo case hands in: a one-line PDF.
+var samplePDF = []byte("%PDF-1.4\n% 演示材料：内容为示例，不是真实证件\n%%EOF\n")
+
+// demoCase is one sample case: who files it, for which item, and how far it goes.
+type demoCase struct {
+	item    string
+	channel string // casework.Channel*
+	person  int    // index into People
+	steps   []string
+}
+
+// demoCases cover every state and channel, all at 市场监管局 where the demo
+// officer works, so the inbox and the tracker show a living system.
+var demoCases = []demoCase{
+	{"食品经营许可", casework.ChannelWeb, 0, nil},
+	{"个体工商户设立登记", casework.ChannelWeb, 1, []string{"correct"}},
+	{"食品经营许可", casework.ChannelWindow, 2, []string{"accept"}},
+	{"个体工商户设立登记", casework.ChannelAgent, 3, []string{"accept"}},
+	{"食品经营许可", casework.ChannelWeb, 1, []string{"accept", "special"}},
+	{"个体工商户设立登记", casework.ChannelWeb, 0, []string{"accept", "decide"}},
+	{"食品经营许可", casework.ChannelHome, 3, []string{"accept", "decide", "deliver"}},
+	{"个体工商户设立登记", casework.ChannelWeb, 1, []string{"refuse"}},
+	{"个体工商户设立登记", casework.ChannelWeb, 0, []string{"withdraw"}},
+}
+
+// LoadCases files the sample cases through the case engine, as the demo
+// citizens, window clerk, agent clerk and officer would. It runs after Load.
+func LoadCases(ctx context.Context, st CaseStore, svc *casework.Service, fs *files.Service) (int, error) {
+	actor := func(username string) (yiwang.Actor, error) {
+		a, err := st.AccountByUsername(ctx, username)
+		return a.Actor("127.0.0.1", "demo"), err
+	}
+	officer, err := actor("officer")
+	if err != nil {
+		return 0, fmt.Errorf("demo cases: %w", err)
+	}
+	clerk, _ := actor("clerk")
+	agent, _ := actor("agent")
+	entries, err := st.ListEntries(ctx, catalog.Filter{Statuses: []string{catalog.StatusPublished}})
+	if err != nil {
+		return 0, err
+	}
+	byName := map[string]catalog.Entry{}
+	for _, en := range entries {
+		if _, ok := byName[en.Base.Name]; !ok && en.OrgID == officer.OrgID {
+			byName[en.Base.Name] = en
+		}
+	}
+	for i, dc := range demoCases {
+		en, ok := byName[dc.item]
+		if !ok {
+			return i, fmt.Errorf("demo cases: %s is not published by the officer's department", dc.item)
+		}
+		p := People[dc.person]
+		who := casework.Applicant{Name: p.Name, Mobile: p.Mobile, IDCard: p.IDCard}
+		filer := officer // replaced below by whoever files
+		if p.Registered {
+			acc, err := st.CitizenByMobile(ctx, p.Mobile)
+			if err != nil {
+				return i, err
+			}
+			who.AccountID, filer = acc.ID, acc.Actor("127.0.0.1", "demo")
+		}
+		pdf, err := fs.Put(ctx, filer, "申请材料（演示）.pdf", samplePDF, files.Material)
+		if err != nil {
+			return i, err
+		}
+		app := casework.Application{EntryCode: en.Code, Fields: demoAnswers(dc.item, p.Name)}
+		for j, m := range en.Guide.Materials {
+			if m.Source == "applicant" && m.Required {
+				app.Materials = append(app.Materials, casework.Material{Index: j, FileID: pdf.ID})
+			}
+		}
+		var c casework.Case
+		switch dc.channel {
+		case casework.ChannelWeb:
+			c, err = svc.Submit(ctx, filer, who, app)
+		case casework.ChannelWindow:
+			c, err = svc.FileFor(ctx, clerk, who, app)
+		default:
+			app.Channel = dc.channel
+			c, err = svc.FileFor(ctx, agent, who, app)
+		}
+		if err != nil {
+			return i, fmt.Errorf("demo case %d (%s): %w", i, dc.item, err)
+		}
+		for _, step := range dc.steps {
+			switch step {
+			case "correct":
+				_, err = svc.RequestCorrection(ctx, officer, c.ID, []casework.Correction{
+					{Material: app.Materials[0].Index, Condition: -1, Reason: "复印件不清晰，请重新上传"}})
+			case "accept":
+				_, err = svc.Accept(ctx, officer, c.ID)
+			case "special":
+				_, err = svc.StartSpecial(ctx, officer, c.ID, casework.SpecialOther, "需现场核查经营场所")
+			case "decide":
+				_, err = svc.Decide(ctx, officer, c.ID, casework.Granted, "材料齐全，符合法定条件")
+			case "deliver":
+				_, err = svc.Deliver(ctx, officer, c.ID, casework.Delivery{Method: casework.DeliverWindow})
+			case "refuse":
+				_, err = svc.Refuse(ctx, officer, c.ID, "申请事项不属于本部门职权范围", "《行政许可法》第三十二条第一款第（二）项")
+			case "withdraw":
+				_, err = svc.Withdraw(ctx, filer, c.ID)
+			}
+			if err != nil {
+				return i, fmt.Errorf("demo case %d (%s) %s: %w", i, dc.item, step, err)
+			}
+		}
+	}
+	return len(demoCases), nil
+}
+
+// demoAnswers fills the application forms of the demo items.
+func demoAnswers(item, name string) map[string]string {
+	switch item {
+	case "食品经营许可":
+		return map[string]string{"applicant": name, "operator": "雨山区" + name + "小吃店", "premises": "雨山区湖东南路" + fmt.Sprint(len(name)*7) + "号",
+			"format": "餐饮服务经营者", "items": "热食类食品制售", "online": "否"}
+	case "个体工商户设立登记":
+		return map[string]string{"operator": name, "shop": "雨山区" + name + "便利店", "premises": "雨山区佳山路" + fmt.Sprint(len(name)*3) + "号",
+			"scope": "预包装食品零售；日用百货零售", "capital": "5", "form": "个人经营"}
+	}
+	return nil
+}
