@@ -221,6 +221,18 @@ func dueOr(d string) string {
 	return d
 }
 
+// AnalyzeCases refreshes PostgreSQL's planner statistics after a bulk load,
+// as autovacuum would soon after; without them the planner guesses that an
+// org has a hundred cases and sorts all of them. SQLite keeps no statistics
+// unless asked and plans by its indexes alone, so it is left as it runs.
+func (db *DB) AnalyzeCases(ctx context.Context) error {
+	if db.Engine != Postgres {
+		return nil
+	}
+	_, err := db.write.ExecContext(ctx, `ANALYZE cases`)
+	return err
+}
+
 // BulkCases stores many cases in batches, numbered already and without
 // events or audit entries: for the benchmark harness only.
 func (db *DB) BulkCases(ctx context.Context, cs []casework.Case) error {

@@ -323,5 +323,5 @@ func genCases(ctx context.Context, a *app, n int) error {
 			batch = batch[:0]
 		}
 	}
-	return nil
+	return a.db.AnalyzeCases(ctx)
 }

@@ -376,3 +376,43 @@ func TestBrowserApply(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(ts.URL+"/cases/"+c.ID+"/notice"), chromedp.WaitVisible(chromedp.CSS(".qr img")))
 	shot(t, ctx, "phone-notice")
 }
+
+// TestBrowserOfficerDelivers: the officer sees the demo cases in the inbox,
+// filters those waiting for delivery, and records a mailed result.
+func TestBrowserOfficerDelivers(t *testing.T) {
+	ts := startServer(t, sqlstore.SQLite)
+	ctx := browser(t, 1280, 900)
+	a, err := ts.app.db.AccountByUsername(context.Background(), "officer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(ts.URL+"/staff/login"),
+		chromedp.SendKeys(chromedp.CSS("#f-username"), "officer"),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), demo.StaffPassword),
+		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#f-code")))
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#f-code"), identity.CurrentTOTP(a.TOTPSecret, time.Now())),
+		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		chromedp.WaitNotPresent(chromedp.CSS("#f-code")),
+		chromedp.Navigate(ts.URL+"/work"), chromedp.WaitVisible(chromedp.CSS("table tbody tr")))
+	shot(t, ctx, "officer-inbox")
+	if rows := text(t, ctx, "table tbody"); !strings.Contains(rows, "待送达") || !strings.Contains(rows, "特别程序") || !strings.Contains(rows, "需补齐补正") {
+		t.Fatalf("the demo cases are not in the inbox: %s", rows)
+	}
+	do(t, ctx, chromedp.SetValue(chromedp.CSS("#f-state"), "decided"),
+		chromedp.Click(chromedp.CSS(`.filters button`)),
+		chromedp.WaitVisible(chromedp.CSS(`table tbody a.code`)),
+		chromedp.Click(chromedp.CSS(`table tbody a.code`)),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="method"][value="mail"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="method"][value="mail"]`)),
+		chromedp.SendKeys(chromedp.CSS("#f-address"), "雨山区湖东南路1号"),
+		chromedp.SendKeys(chromedp.CSS("#f-carrier"), "中国邮政EMS"),
+		chromedp.SendKeys(chromedp.CSS("#f-tracking"), "EA123456789CN"))
+	shot(t, ctx, "officer-deliver")
+	do(t, ctx, chromedp.Click(chromedp.CSS(`form[action$="/deliver"] button`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`form[action$="/deliver"]`)))
+	shot(t, ctx, "officer-delivered")
+	if tl := text(t, ctx, ".timeline"); !strings.Contains(tl, "EA123456789CN") || !strings.Contains(tl, "归档") {
+		t.Fatalf("timeline after delivery: %s", tl)
+	}
+}
