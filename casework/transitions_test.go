@@ -39,7 +39,9 @@ func TestTransitionTable(t *testing.T) {
 						return e.svc.RequestCorrection(e.ctx, a, id, []casework.Correction{{Material: m.Index, Condition: -1, Reason: "复印件不清晰"}})
 					}},
 				{"resubmit", []string{casework.StateCorrection}, casework.StateSubmitted, []string{"applicant"}, yiwang.ENOTFOUND,
-					func(a yiwang.Actor, id string) (casework.Case, error) { return e.svc.Resubmit(e.ctx, a, id, []casework.Material{m}) }},
+					func(a yiwang.Actor, id string) (casework.Case, error) {
+						return e.svc.Resubmit(e.ctx, a, id, []casework.Material{m})
+					}},
 				{"decide", []string{casework.StateAccepted}, casework.StateDecided, []string{"officer"}, yiwang.EFORBIDDEN,
 					func(a yiwang.Actor, id string) (casework.Case, error) {
 						return e.svc.Decide(e.ctx, a, id, casework.Granted, "符合条件")
@@ -49,7 +51,9 @@ func TestTransitionTable(t *testing.T) {
 						return e.svc.StartSpecial(e.ctx, a, id, casework.SpecialOther, "需现场核查经营场所")
 					}},
 				{"special-end", []string{casework.StateSpecial}, casework.StateAccepted, []string{"officer"}, yiwang.EFORBIDDEN,
-					func(a yiwang.Actor, id string) (casework.Case, error) { return e.svc.EndSpecial(e.ctx, a, id, "核查合格") }},
+					func(a yiwang.Actor, id string) (casework.Case, error) {
+						return e.svc.EndSpecial(e.ctx, a, id, "核查合格")
+					}},
 				{"deliver", []string{casework.StateDecided}, casework.StateDelivered, []string{"officer", "clerk"}, yiwang.EFORBIDDEN,
 					func(a yiwang.Actor, id string) (casework.Case, error) {
 						return e.svc.Deliver(e.ctx, a, id, casework.Delivery{Method: casework.DeliverWindow})
