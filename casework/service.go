@@ -13,7 +13,6 @@ import (
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/idcode"
 	"github.com/yushan-gov/yiwang/notify"
-	"github.com/yushan-gov/yiwang/org"
 )
 
 // Catalog finds the entry versions cases are filed under.
@@ -24,7 +23,8 @@ type Catalog interface {
 
 // Orgs finds the org tree.
 type Orgs interface {
-	Tree(ctx context.Context) ([]org.Org, error)
+	// Subtree returns the IDs of org id and of every org below it.
+	Subtree(ctx context.Context, id string) (map[string]bool, error)
 }
 
 // Service runs cases.
@@ -162,11 +162,11 @@ func (s *Service) mayHandle(ctx context.Context, actor yiwang.Actor, orgID strin
 	if !actor.HasAny(yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk) || actor.OrgID == "" {
 		return yiwang.Errorf(yiwang.EFORBIDDEN, "只有承办人或窗口人员可以办理")
 	}
-	all, err := s.Orgs.Tree(ctx)
+	mine, err := s.Orgs.Subtree(ctx, actor.OrgID)
 	if err != nil {
 		return err
 	}
-	if !org.Descendants(all, actor.OrgID)[orgID] {
+	if !mine[orgID] {
 		return yiwang.Errorf(yiwang.EFORBIDDEN, "这不是本单位的办件")
 	}
 	return nil
@@ -473,12 +473,12 @@ func (s *Service) Inbox(ctx context.Context, actor yiwang.Actor, q InboxQuery) (
 	if !actor.HasAny(yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk) {
 		return nil, false, yiwang.Errorf(yiwang.EFORBIDDEN, "只有承办人或窗口人员可以查看待办")
 	}
-	all, err := s.Orgs.Tree(ctx)
+	mine, err := s.Orgs.Subtree(ctx, actor.OrgID)
 	if err != nil {
 		return nil, false, err
 	}
 	var ids []string
-	for id := range org.Descendants(all, actor.OrgID) {
+	for id := range mine {
 		ids = append(ids, id)
 	}
 	states := []string{StateSubmitted, StateAccepted, StateCorrection, StateSpecial, StateDecided}

@@ -23,6 +23,16 @@ func (s *Service) Tree(ctx context.Context) ([]Org, error) {
 	return Ordered(all), nil
 }
 
+// Subtree returns the IDs of org id and of every org below it. It reads
+// only the links between orgs, for the checks made on every request.
+func (s *Service) Subtree(ctx context.Context, id string) (map[string]bool, error) {
+	links, err := s.Store.OrgLinks(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("org links: %w", err)
+	}
+	return Descendants(links, id), nil
+}
+
 // Get returns one org or ENOTFOUND.
 func (s *Service) Get(ctx context.Context, id string) (Org, error) {
 	return s.Store.Org(ctx, id)

@@ -343,6 +343,25 @@ func TestTree(t *testing.T) {
 				t.Errorf("tree order\n got %v\nwant %v", names, want)
 			}
 			checkTree(t, tree)
+			// Subtree, read from the links alone, agrees with the full tree.
+			for _, o := range tree {
+				got, err := e.svc.Subtree(e.ctx, o.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := org.Descendants(tree, o.ID)
+				if len(got) != len(want) {
+					t.Errorf("subtree of %s: %d orgs, want %d", o.Name, len(got), len(want))
+				}
+				for id := range want {
+					if !got[id] {
+						t.Errorf("subtree of %s misses %s", o.Name, id)
+					}
+				}
+			}
+			if sub, _ := e.svc.Subtree(e.ctx, e.street.ID); len(sub) != 4 || !sub[comm.ID] || sub[e.center.ID] {
+				t.Errorf("subtree of the street: %v", sub)
+			}
 		})
 	}
 }

@@ -22,6 +22,24 @@ func scanOrg(sc interface{ Scan(...any) error }) (org.Org, error) {
 	return o, err
 }
 
+// OrgLinks lists every org's ID and parent.
+func (db *DB) OrgLinks(ctx context.Context) ([]org.Org, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, COALESCE(parent_id, '') FROM orgs`)
+	if err != nil {
+		return nil, fmt.Errorf("org links: %w", err)
+	}
+	defer rows.Close()
+	var out []org.Org
+	for rows.Next() {
+		var o org.Org
+		if err := rows.Scan(&o.ID, &o.ParentID); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
 // ListOrgs returns every org.
 func (db *DB) ListOrgs(ctx context.Context) ([]org.Org, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+orgCols+` FROM orgs`)
