@@ -104,7 +104,14 @@ type Case struct {
 	Due       string
 	DecidedAt time.Time
 	Delivery  *Delivery // once the result is handed over
-	Version   int64
+	// Stage is where the case is in its Plan once accepted; Tasks are the
+	// orgs' pieces of work on it, done and open.
+	Stage int
+	Tasks []Task
+	// Results are the documents the case produced: the decision document
+	// attached to the decision, certificates made at 制证.
+	Results []Material
+	Version int64
 }
 
 // Event is one entry of a case's timeline. Stored: never change a kind.
@@ -136,4 +143,7 @@ type Store interface {
 	// CasesFor lists cases of some orgs in some states, most urgent first;
 	// q (when set) matches the case number, the item name or the applicant.
 	CasesFor(ctx context.Context, orgIDs []string, states []string, q string, limit, offset int) ([]Case, error)
+	// TaskCases lists cases of other orgs on which one of orgIDs has an
+	// open task, most urgent first, without their tasks.
+	TaskCases(ctx context.Context, orgIDs []string, states []string, q string, limit int) ([]Case, error)
 }

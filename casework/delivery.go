@@ -9,6 +9,7 @@ import (
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/calendar"
+	"github.com/yushan-gov/yiwang/catalog"
 )
 
 // Ways a result reaches the applicant (送达方式). Stored: never change a value.
@@ -54,6 +55,9 @@ func (s *Service) Deliver(ctx context.Context, actor yiwang.Actor, id string, d 
 	if err != nil {
 		return Case{}, err
 	}
+	if !c.AtStage(catalog.StepDeliver) {
+		return Case{}, yiwang.Errorf(yiwang.ECONFLICT, "请先完成“制证”环节，再登记送达")
+	}
 	d.Address, d.Carrier, d.Tracking = strings.TrimSpace(d.Address), strings.TrimSpace(d.Carrier), strings.TrimSpace(d.Tracking)
 	bad := map[string]string{}
 	switch d.Method {
@@ -77,6 +81,7 @@ func (s *Service) Deliver(ctx context.Context, actor yiwang.Actor, id string, d 
 	}
 	d.At = s.Clock.Now()
 	c.Delivery = &d
+	finish(&c, catalog.StepDeliver, actor, "", DeliveryName(d.Method), d.At)
 	note := "办理结果已送达（" + DeliveryName(d.Method) + "）"
 	if d.Method == DeliverMail { // the address stays out of the timeline, which the public tracker shows
 		note = "办理结果已邮寄送达（" + d.Carrier + "，运单号 " + d.Tracking + "）"

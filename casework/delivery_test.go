@@ -25,6 +25,7 @@ func TestDelivery(t *testing.T) {
 			if _, err = e.svc.Accept(e.ctx, e.officer, c.ID); err != nil { // Monday 2026-03-09
 				t.Fatal(err)
 			}
+			e.finish(t, c.ID, "review")
 			if c, err = e.svc.Decide(e.ctx, e.officer, c.ID, casework.Granted, "符合条件"); err != nil {
 				t.Fatal(err)
 			}
@@ -43,6 +44,11 @@ func TestDelivery(t *testing.T) {
 			if u := e.svc.UrgencyOf(list[0], 0); u.Level != "over" {
 				t.Fatalf("late delivery not flagged: %+v", u)
 			}
+			// The licence is made (制证) before it can be handed over.
+			if _, err := e.svc.Deliver(e.ctx, e.officer, c.ID, mail); yiwang.ErrorCode(err) != yiwang.ECONFLICT {
+				t.Fatalf("delivered before 制证: %v", err)
+			}
+			e.finish(t, c.ID, "certify")
 			// Mail needs the address, the carrier and a tracking number.
 			if _, err := e.svc.Deliver(e.ctx, e.officer, c.ID, casework.Delivery{Method: casework.DeliverMail, Tracking: "号码"}); len(yiwang.ErrorFields(err)) != 3 {
 				t.Fatalf("mail without details: %v", err)

@@ -13,6 +13,7 @@ import (
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/idcode"
 	"github.com/yushan-gov/yiwang/notify"
+	"github.com/yushan-gov/yiwang/org"
 )
 
 // Catalog finds the entry versions cases are filed under.
@@ -25,6 +26,7 @@ type Catalog interface {
 type Orgs interface {
 	// Subtree returns the IDs of org id and of every org below it.
 	Subtree(ctx context.Context, id string) (map[string]bool, error)
+	Get(ctx context.Context, id string) (org.Org, error)
 }
 
 // Service runs cases.
@@ -341,6 +343,7 @@ func (s *Service) Accept(ctx context.Context, actor yiwang.Actor, id string) (Ca
 	if en.Kind == 1 {
 		note = "已受理（即办件）"
 	}
+	s.openStage(&c, Plan(en), 0, c.AcceptedAt)
 	return s.move(ctx, actor, c, "accept", StateAccepted, note)
 }
 
@@ -365,22 +368,86 @@ func (s *Service) Refuse(ctx context.Context, actor yiwang.Actor, id, reason, ba
 
 // Decide closes an accepted case with a decision (准予/不予).
 func (s *Service) Decide(ctx context.Context, actor yiwang.Actor, id, decision, note string) (Case, error) {
-	if !actor.Has(yiwang.RoleCaseOfficer) {
-		return Case{}, yiwang.Errorf(yiwang.EFORBIDDEN, "只有承办人可以作出办结决定")
-	}
-	c, _, err := s.load(ctx, actor, id, StateAccepted)
+	return s.DecideWith(ctx, actor, id, Decision{Decision: decision, Note: note})
+}
+
+// Decision is what the officer decides, with the decision documents
+// (准予/不予许可决定书 …) attached as uploaded files.
+type Decision struct {
+	Decision  string
+	Note      string
+	Documents []Material
+}
+
+// DecideWith closes an accepted case with a decision once every review of
+// its plan is done; the decision step's role (承办人 unless the item gives it
+// to the 部门负责人) of the implementing org decides. The applicant hears of
+// it: the one feedback of the whole case.
+func (s *Service) DecideWith(ctx context.Context, actor yiwang.Actor, id string, d Decision) (Case, error) {
+	c, err := s.Store.Case(ctx, id)
 	if err != nil {
 		return Case{}, err
 	}
-	if decision != Granted && decision != Denied {
-		return Case{}, yiwang.Invalid(map[string]string{"decision": "请选择准予或不予"})
+	plan, err := s.planOf(ctx, c)
+	if err != nil {
+		return Case{}, err
 	}
-	if decision == Denied && utf8.RuneCountInString(strings.TrimSpace(note)) < 4 {
-		return Case{}, yiwang.Invalid(map[string]string{"note": "不予办理须写明理由"})
+	role := yiwang.RoleCaseOfficer
+	for _, st := range plan {
+		if st.Kind == catalog.StepDecide {
+			role = st.Role
+		}
 	}
-	c.Decision, c.DecidedAt = decision, s.Clock.Now()
-	words := map[string]string{Granted: "准予", Denied: "不予"}[decision]
-	return s.move(ctx, actor, c, "decide", StateDecided, "办结："+words+"。"+strings.TrimSpace(note))
+	if !actor.Has(role) || actor.OrgID == "" {
+		return Case{}, yiwang.Errorf(yiwang.EFORBIDDEN, "只有实施机关的%s可以作出办结决定", role.Name())
+	}
+	mine, err := s.Orgs.Subtree(ctx, actor.OrgID)
+	if err != nil {
+		return Case{}, err
+	}
+	if !mine[c.OrgID] {
+		return Case{}, yiwang.Errorf(yiwang.EFORBIDDEN, "这不是本单位的办件")
+	}
+	if c.State != StateAccepted {
+		return Case{}, yiwang.Errorf(yiwang.ECONFLICT, "该办件当前状态为“%s”，不能进行此操作", StateName(c.State))
+	}
+	if !c.AtStage(catalog.StepDecide) {
+		var waiting []string
+		for _, t := range c.OpenTasks() {
+			waiting = append(waiting, s.orgName(ctx, t.OrgID))
+		}
+		return Case{}, yiwang.Errorf(yiwang.ECONFLICT, "还有部门未完成审查（%s），全部完成后才能作出决定", strings.Join(waiting, "、"))
+	}
+	bad := map[string]string{}
+	if d.Decision != Granted && d.Decision != Denied {
+		bad["decision"] = "请选择准予或不予"
+	}
+	note := strings.TrimSpace(d.Note)
+	if d.Decision == Denied && utf8.RuneCountInString(note) < 4 {
+		bad["note"] = "不予办理须写明理由"
+	}
+	if utf8.RuneCountInString(note) > 500 {
+		bad["note"] = "说明不能超过500字"
+	}
+	if len(d.Documents) > 10 {
+		bad["documents"] = "决定文书不能超过10份"
+	}
+	if err := yiwang.Invalid(bad); err != nil {
+		return Case{}, err
+	}
+	now := s.Clock.Now()
+	c.Decision, c.DecidedAt = d.Decision, now
+	for _, doc := range d.Documents {
+		if doc.FileID != "" {
+			doc.Index, doc.Name = len(c.Results), "决定文书"
+			c.Results = append(c.Results, doc)
+		}
+	}
+	words := map[string]string{Granted: "准予", Denied: "不予"}[d.Decision]
+	if finish(&c, catalog.StepDecide, actor, d.Decision, note, now) {
+		s.next(&c, plan, now)
+	}
+	return s.move(ctx, actor, c, "decide", StateDecided, "办结："+words+"。"+note)
 }
 
 // Withdraw lets the applicant withdraw a case that is not closed.
@@ -395,6 +462,7 @@ func (s *Service) Withdraw(ctx context.Context, actor yiwang.Actor, id string) (
 	if c.State != StateSubmitted && c.State != StateCorrection && c.State != StateAccepted {
 		return Case{}, yiwang.Errorf(yiwang.ECONFLICT, "该办件已%s，不能撤回", StateName(c.State))
 	}
+	cancelTasks(&c, s.Clock.Now())
 	return s.move(ctx, actor, c, "withdraw", StateWithdrawn, "申请人撤回申请")
 }
 
@@ -428,7 +496,9 @@ func (s *Service) Get(ctx context.Context, actor yiwang.Actor, id string) (Case,
 		return Case{}, nil, err
 	}
 	if c.ApplicantID != actor.AccountID && c.FiledBy != actor.AccountID {
-		if err := s.mayHandle(ctx, actor, c.OrgID); err != nil {
+		// Staff of the implementing org read it, and those of an org that
+		// was given a task on it; nobody else learns it exists.
+		if s.mayHandle(ctx, actor, c.OrgID) != nil && !s.involved(ctx, actor, c) {
 			return Case{}, nil, yiwang.Errorf(yiwang.ENOTFOUND, "办件不存在")
 		}
 	}
@@ -470,8 +540,8 @@ type InboxQuery struct {
 // Inbox lists a page of the cases the actor's org (and those below it)
 // must work, most urgent first (by due date), and whether more follow.
 func (s *Service) Inbox(ctx context.Context, actor yiwang.Actor, q InboxQuery) ([]Case, bool, error) {
-	if !actor.HasAny(yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk) {
-		return nil, false, yiwang.Errorf(yiwang.EFORBIDDEN, "只有承办人或窗口人员可以查看待办")
+	if !actor.HasAny(yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk, yiwang.RoleDeptHead) {
+		return nil, false, yiwang.Errorf(yiwang.EFORBIDDEN, "只有承办人、窗口人员或部门负责人可以查看待办")
 	}
 	mine, err := s.Orgs.Subtree(ctx, actor.OrgID)
 	if err != nil {
@@ -489,7 +559,27 @@ func (s *Service) Inbox(ctx context.Context, actor yiwang.Actor, q InboxQuery) (
 		states = []string{q.State}
 	}
 	page := max(q.Page, 1)
-	cs, err := s.Store.CasesFor(ctx, ids, states, strings.TrimSpace(q.Q), InboxSize+1, (page-1)*InboxSize)
+	query := strings.TrimSpace(q.Q)
+	// Cases of other orgs that gave this org a task (会办). Usually there are
+	// none, and the org's own cases are read one page at a time.
+	others, err := s.Store.TaskCases(ctx, ids, states, query, page*InboxSize+1)
+	if err != nil {
+		return nil, false, err
+	}
+	var cs []Case
+	if len(others) == 0 {
+		cs, err = s.Store.CasesFor(ctx, ids, states, query, InboxSize+1, (page-1)*InboxSize)
+	} else {
+		cs, err = s.Store.CasesFor(ctx, ids, states, query, page*InboxSize+1, 0)
+		cs = append(cs, others...)
+		slices.SortStableFunc(cs, func(a, b Case) int {
+			if c := strings.Compare(a.Due, b.Due); c != 0 {
+				return c
+			}
+			return a.SubmittedAt.Compare(b.SubmittedAt)
+		})
+		cs = cs[min(len(cs), (page-1)*InboxSize):]
+	}
 	if err != nil {
 		return nil, false, err
 	}

@@ -70,10 +70,14 @@ func TestTransitionTable(t *testing.T) {
 					t.Fatal(err)
 				}
 				steps := map[string][]string{casework.StateSubmitted: nil, casework.StateCorrection: {"correct"},
-					casework.StateAccepted: {"accept"}, casework.StateSpecial: {"accept", "special-start"},
-					casework.StateDecided: {"accept", "decide"}, casework.StateDelivered: {"accept", "decide", "deliver"},
+					casework.StateAccepted: {"accept", "review"}, casework.StateSpecial: {"accept", "special-start"},
+					casework.StateDecided: {"accept", "review", "decide", "certify"},
+					casework.StateDelivered: {"accept", "review", "decide", "certify", "deliver"},
 					casework.StateRefused: {"refuse"}, casework.StateWithdrawn: {"withdraw"}}[state]
 				for _, s := range steps {
+					if s == "review" || s == "certify" { // the officer's tasks: no change of state
+						c = e.finish(t, c.ID, s)
+					}
 					for _, a := range actions {
 						if a.name == s {
 							if c, err = a.do(actors[a.who[0]], c.ID); err != nil {

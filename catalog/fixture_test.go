@@ -79,7 +79,7 @@ func foodEntry(orgID string) catalog.Entry {
 				{Name: "营业执照", Forms: []string{"电子"}, Required: true, Source: "license", License: "营业执照"},
 				{Name: "授权委托书", Forms: []string{"原件"}, Required: false, Condition: "委托他人办理的", Source: "applicant"},
 			},
-			Steps:      []catalog.Step{{"受理", 0}, {"审查", 7}, {"决定", 2}, {"制证", 1}},
+			Steps:      []catalog.Step{{Name: "受理"}, {Name: "审查", Days: 7}, {Name: "决定", Days: 2}, {Name: "制证", Days: 1}},
 			ResultName: "食品经营许可证", ResultKind: "elicense"}}
 }
 

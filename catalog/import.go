@@ -114,6 +114,10 @@ func (s *Service) ImportDrafts(ctx context.Context, actor yiwang.Actor, items []
 			fail(i, err)
 			continue
 		}
+		if err := s.checkStepOrgs(ctx, en); err != nil {
+			fail(i, err)
+			continue
+		}
 		if !allowed || !baseOK {
 			continue
 		}

@@ -49,10 +49,15 @@ type Material struct {
 	Sample    string   `json:"sample,omitempty"`     // file ID of the filled-in sample
 }
 
-// Step is one 办理流程 step.
+// Step is one 办理流程 step. Kind, Orgs and Role say how a case runs
+// through it (see steps.go); a guide that leaves them out gets the default
+// flow 受理 → 审查 → 决定 → 送达 at the implementing org.
 type Step struct {
-	Name string `json:"name"`
-	Days int    `json:"days"`
+	Name string   `json:"name"`
+	Days int      `json:"days"`
+	Kind string   `json:"kind,omitempty"` // StepAccept …; "" as KindAt says
+	Orgs []string `json:"orgs,omitempty"` // review steps: the departments that review in parallel; none = the implementing org
+	Role string   `json:"role,omitempty"` // who in the org acts: case_officer (default) or dept_head
 }
 
 // Fee is one 收费项目, in fen.

@@ -224,6 +224,7 @@ func ValidateEntry(en *Entry, orgLevel int) error {
 			p.add(fmt.Sprintf("steps[%d].days", i), "第%d个环节的时限不正确", i+1)
 		}
 	}
+	checkSteps(p, g)
 	for i, fe := range g.Fees {
 		textLen(p, fmt.Sprintf("fees[%d].name", i), fmt.Sprintf("第%d项收费名称", i+1), fe.Name, 1, 100)
 		if fe.Fen < 0 {

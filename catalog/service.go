@@ -127,6 +127,9 @@ func (s *Service) Draft(ctx context.Context, actor yiwang.Actor, en Entry) (Entr
 	if err := ValidateEntry(&en, int(o.Level)); err != nil {
 		return Entry{}, err
 	}
+	if err := s.checkStepOrgs(ctx, en); err != nil {
+		return Entry{}, err
+	}
 	en.Code = ImplementationCode(o.CreditCode, en.Level, base.Code)
 	versions, err := s.Store.EntryVersions(ctx, en.Code)
 	if err != nil {
@@ -188,6 +191,9 @@ func (s *Service) UpdateDraft(ctx context.Context, actor yiwang.Actor, en Entry)
 	en.Base, en.Code, en.Version, en.Status, en.OrgID = old.Base, old.Code, old.Version, old.Status, old.OrgID
 	en.CreatedBy, en.CreatedAt, en.Level = old.CreatedBy, old.CreatedAt, old.Level
 	if err := ValidateEntry(&en, int(o.Level)); err != nil {
+		return Entry{}, err
+	}
+	if err := s.checkStepOrgs(ctx, en); err != nil {
 		return Entry{}, err
 	}
 	e := audit.New(actor, s.Clock.Now(), "catalog.edit", "entry:"+en.Code, audit.ResultOK, fmt.Sprintf("%s 第%d版", en.Base.Name, en.Version))

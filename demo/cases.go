@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/casework"
@@ -37,8 +38,8 @@ var demoCases = []demoCase{
 	{"食品经营许可", casework.ChannelWindow, 2, []string{"accept"}},
 	{"个体工商户设立登记", casework.ChannelAgent, 3, []string{"accept"}},
 	{"食品经营许可", casework.ChannelWeb, 1, []string{"accept", "special"}},
-	{"个体工商户设立登记", casework.ChannelWeb, 0, []string{"accept", "decide"}},
-	{"食品经营许可", casework.ChannelHome, 3, []string{"accept", "decide", "deliver"}},
+	{"个体工商户设立登记", casework.ChannelWeb, 0, []string{"accept", "review", "decide"}},
+	{"食品经营许可", casework.ChannelHome, 3, []string{"accept", "review", "decide", "certify", "deliver"}},
 	{"个体工商户设立登记", casework.ChannelWeb, 1, []string{"refuse"}},
 	{"个体工商户设立登记", casework.ChannelWeb, 0, []string{"withdraw"}},
 }
@@ -113,6 +114,8 @@ func LoadCases(ctx context.Context, st CaseStore, svc *casework.Service, fs *fil
 				_, err = svc.Accept(ctx, officer, c.ID)
 			case "special":
 				_, err = svc.StartSpecial(ctx, officer, c.ID, casework.SpecialOther, "需现场核查经营场所")
+			case "review", "certify":
+				err = doTasks(ctx, svc, officer, c.ID, step)
 			case "decide":
 				_, err = svc.Decide(ctx, officer, c.ID, casework.Granted, "材料齐全，符合法定条件")
 			case "deliver":
@@ -141,4 +144,24 @@ func demoAnswers(item, name string) map[string]string {
 			"scope": "预包装食品零售；日用百货零售", "capital": "5", "form": "个人经营"}
 	}
 	return nil
+}
+
+// doTasks does the officer's open tasks of a kind on a case: reviews agree.
+func doTasks(ctx context.Context, svc *casework.Service, officer yiwang.Actor, id, kind string) error {
+	// Doing one stage's tasks may open the next stage's.
+	for {
+		c, _, err := svc.Get(ctx, officer, id)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(svc.MyTasks(ctx, officer, c), func(t casework.Task) bool { return t.Kind == kind })
+		if i < 0 {
+			return nil
+		}
+		t := svc.MyTasks(ctx, officer, c)[i]
+		if _, err := svc.CompleteTask(ctx, officer, id, t.ID, casework.TaskWork{Opinion: casework.OpinionAgree,
+			Note: "材料齐全，符合法定条件"}); err != nil {
+			return err
+		}
+	}
 }

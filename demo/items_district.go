@@ -456,7 +456,7 @@ var DistrictItems = []ItemSpec{
 			{Name: "拟任负责人的基本情况和身份证明", Forms: []string{"原件", "复印件"}, Copies: 1, Required: true, Source: "applicant"},
 			{Name: "章程草案", Forms: []string{"原件"}, Copies: 1, Required: true, Source: "applicant"},
 		},
-		Steps:      []StepSpec{{"受理", 0}, {"审查", 12}, {"核准", 5}, {"发证", 2}, {"公告", 1}},
+		Steps:      []StepSpec{{"受理", 0}, {"审查", 12}, {"核准", 5}, {"发证", 3}},
 		ResultName: "民办非企业单位登记证书", ResultKind: "certificate",
 		Intermediary: []string{"验资（会计师事务所）"},
 		FAQs: [][2]string{

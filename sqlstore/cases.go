@@ -20,6 +20,8 @@ type caseBody struct {
 	Form         map[string]string     `json:"form,omitempty"`
 	WaitingSince time.Time             `json:"waiting_since,omitzero"`
 	Delivery     *casework.Delivery    `json:"delivery,omitempty"` // its address sealed
+	Stage        int                   `json:"stage,omitempty"`
+	Results      []casework.Material   `json:"results,omitempty"`
 }
 
 const caseCols = `id, no, entry_id, entry_code, item_name, org_id, applicant_id, applicant, mobile_enc, idcard_enc,
@@ -41,6 +43,7 @@ func (db *DB) scanCase(sc interface{ Scan(...any) error }) (casework.Case, error
 		return c, fmt.Errorf("case %s body: %w", c.ID, err)
 	}
 	c.Materials, c.Corrections, c.Form, c.WaitingSince = b.Materials, b.Corrections, b.Form, b.WaitingSince
+	c.Stage, c.Results = b.Stage, b.Results
 	if b.Delivery != nil {
 		d := *b.Delivery
 		if d.Address, err = db.pii.Open(d.Address); err != nil {
@@ -56,7 +59,8 @@ func (db *DB) scanCase(sc interface{ Scan(...any) error }) (casework.Case, error
 }
 
 func (db *DB) caseBodyJSON(c casework.Case) string {
-	b := caseBody{Materials: c.Materials, Corrections: c.Corrections, Form: c.Form, WaitingSince: c.WaitingSince}
+	b := caseBody{Materials: c.Materials, Corrections: c.Corrections, Form: c.Form, WaitingSince: c.WaitingSince,
+		Stage: c.Stage, Results: c.Results}
 	if c.Delivery != nil {
 		d := *c.Delivery
 		d.Address = db.pii.Seal(d.Address)
@@ -128,6 +132,9 @@ func (db *DB) UpdateCase(ctx context.Context, c casework.Case, ev casework.Event
 		if err := insertEvent(ctx, tx, ev); err != nil {
 			return err
 		}
+		if err := saveTasks(ctx, tx, c.Tasks); err != nil {
+			return err
+		}
 		if msg != nil {
 			if err := insertMessage(ctx, tx, db, *msg); err != nil {
 				return err
@@ -137,16 +144,24 @@ func (db *DB) UpdateCase(ctx context.Context, c casework.Case, ev casework.Event
 	})
 }
 
-// Case returns a case.
+// Case returns a case with its tasks.
 func (db *DB) Case(ctx context.Context, id string) (casework.Case, error) {
 	c, err := db.scanCase(db.read.QueryRowContext(ctx, `SELECT `+caseCols+` FROM cases WHERE id = $1`, id))
-	return c, notFound(err, "办件")
+	if err != nil {
+		return c, notFound(err, "办件")
+	}
+	c.Tasks, err = db.tasks(ctx, c.ID)
+	return c, err
 }
 
-// CaseByNo returns a case by its number.
+// CaseByNo returns a case by its number, with its tasks.
 func (db *DB) CaseByNo(ctx context.Context, no string) (casework.Case, error) {
 	c, err := db.scanCase(db.read.QueryRowContext(ctx, `SELECT `+caseCols+` FROM cases WHERE no = $1`, no))
-	return c, notFound(err, "办件")
+	if err != nil {
+		return c, notFound(err, "办件")
+	}
+	c.Tasks, err = db.tasks(ctx, c.ID)
+	return c, err
 }
 
 // Events returns a case's timeline, oldest first.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -192,12 +193,12 @@ func (v catalogEditView) Has(xs []int, x string) bool {
 	return false
 }
 
-func editValues(e catalog.Entry) map[string]string {
+func editValues(e catalog.Entry, orgs orgNames) map[string]string {
 	g := e.Guide
 	lines := func(xs []string) string { return strings.Join(xs, "\n") }
 	var steps, fees, faqs []string
 	for _, st := range g.Steps {
-		steps = append(steps, fmt.Sprintf("%s,%d", st.Name, st.Days))
+		steps = append(steps, catalog.StepLine(st, orgs.name))
 	}
 	for _, f := range g.Fees {
 		fees = append(fees, fmt.Sprintf("%s,%d.%02d,%s", f.Name, f.Fen/100, f.Fen%100, f.Basis))
@@ -233,12 +234,12 @@ func (s *Server) catalogEditPage(w http.ResponseWriter, r *http.Request) error {
 	if e.Status != catalog.StatusDraft {
 		return yiwang.Errorf(yiwang.ECONFLICT, "只有草稿可以编辑；请先基于已发布版本创建新版本")
 	}
-	s.render(w, r, "catalog_edit", s.catalogEditView(r, e, Form{Values: editValues(e), Errors: map[string]string{}}))
+	s.render(w, r, "catalog_edit", s.catalogEditView(r, e, Form{Values: editValues(e, s.stepOrgNames(r.Context())), Errors: map[string]string{}}))
 	return nil
 }
 
 // parseEntryForm reads the edit form into en, collecting line-format errors.
-func parseEntryForm(r *http.Request, en *catalog.Entry, bad map[string]string) {
+func parseEntryForm(r *http.Request, en *catalog.Entry, bad map[string]string, orgs orgNames) {
 	atoi := func(field, label string) int {
 		n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue(field)))
 		if err != nil {
@@ -284,13 +285,12 @@ func parseEntryForm(r *http.Request, en *catalog.Entry, bad map[string]string) {
 		ResultName: strings.TrimSpace(r.PostFormValue("result_name")), ResultKind: r.PostFormValue("result_kind"),
 		Conditions: lines("conditions"), Intermediary: lines("intermediary"), Fields: fields}
 	for i, l := range lines("steps") {
-		name, days, ok := strings.Cut(strings.ReplaceAll(l, "，", ","), ",")
-		n, err := strconv.Atoi(strings.TrimSpace(days))
-		if !ok || err != nil {
-			bad["steps"] = fmt.Sprintf("办理流程第%d行应写成“环节名称,工作日数”，例如“审查,5”", i+1)
+		st, err := catalog.ParseStepLine(l, orgs.id)
+		if err != nil {
+			bad["steps"] = fmt.Sprintf("办理流程第%d行%s", i+1, err.Error())
 			continue
 		}
-		g.Steps = append(g.Steps, catalog.Step{Name: strings.TrimSpace(name), Days: n})
+		g.Steps = append(g.Steps, st)
 	}
 	for i, l := range lines("fees") {
 		parts := strings.SplitN(strings.ReplaceAll(l, "，", ","), ",", 3)
@@ -348,7 +348,7 @@ func (s *Server) catalogEdit(w http.ResponseWriter, r *http.Request) error {
 	}
 	en := old
 	bad := map[string]string{}
-	parseEntryForm(r, &en, bad)
+	parseEntryForm(r, &en, bad, s.stepOrgNames(r.Context()))
 	en.Base = catalog.Base{}
 	f := Form{Values: map[string]string{}, Errors: bad, Order: []string{"fields", "kind", "legal_days", "promise_days", "depth",
 		"forms", "visits", "conditions", "materials", "steps", "fees", "result_kind", "result_name", "faqs"}}
@@ -372,3 +372,28 @@ func (s *Server) catalogEdit(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, "catalog_edit", v)
 	return nil
 }
+
+// orgNames names orgs in the step lines of the edit form: by name, and
+// the form also takes credit codes.
+type orgNames struct{ byID, byName map[string]string }
+
+func (s *Server) stepOrgNames(ctx context.Context) orgNames {
+	n := orgNames{byID: map[string]string{}, byName: map[string]string{}}
+	tree, _ := s.Orgs.Tree(ctx) // without the tree, names simply do not resolve
+	for _, o := range tree {
+		n.byID[o.ID], n.byName[o.Name] = o.Name, o.ID
+		if o.CreditCode != "" {
+			n.byName[o.CreditCode] = o.ID
+		}
+	}
+	return n
+}
+
+func (n orgNames) name(id string) string {
+	if v, ok := n.byID[id]; ok {
+		return v
+	}
+	return id
+}
+
+func (n orgNames) id(name string) string { return n.byName[name] }

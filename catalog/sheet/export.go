@@ -29,14 +29,14 @@ func yesNo(b bool) string {
 func fen(f int64) string { return fmt.Sprintf("%d.%02d", f/100, f%100) }
 
 // itemRow returns the cells of one entry in itemColumns order.
-func itemRow(e catalog.Entry, o org.Org) []string {
+func itemRow(e catalog.Entry, o org.Org, orgs map[string]org.Org) []string {
 	g := e.Guide
 	var basis, steps, fees, faqs []string
 	for _, b := range e.Base.Basis {
 		basis = append(basis, b.Law+"｜"+b.Article+"｜"+b.Text)
 	}
 	for _, s := range g.Steps {
-		steps = append(steps, s.Name+"｜"+strconv.Itoa(s.Days))
+		steps = append(steps, catalog.StepLine(s, func(id string) string { return orgs[id].CreditCode }))
 	}
 	for _, f := range g.Fees {
 		fees = append(fees, f.Name+"｜"+fen(f.Fen)+"｜"+f.Basis)
@@ -97,7 +97,7 @@ func Export(w io.Writer, entries []catalog.Entry, orgs map[string]org.Org) error
 		return err
 	}
 	for i, e := range entries {
-		if err := writeRow(items, i+2, itemRow(e, orgs[e.OrgID])); err != nil {
+		if err := writeRow(items, i+2, itemRow(e, orgs[e.OrgID], orgs)); err != nil {
 			return err
 		}
 	}

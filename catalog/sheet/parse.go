@@ -261,13 +261,12 @@ func (p *parser) item(row []string) catalog.ImportItem {
 	g := &en.Guide
 	g.Conditions = lines(row[16])
 	for _, l := range lines(row[17]) {
-		name, days, ok := strings.Cut(l, "｜")
-		n, err := strconv.Atoi(strings.TrimSpace(days))
-		if !ok || err != nil {
-			p.fail(17, "办理流程每行应写成“环节｜工作日”：“"+l+"”")
+		st, err := catalog.ParseStepLine(l, func(code string) string { return p.orgs[code].ID })
+		if err != nil {
+			p.fail(17, "办理流程“"+l+"”"+err.Error())
 			continue
 		}
-		g.Steps = append(g.Steps, catalog.Step{Name: strings.TrimSpace(name), Days: n})
+		g.Steps = append(g.Steps, st)
 	}
 	for _, l := range lines(row[18]) {
 		parts := strings.Split(l, "｜")

@@ -1,0 +1,76 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/casework"
+)
+
+// saveTasks stores a case's tasks: new ones are inserted, done ones updated.
+func saveTasks(ctx context.Context, tx *sql.Tx, ts []casework.Task) error {
+	for _, t := range ts {
+		_, err := tx.ExecContext(ctx, `INSERT INTO case_tasks (id, case_id, stage, name, kind, org_id, role, state,
+			opened_at, due, done_at, done_by, done_by_name, opinion, note) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)
+			ON CONFLICT (id) DO UPDATE SET state = excluded.state, done_at = excluded.done_at, done_by = excluded.done_by,
+			done_by_name = excluded.done_by_name, opinion = excluded.opinion, note = excluded.note`,
+			t.ID, t.CaseID, t.Stage, t.Name, t.Kind, t.OrgID, string(t.Role), t.State, t.OpenedAt, t.Due, nullTime(t.DoneAt),
+			t.DoneBy, t.DoneByName, t.Opinion, t.Note)
+		if err != nil {
+			return fmt.Errorf("save task: %w", err)
+		}
+	}
+	return nil
+}
+
+// tasks returns a case's tasks in stage order.
+func (db *DB) tasks(ctx context.Context, caseID string) ([]casework.Task, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, case_id, stage, name, kind, org_id, role, state, opened_at, due,
+		done_at, done_by, done_by_name, opinion, note FROM case_tasks WHERE case_id = $1 ORDER BY stage, opened_at, id`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("tasks: %w", err)
+	}
+	defer rows.Close()
+	var out []casework.Task
+	for rows.Next() {
+		var t casework.Task
+		var role string
+		var done sql.NullTime
+		if err := rows.Scan(&t.ID, &t.CaseID, &t.Stage, &t.Name, &t.Kind, &t.OrgID, &role, &t.State, &t.OpenedAt, &t.Due,
+			&done, &t.DoneBy, &t.DoneByName, &t.Opinion, &t.Note); err != nil {
+			return nil, err
+		}
+		t.Role, t.DoneAt = yiwang.Role(role), done.Time
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// TaskCases lists cases of other orgs on which one of orgIDs has an open
+// task, most urgent task first.
+func (db *DB) TaskCases(ctx context.Context, orgIDs, states []string, q string, limit int) ([]casework.Case, error) {
+	if len(orgIDs) == 0 || len(states) == 0 {
+		return nil, nil
+	}
+	var args []any
+	ph := func(vs []string) string {
+		p := make([]string, len(vs))
+		for i, v := range vs {
+			args = append(args, v)
+			p[i] = fmt.Sprintf("$%d", len(args))
+		}
+		return strings.Join(p, ",")
+	}
+	orgs := ph(orgIDs)
+	where := `WHERE id IN (SELECT case_id FROM case_tasks WHERE org_id IN (` + orgs + `) AND state = 'open')
+		AND org_id NOT IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)`
+	if q = strings.NewReplacer("%", "", "_", "").Replace(q); q != "" {
+		args = append(args, q, "%"+q+"%")
+		where += fmt.Sprintf(` AND (no = $%d OR applicant = $%d OR item_name LIKE $%d)`, len(args)-1, len(args)-1, len(args))
+	}
+	args = append(args, limit)
+	return db.cases(ctx, where+fmt.Sprintf(` ORDER BY due, submitted_at LIMIT $%d`, len(args)), args...)
+}
