@@ -205,7 +205,7 @@ func TestCaseFlow(t *testing.T) {
 				t.Fatalf("track with another name: %v", err)
 			}
 			_, evs, err := e.svc.Track(e.ctx, c1.No, demo.People[0].Mobile)
-			if err != nil || len(evs) != 6 || evs[3].Kind != "task" || !strings.Contains(evs[3].Note, "雨山区市场监督管理局已办理") {
+			if err != nil || len(evs) != 6 || evs[4].Kind != "task" || !strings.Contains(evs[4].Note, "雨山区市场监督管理局已办理") {
 				t.Fatalf("timeline: %d %v", len(evs), err)
 			}
 			// Art. 32: c2 has waited since Monday; by the next Tuesday it is over five working days.
