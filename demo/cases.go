@@ -28,20 +28,24 @@ type demoCase struct {
 	channel string // casework.Channel*
 	person  int    // index into People
 	steps   []string
+	by      string // the officer who works it, when not "officer"
 }
 
-// demoCases cover every state and channel, all at 市场监管局 where the demo
+// demoCases cover every state and channel, most at 市场监管局 where the demo
 // officer works, so the inbox and the tracker show a living system.
 var demoCases = []demoCase{
-	{"食品经营许可", casework.ChannelWeb, 0, nil},
-	{"个体工商户设立登记", casework.ChannelWeb, 1, []string{"correct"}},
-	{"食品经营许可", casework.ChannelWindow, 2, []string{"accept"}},
-	{"个体工商户设立登记", casework.ChannelAgent, 3, []string{"accept"}},
-	{"食品经营许可", casework.ChannelWeb, 1, []string{"accept", "special"}},
-	{"个体工商户设立登记", casework.ChannelWeb, 0, []string{"accept", "review", "decide"}},
-	{"食品经营许可", casework.ChannelHome, 3, []string{"accept", "review", "decide", "certify", "deliver"}},
-	{"个体工商户设立登记", casework.ChannelWeb, 1, []string{"refuse"}},
-	{"个体工商户设立登记", casework.ChannelWeb, 0, []string{"withdraw"}},
+	{"食品经营许可", casework.ChannelWeb, 0, nil, ""},
+	{"个体工商户设立登记", casework.ChannelWeb, 1, []string{"correct"}, ""},
+	{"食品经营许可", casework.ChannelWindow, 2, []string{"accept"}, ""},
+	{"个体工商户设立登记", casework.ChannelAgent, 3, []string{"accept"}, ""},
+	{"食品经营许可", casework.ChannelWeb, 1, []string{"accept", "special"}, ""},
+	{"个体工商户设立登记", casework.ChannelWeb, 0, []string{"accept", "review", "decide", "certify"}, ""},
+	{"食品经营许可", casework.ChannelHome, 3, []string{"accept", "review", "decide", "certify", "deliver"}, ""},
+	{"个体工商户设立登记", casework.ChannelWeb, 1, []string{"refuse"}, ""},
+	{"个体工商户设立登记", casework.ChannelWeb, 0, []string{"withdraw"}, ""},
+	// Filed by the village agent at 南庄村, accepted by 向山镇: the 农业 and
+	// 国土 departments now review it in parallel.
+	{"农村村民宅基地审批", casework.ChannelAgent, 3, []string{"accept"}, "township"},
 }
 
 // LoadCases files the sample cases through the case engine, as the demo
@@ -61,14 +65,19 @@ func LoadCases(ctx context.Context, st CaseStore, svc *casework.Service, fs *fil
 	if err != nil {
 		return 0, err
 	}
-	byName := map[string]catalog.Entry{}
+	type key struct{ org, name string }
+	byName := map[key]catalog.Entry{}
 	for _, en := range entries {
-		if _, ok := byName[en.Base.Name]; !ok && en.OrgID == officer.OrgID {
-			byName[en.Base.Name] = en
-		}
+		byName[key{en.OrgID, en.Base.Name}] = en
 	}
 	for i, dc := range demoCases {
-		en, ok := byName[dc.item]
+		officer := officer
+		if dc.by != "" {
+			if officer, err = actor(dc.by); err != nil {
+				return i, fmt.Errorf("demo cases: %w", err)
+			}
+		}
+		en, ok := byName[key{officer.OrgID, dc.item}]
 		if !ok {
 			return i, fmt.Errorf("demo cases: %s is not published by the officer's department", dc.item)
 		}

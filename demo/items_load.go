@@ -70,7 +70,7 @@ func ItemEntries(items []ItemSpec, orgs map[string]org.Org, now time.Time) ([]ca
 			en := catalog.Entry{ID: yiwang.NewID(), Version: 1, Status: catalog.StatusPublished, Base: b, OrgID: o.ID,
 				Level: it.Level, Kind: it.Kind, LegalDays: it.LegalDays, PromiseDays: it.PromiseDays, Depth: it.Depth,
 				Forms: it.Forms, Visits: it.Visits, CreatedBy: "demo", CreatedAt: now, SubmittedBy: "demo",
-				SubmittedAt: now, ApprovedBy: "demo", PublishedAt: now, Guide: guide(it, o)}
+				SubmittedAt: now, ApprovedBy: "demo", PublishedAt: now, Guide: guide(it, o, orgs)}
 			if err := catalog.ValidateEntry(&en, int(o.Level)); err != nil {
 				return nil, nil, fmt.Errorf("demo item %s at %s: %w", it.Name, o.Name, err)
 			}
@@ -109,7 +109,7 @@ var forms = map[string][]catalog.Field{
 	},
 }
 
-func guide(it ItemSpec, o org.Org) catalog.Guide {
+func guide(it ItemSpec, o org.Org, orgs map[string]org.Org) catalog.Guide {
 	g := catalog.Guide{Fields: forms[it.Name], Conditions: it.Conditions, ResultName: it.ResultName, ResultKind: it.ResultKind,
 		Intermediary: it.Intermediary, Location: o.Address, Hours: o.Hours, ConsultPhone: o.Phone}
 	for _, m := range it.Materials {
@@ -118,7 +118,11 @@ func guide(it ItemSpec, o org.Org) catalog.Guide {
 			Tolerance: m.Tolerance, Promise: m.Promise, Note: m.Note})
 	}
 	for _, s := range it.Steps {
-		g.Steps = append(g.Steps, catalog.Step{Name: s.Name, Days: s.Days})
+		st := catalog.Step{Name: s.Name, Days: s.Days, Kind: it.StepKinds[s.Name]}
+		for _, k := range it.Joint[s.Name] {
+			st.Orgs = append(st.Orgs, orgs[k].ID)
+		}
+		g.Steps = append(g.Steps, st)
 	}
 	for _, f := range it.Fees {
 		g.Fees = append(g.Fees, catalog.Fee{Name: f.Name, Fen: f.Fen, Basis: f.Basis})

@@ -527,7 +527,11 @@ var LocalItems = []ItemSpec{
 			{Name: "现宅基地不动产权证书", Forms: []string{"复印件"}, Copies: 1, Required: false,
 				Condition: "原址翻建、改扩建或者退出原宅基地的", Source: "license", License: "不动产权证书"},
 		},
-		Steps:      []StepSpec{{"申请受理", 1}, {"联合审查和实地查看", 8}, {"审批并核发批准书", 6}},
+		Steps: []StepSpec{{"申请受理", 1}, {"联合审查和实地查看", 8}, {"审批并核发批准书", 6}},
+		// 农经发〔2019〕6号: the township has the 农业农村 and 自然资源 offices
+		// review the application and inspect the site together.
+		Joint:      map[string][]string{"联合审查和实地查看": {"dept-agri", "dept-land"}},
+		StepKinds:  map[string]string{"审批并核发批准书": "decide"},
 		ResultName: "农村宅基地批准书", ResultKind: "approval",
 		FAQs: [][2]string{
 			{"宅基地批准书和乡村建设规划许可证要分开跑吗？", "不用。为民服务中心一个窗口受理，农业农村、自然资源等部门联审，宅基地批准书和乡村建设规划许可证一并办理。"},

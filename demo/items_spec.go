@@ -51,6 +51,8 @@ type ItemSpec struct {
 	Conditions   []string
 	Materials    []MaterialSpec
 	Steps        []StepSpec
+	Joint        map[string][]string // step name → DemoOrgs keys of the departments that review it in parallel
+	StepKinds    map[string]string   // step name → catalog.Step* where the name does not say it
 	ResultName   string
 	ResultKind   string // "elicense" | "certificate" | "approval" | "none"
 	Fees         []FeeSpec
