@@ -71,9 +71,9 @@ func TestTransitionTable(t *testing.T) {
 				}
 				steps := map[string][]string{casework.StateSubmitted: nil, casework.StateCorrection: {"correct"},
 					casework.StateAccepted: {"accept", "review"}, casework.StateSpecial: {"accept", "special-start"},
-					casework.StateDecided: {"accept", "review", "decide", "certify"},
+					casework.StateDecided:   {"accept", "review", "decide", "certify"},
 					casework.StateDelivered: {"accept", "review", "decide", "certify", "deliver"},
-					casework.StateRefused: {"refuse"}, casework.StateWithdrawn: {"withdraw"}}[state]
+					casework.StateRefused:   {"refuse"}, casework.StateWithdrawn: {"withdraw"}}[state]
 				for _, s := range steps {
 					if s == "review" || s == "certify" { // the officer's tasks: no change of state
 						c = e.finish(t, c.ID, s)
