@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -91,6 +92,9 @@ func (s *Server) applyPage(w http.ResponseWriter, r *http.Request) error {
 // and returns them as case materials; problems are keyed by field.
 func (s *Server) uploads(w http.ResponseWriter, r *http.Request, actor yiwang.Actor) ([]casework.Material, map[string]string, error) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxApplication)
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/x-www-form-urlencoded" {
+		return nil, nil, r.ParseForm() // a form without files (API clients, old pages)
+	}
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -248,6 +252,9 @@ type caseView struct {
 	Form     Form
 	Public   bool // the public tracker: no materials, no actions
 	Mine     bool // the viewer is the applicant
+	Tasks    []taskRow
+	MyTasks  []casework.Task // open tasks the viewer may do
+	Waiting  []string        // orgs whose reviews the decision waits for
 	TrackNo  string
 	TrackWho string
 }
@@ -266,6 +273,27 @@ func (s *Server) caseView(r *http.Request) (*caseView, error) {
 		return nil, err
 	}
 	v.Mine = c.ApplicantID == actor.AccountID
+	if actor.Kind == yiwang.KindStaff {
+		v.MyTasks = s.Cases.MyTasks(r.Context(), actor, c)
+		names := map[string]string{}
+		name := func(id string) string {
+			if n, ok := names[id]; ok {
+				return n
+			}
+			o, err := s.Orgs.Get(r.Context(), id)
+			names[id] = o.Name
+			if err != nil {
+				names[id] = "（未知单位）"
+			}
+			return names[id]
+		}
+		for _, t := range c.Tasks {
+			v.Tasks = append(v.Tasks, taskRow{Task: t, OrgName: name(t.OrgID)})
+			if t.State == casework.TaskOpen && t.Kind == catalog.StepReview {
+				v.Waiting = append(v.Waiting, name(t.OrgID))
+			}
+		}
+	}
 	return v, nil
 }
 
@@ -293,8 +321,8 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	page := "case"
-	if v.Staff {
-		page = "work_case"
+	if v.Staff || len(v.Tasks) > 0 && !v.Mine {
+		page = "work_case" // the implementing org, or a department with a task on it
 	}
 	s.render(w, r, page, v)
 	return nil
@@ -311,7 +339,7 @@ func (s *Server) caseFile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := r.PathValue("file")
-	for _, m := range c.Materials {
+	for _, m := range append(c.Materials, c.Results...) {
 		if m.FileID == id {
 			f, b, err := s.Files.Read(r.Context(), id)
 			if err != nil {
@@ -417,7 +445,7 @@ type inboxRow struct {
 }
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
-	actor, err := requireRole(r, yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk)
+	actor, err := requireRole(r, yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk, yiwang.RoleDeptHead)
 	if err != nil {
 		return err
 	}
@@ -468,7 +496,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 
 // work runs an officer's action on a case.
 func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
-	actor, err := requireRole(r, yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk)
+	actor, err := requireRole(r, yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk, yiwang.RoleDeptHead)
 	if err != nil {
 		return err
 	}
@@ -483,7 +511,14 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
 		_, err = s.Cases.Refuse(ctx, actor, id, r.PostFormValue("reason"), r.PostFormValue("basis"))
 		msg = "已作出不予受理决定"
 	case "decide":
-		_, err = s.Cases.Decide(ctx, actor, id, r.PostFormValue("decision"), r.PostFormValue("note"))
+		docs, bad, uerr := s.uploads(w, r, actor)
+		if uerr != nil {
+			return uerr
+		}
+		if err = yiwang.Invalid(bad); err == nil {
+			_, err = s.Cases.DecideWith(ctx, actor, id, casework.Decision{Decision: r.PostFormValue("decision"),
+				Note: r.PostFormValue("note"), Documents: docs})
+		}
 		msg = "已办结"
 	case "deliver":
 		_, err = s.Cases.Deliver(ctx, actor, id, casework.Delivery{Method: r.PostFormValue("method"),
@@ -514,6 +549,12 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return yiwang.Errorf(yiwang.ENOTFOUND, "未知的操作")
 	}
+	return s.worked(w, r, err, msg)
+}
+
+// worked ends an officer's action: back to the case with msg, or the case
+// page again with the form's errors.
+func (s *Server) worked(w http.ResponseWriter, r *http.Request, err error, msg string) error {
 	if err != nil {
 		if yiwang.ErrorCode(err) != yiwang.EINVALID {
 			return err
@@ -527,9 +568,27 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, "work_case", v)
 		return nil
 	}
-	s.Sessions.Put(ctx, sessFlash, msg)
-	http.Redirect(w, r, "/cases/"+id, http.StatusSeeOther)
+	s.Sessions.Put(r.Context(), sessFlash, msg)
+	http.Redirect(w, r, "/cases/"+r.PathValue("id"), http.StatusSeeOther)
 	return nil
+}
+
+// workTask does one of the officer's tasks on a case: a review opinion, or
+// 制证 with the certificate made.
+func (s *Server) workTask(w http.ResponseWriter, r *http.Request) error {
+	actor, err := requireRole(r, yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk, yiwang.RoleDeptHead)
+	if err != nil {
+		return err
+	}
+	docs, bad, err := s.uploads(w, r, actor)
+	if err != nil {
+		return err
+	}
+	if err = yiwang.Invalid(bad); err == nil {
+		_, err = s.Cases.CompleteTask(r.Context(), actor, r.PathValue("id"), r.PathValue("task"), casework.TaskWork{
+			Opinion: r.PostFormValue("opinion"), Note: r.PostFormValue("note"), Documents: docs})
+	}
+	return s.worked(w, r, err, "已提交，任务已办结")
 }
 
 type noticeView struct {
@@ -591,4 +650,10 @@ func formFields(r *http.Request, en catalog.Entry) map[string]string {
 		out[f.Key] = r.FormValue("f." + f.Key)
 	}
 	return out
+}
+
+// taskRow is a task with the name of its org.
+type taskRow struct {
+	casework.Task
+	OrgName string
 }

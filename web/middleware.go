@@ -151,7 +151,8 @@ const maxFormBody = 1 << 20
 func uploadPath(p string) bool {
 	return p == "/admin/catalog/import" || p == "/window/file" || strings.HasPrefix(p, "/apply/") ||
 		(strings.HasPrefix(p, "/cases/") && strings.HasSuffix(p, "/resubmit")) ||
-		(strings.HasPrefix(p, "/admin/catalog/") && strings.HasSuffix(p, "/files"))
+		(strings.HasPrefix(p, "/admin/catalog/") && strings.HasSuffix(p, "/files")) ||
+		(strings.HasPrefix(p, "/work/") && (strings.HasSuffix(p, "/decide") || strings.Contains(p, "/tasks/")))
 }
 
 // limitForms caps form bodies and parses them once, so that an oversized or

@@ -46,6 +46,7 @@ var funcs = template.FuncMap{
 	"list":         func(xs ...string) []string { return xs },
 	"caseState":    casework.StateName,
 	"deliveryName": casework.DeliveryName,
+	"opinionName":  casework.OpinionName,
 	"channelName":  casework.ChannelName,
 	"eventName": func(k string) string {
 		return map[string]string{"submit": "提交申请", "correct_notice": "一次性告知补正", "resubmit": "提交补正材料",

@@ -26,6 +26,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /cases/{id}/withdraw", s.h(s.caseWithdraw))
 	mux.HandleFunc("GET /work", s.h(s.inbox))
 	mux.HandleFunc("POST /work/{id}/{op}", s.h(s.work))
+	mux.HandleFunc("POST /work/{id}/tasks/{task}", s.h(s.workTask))
 	mux.HandleFunc("GET /items", s.h(s.itemsPage))
 	mux.HandleFunc("GET /items/{code}", s.h(s.guidePage))
 	mux.HandleFunc("GET /items/{code}/print", s.h(s.guidePrint))

@@ -149,8 +149,38 @@ func TestCaseJourney(t *testing.T) {
 		!strings.Contains(acc.Doc.Find(".body").Text(), "前（") {
 		t.Fatal("acceptance notice")
 	}
-	if p := officer.post("/work/"+id+"/decide", url.Values{"decision": {"granted"}, "note": {"符合条件"}}); p.Status != http.StatusSeeOther {
-		t.Fatalf("decide: %d", p.Status)
+	// The decision waits for the review (审查) task of the department.
+	if p := officer.post("/work/"+id+"/decide", url.Values{"decision": {"granted"}, "note": {"符合条件"}}); p.Status != http.StatusConflict {
+		t.Fatalf("decided before the review: %d", p.Status)
+	}
+	task := func(what string) string {
+		t.Helper()
+		action, ok := officer.get(casePath).Doc.Find(".task-form").Attr("action")
+		if !ok {
+			t.Fatalf("no %s task form", what)
+		}
+		return action
+	}
+	if p := officer.postFiles(task("review"), map[string]string{"opinion": "disagree"}, nil); p.Status != http.StatusBadRequest {
+		t.Fatalf("disagreeing without reasons: %d", p.Status)
+	}
+	if p := officer.postFiles(task("review"), map[string]string{"opinion": "agree", "note": "材料齐全"}, nil); p.Status != http.StatusSeeOther {
+		t.Fatalf("review: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	// The decision comes with its document; the licence is made (制证) before delivery.
+	if p := officer.postFiles("/work/"+id+"/decide", map[string]string{"decision": "granted", "note": "符合条件"},
+		map[string][]byte{"m0": testPDF}); p.Status != http.StatusSeeOther {
+		t.Fatalf("decide: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	if p := officer.post("/work/"+id+"/deliver", url.Values{"method": {"window"}}); p.Status != http.StatusConflict {
+		t.Fatalf("delivered before 制证: %d", p.Status)
+	}
+	if p := officer.postFiles(task("certify"), map[string]string{"note": "许可证编号 JY13405040000001"}, map[string][]byte{"m0": testPDF}); p.Status != http.StatusSeeOther {
+		t.Fatalf("certify: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	mine := citizen.get(casePath)
+	if mine.Doc.Find("a[href*='/files/']").Length() < 2 || !strings.Contains(mine.Body, "办理结果文书") {
+		t.Fatal("the applicant does not see the result documents")
 	}
 	// The result is mailed: the form asks again for what is missing, then archives the case.
 	checkPage(t, "case waiting for delivery", officer.get(casePath))
@@ -174,8 +204,9 @@ func TestCaseJourney(t *testing.T) {
 		t.Fatalf("tracker from a QR code: %d", p.Status)
 	}
 	tr := anon.get("/track?no=" + no + "&who=" + url.QueryEscape("张三"))
-	if tr.Status != 200 || tr.Doc.Find(".timeline li").Length() != 8 || !strings.Contains(tr.Body, "已送达") ||
-		strings.Contains(tr.Body, "湖东南路") {
+	// Ten events: the review and 制证 tasks show as steps, the officers' remarks do not.
+	if tr.Status != 200 || tr.Doc.Find(".timeline li").Length() != 10 || !strings.Contains(tr.Body, "已送达") ||
+		strings.Contains(tr.Body, "湖东南路") || strings.Contains(tr.Body, "JY13405040000001") || !strings.Contains(tr.Body, "“制证”环节") {
 		t.Fatalf("track: %d, %d events", tr.Status, tr.Doc.Find(".timeline li").Length())
 	}
 	if byPhone := anon.get("/track?no=" + no + "&who=" + demo.People[0].Mobile); strings.Contains(byPhone.Doc.Find("main").Text(), "张三") {

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/yushan-gov/yiwang/demo"
+	"github.com/yushan-gov/yiwang/identity"
+	"github.com/yushan-gov/yiwang/sqlstore"
+)
+
+// staffLogin logs a demo staff member in with password and TOTP.
+func staffLogin(t *testing.T, ctx context.Context, ts *testServer, username string) {
+	t.Helper()
+	a, err := ts.app.db.AccountByUsername(context.Background(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(ts.URL+"/staff/login"),
+		chromedp.SendKeys(chromedp.CSS("#f-username"), username),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), demo.StaffPassword),
+		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#f-code")))
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS("#f-code"), identity.CurrentTOTP(a.TOTPSecret, time.Now())),
+		chromedp.Click(chromedp.CSS(`button[type="submit"]`)),
+		chromedp.WaitNotPresent(chromedp.CSS("#f-code")))
+}
+
+// TestBrowserParallelReview: two departments approve the demo 宅基地 case in
+// parallel, each from its own inbox; the town sees the decision unlock only
+// after both and decides with the decision document attached.
+func TestBrowserParallelReview(t *testing.T) {
+	ts := startServer(t, sqlstore.SQLite)
+	ctx := browser(t, 1280, 900)
+	doc := filepath.Join(t.TempDir(), "决定书.pdf")
+	if err := os.WriteFile(doc, []byte("%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The town: both reviews open, the decision waits for them.
+	staffLogin(t, ctx, ts, "township")
+	do(t, ctx, chromedp.Navigate(ts.URL+"/work"), chromedp.WaitVisible(chromedp.CSS(`table tbody a.code`)),
+		chromedp.Click(chromedp.CSS(`table tbody a.code`)), chromedp.WaitVisible(chromedp.CSS(".tasks")))
+	if p := text(t, ctx, "main"); !strings.Contains(p, "等待以下部门完成审查") || strings.Contains(p, "提交审查意见") {
+		t.Fatalf("the town's page before the reviews: %s", p)
+	}
+	caseURL, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS("body")))
+	for i, dept := range []string{"land", "agri"} {
+		staffLogin(t, ctx, ts, dept)
+		do(t, ctx, chromedp.Navigate(ts.URL+"/work"), chromedp.WaitVisible(chromedp.CSS(`table tbody a.code`)))
+		if rows := text(t, ctx, "table tbody"); !strings.Contains(rows, "宅基地") {
+			t.Fatalf("%s's inbox: %s", dept, rows)
+		}
+		do(t, ctx, chromedp.Click(chromedp.CSS(`table tbody a.code`)), chromedp.WaitVisible(chromedp.CSS(".task-form")),
+			chromedp.SendKeys(chromedp.CSS(".task-form #f-note"), "符合村庄规划，现场查看无异议"))
+		if i == 0 {
+			shot(t, ctx, "dept-review")
+		}
+		do(t, ctx, chromedp.Click(chromedp.CSS(`.task-form button[type="submit"]`)),
+			chromedp.WaitNotPresent(chromedp.CSS(".task-form")))
+		if tl := text(t, ctx, ".tasks"); strings.Count(tl, "已办理") != i+1 {
+			t.Fatalf("after %s's review: %s", dept, tl)
+		}
+		// The department never gets the town's actions.
+		if p := text(t, ctx, "main"); strings.Contains(p, "材料齐全，受理") || strings.Contains(p, "办结") && strings.Contains(p, "决定文书") {
+			t.Fatalf("%s sees the town's actions: %s", dept, p)
+		}
+		do(t, ctx, chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS("body")))
+	}
+	staffLogin(t, ctx, ts, "township")
+	do(t, ctx, chromedp.Navigate(caseURL), chromedp.WaitVisible(chromedp.CSS(`form[action$="/decide"]`)))
+	if tl := text(t, ctx, ".timeline"); !strings.Contains(tl, "进入“审批并核发批准书”环节") {
+		t.Fatalf("timeline after the join: %s", tl)
+	}
+	do(t, ctx, chromedp.SendKeys(chromedp.CSS(`form[action$="/decide"] #f-note`), "经联合审查，符合条件"),
+		chromedp.SetUploadFiles(chromedp.CSS(`#f-doc`), []string{doc}))
+	shot(t, ctx, "town-decides")
+	do(t, ctx, chromedp.Click(chromedp.CSS(`form[action$="/decide"] button`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`form[action$="/decide"]`)))
+	shot(t, ctx, "town-decided")
+	if p := text(t, ctx, "main"); !strings.Contains(p, "办理结果文书") || !strings.Contains(p, "准予") {
+		t.Fatalf("after the decision: %s", p)
+	}
+}
