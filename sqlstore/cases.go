@@ -132,7 +132,7 @@ func (db *DB) UpdateCase(ctx context.Context, c casework.Case, ev casework.Event
 		if err := insertEvent(ctx, tx, ev); err != nil {
 			return err
 		}
-		if err := saveTasks(ctx, tx, c.Tasks); err != nil {
+		if err := saveTasks(ctx, tx, c); err != nil {
 			return err
 		}
 		if msg != nil {

@@ -11,14 +11,20 @@ import (
 )
 
 // saveTasks stores a case's tasks: new ones are inserted, done ones updated.
-func saveTasks(ctx context.Context, tx *sql.Tx, ts []casework.Task) error {
-	for _, t := range ts {
+// Tasks of other orgs than the case's are marked joint, so that an inbox
+// finds them without reading the tasks an org has on its own cases.
+func saveTasks(ctx context.Context, tx *sql.Tx, c casework.Case) error {
+	for _, t := range c.Tasks {
+		joint := 0
+		if t.OrgID != c.OrgID {
+			joint = 1
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO case_tasks (id, case_id, stage, name, kind, org_id, role, state,
-			opened_at, due, done_at, done_by, done_by_name, opinion, note) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)
+			opened_at, due, done_at, done_by, done_by_name, opinion, note, joint) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)
 			ON CONFLICT (id) DO UPDATE SET state = excluded.state, done_at = excluded.done_at, done_by = excluded.done_by,
 			done_by_name = excluded.done_by_name, opinion = excluded.opinion, note = excluded.note`,
 			t.ID, t.CaseID, t.Stage, t.Name, t.Kind, t.OrgID, string(t.Role), t.State, t.OpenedAt, t.Due, nullTime(t.DoneAt),
-			t.DoneBy, t.DoneByName, t.Opinion, t.Note)
+			t.DoneBy, t.DoneByName, t.Opinion, t.Note, joint)
 		if err != nil {
 			return fmt.Errorf("save task: %w", err)
 		}
@@ -65,7 +71,7 @@ func (db *DB) TaskCases(ctx context.Context, orgIDs, states []string, q string, 
 		return strings.Join(p, ",")
 	}
 	orgs := ph(orgIDs)
-	where := `WHERE id IN (SELECT case_id FROM case_tasks WHERE org_id IN (` + orgs + `) AND state = 'open')
+	where := `WHERE id IN (SELECT case_id FROM case_tasks WHERE org_id IN (` + orgs + `) AND joint = 1 AND state = 'open')
 		AND org_id NOT IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)`
 	if q = strings.NewReplacer("%", "", "_", "").Replace(q); q != "" {
 		args = append(args, q, "%"+q+"%")

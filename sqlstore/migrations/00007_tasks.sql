@@ -16,10 +16,11 @@ CREATE TABLE case_tasks (
     done_by      TEXT NOT NULL DEFAULT '',
     done_by_name TEXT NOT NULL DEFAULT '',
     opinion      TEXT NOT NULL DEFAULT '',
-    note         TEXT NOT NULL DEFAULT ''
+    note         TEXT NOT NULL DEFAULT '',
+    joint        INTEGER NOT NULL DEFAULT 0 -- 1: the org is not the case's own (会办), so its inbox must look here
 );
 CREATE INDEX case_tasks_case ON case_tasks (case_id, stage);
-CREATE INDEX case_tasks_org_open ON case_tasks (org_id, state, due);
+CREATE INDEX case_tasks_joint ON case_tasks (org_id, joint, state);
 
 -- +goose Down
 DROP TABLE case_tasks;
