@@ -111,7 +111,11 @@ type Case struct {
 	// Results are the documents the case produced: the decision document
 	// attached to the decision, certificates made at 制证.
 	Results []Material
-	Version int64
+	// Bundle is the ID shared by the cases of one 一件事 application, and
+	// BundleName its name; "" for a single item.
+	Bundle     string
+	BundleName string
+	Version    int64
 }
 
 // Event is one entry of a case's timeline. Stored: never change a kind.

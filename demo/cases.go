@@ -3,9 +3,11 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 	"slices"
 
 	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/audit"
 	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/files"
@@ -17,6 +19,7 @@ type CaseStore interface {
 	AccountByUsername(ctx context.Context, username string) (identity.Account, error)
 	CitizenByMobile(ctx context.Context, mobile string) (identity.Account, error)
 	ListEntries(ctx context.Context, f catalog.Filter) ([]catalog.Entry, error)
+	SaveBundle(ctx context.Context, b casework.Bundle, sort int, at time.Time, e audit.Entry) error
 }
 
 // samplePDF is the material every demo case hands in: a one-line PDF.
@@ -69,6 +72,9 @@ func LoadCases(ctx context.Context, st CaseStore, svc *casework.Service, fs *fil
 	byName := map[key]catalog.Entry{}
 	for _, en := range entries {
 		byName[key{en.OrgID, en.Base.Name}] = en
+	}
+	if err := loadBundles(ctx, st, func(org, name string) string { return byName[key{org, name}].Code }, officer.OrgID); err != nil {
+		return 0, err
 	}
 	for i, dc := range demoCases {
 		officer := officer

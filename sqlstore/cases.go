@@ -22,6 +22,8 @@ type caseBody struct {
 	Delivery     *casework.Delivery    `json:"delivery,omitempty"` // its address sealed
 	Stage        int                   `json:"stage,omitempty"`
 	Results      []casework.Material   `json:"results,omitempty"`
+	Bundle       string                `json:"bundle,omitempty"`
+	BundleName   string                `json:"bundle_name,omitempty"`
 }
 
 const caseCols = `id, no, entry_id, entry_code, item_name, org_id, applicant_id, applicant, mobile_enc, idcard_enc,
@@ -43,7 +45,7 @@ func (db *DB) scanCase(sc interface{ Scan(...any) error }) (casework.Case, error
 		return c, fmt.Errorf("case %s body: %w", c.ID, err)
 	}
 	c.Materials, c.Corrections, c.Form, c.WaitingSince = b.Materials, b.Corrections, b.Form, b.WaitingSince
-	c.Stage, c.Results = b.Stage, b.Results
+	c.Stage, c.Results, c.Bundle, c.BundleName = b.Stage, b.Results, b.Bundle, b.BundleName
 	if b.Delivery != nil {
 		d := *b.Delivery
 		if d.Address, err = db.pii.Open(d.Address); err != nil {
@@ -60,7 +62,7 @@ func (db *DB) scanCase(sc interface{ Scan(...any) error }) (casework.Case, error
 
 func (db *DB) caseBodyJSON(c casework.Case) string {
 	b := caseBody{Materials: c.Materials, Corrections: c.Corrections, Form: c.Form, WaitingSince: c.WaitingSince,
-		Stage: c.Stage, Results: c.Results}
+		Stage: c.Stage, Results: c.Results, Bundle: c.Bundle, BundleName: c.BundleName}
 	if c.Delivery != nil {
 		d := *c.Delivery
 		d.Address = db.pii.Seal(d.Address)
@@ -84,37 +86,61 @@ func insertEvent(ctx context.Context, tx *sql.Tx, ev casework.Event) error {
 // serial comes from one upsert, so concurrent submissions never share a number.
 func (db *DB) CreateCase(ctx context.Context, c casework.Case, ev casework.Event, day string, e audit.Entry, msg *notify.Message) (casework.Case, error) {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `INSERT INTO case_serials (code, day, n) VALUES ($1, $2, 1)
-			ON CONFLICT (code, day) DO UPDATE SET n = case_serials.n + 1 RETURNING n`, c.EntryCode, day).Scan(&n); err != nil {
-			return fmt.Errorf("case serial: %w", err)
-		}
-		if n > 9999 {
-			return yiwang.Errorf(yiwang.ECONFLICT, "该事项今日办件已达上限，请明日再试")
-		}
-		c.No = fmt.Sprintf("%s%s%04d", c.EntryCode, day, n)
-		_, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,
-			$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)`,
-			c.ID, c.No, c.EntryID, c.EntryCode, c.ItemName, c.OrgID, c.ApplicantID, c.Applicant, db.pii.Seal(c.Mobile),
-			db.pii.Seal(c.IDCard), c.Enterprise, c.Channel, c.FiledBy, c.FiledAt, c.State, c.Decision, db.caseBodyJSON(c),
-			c.SubmittedAt, nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), c.Version, dueOr(c.Due))
-		if err != nil {
-			return fmt.Errorf("insert case: %w", err)
-		}
-		if err := insertEvent(ctx, tx, ev); err != nil {
-			return err
-		}
-		e.Detail = c.No + " " + e.Detail
-		if msg != nil {
-			m := *msg
-			m.Body = strings.Replace(m.Body, "办件编号请登录查看", "办件编号"+c.No, 1)
-			if err := insertMessage(ctx, tx, db, m); err != nil {
-				return err
-			}
-		}
-		return appendAudit(ctx, tx, e)
+		var err error
+		c, err = db.createCase(ctx, tx, casework.NewCase{Case: c, Event: ev, Day: day, Audit: e, Msg: msg})
+		return err
 	})
 	return c, err
+}
+
+// CreateCases stores the cases of one 一件事 application in one transaction.
+func (db *DB) CreateCases(ctx context.Context, ncs []casework.NewCase) ([]casework.Case, error) {
+	var out []casework.Case
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		for _, nc := range ncs {
+			c, err := db.createCase(ctx, tx, nc)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (db *DB) createCase(ctx context.Context, tx *sql.Tx, nc casework.NewCase) (casework.Case, error) {
+	c, day, e := nc.Case, nc.Day, nc.Audit
+	var n int
+	if err := tx.QueryRowContext(ctx, `INSERT INTO case_serials (code, day, n) VALUES ($1, $2, 1)
+		ON CONFLICT (code, day) DO UPDATE SET n = case_serials.n + 1 RETURNING n`, c.EntryCode, day).Scan(&n); err != nil {
+		return c, fmt.Errorf("case serial: %w", err)
+	}
+	if n > 9999 {
+		return c, yiwang.Errorf(yiwang.ECONFLICT, "该事项今日办件已达上限，请明日再试")
+	}
+	c.No = fmt.Sprintf("%s%s%04d", c.EntryCode, day, n)
+	_, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,
+		$14,$15,$16,$17,$18,$19,$20,$21,$22,$23)`,
+		c.ID, c.No, c.EntryID, c.EntryCode, c.ItemName, c.OrgID, c.ApplicantID, c.Applicant, db.pii.Seal(c.Mobile),
+		db.pii.Seal(c.IDCard), c.Enterprise, c.Channel, c.FiledBy, c.FiledAt, c.State, c.Decision, db.caseBodyJSON(c),
+		c.SubmittedAt, nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), c.Version, dueOr(c.Due))
+	if err != nil {
+		return c, fmt.Errorf("insert case: %w", err)
+	}
+	if err := insertEvent(ctx, tx, nc.Event); err != nil {
+		return c, err
+	}
+	e.Detail = c.No + " " + e.Detail
+	if nc.Msg != nil {
+		m := *nc.Msg
+		m.Body = strings.Replace(m.Body, "办件编号请登录查看", "办件编号"+c.No, 1)
+		if err := insertMessage(ctx, tx, db, m); err != nil {
+			return c, err
+		}
+	}
+	return c, appendAudit(ctx, tx, e)
 }
 
 // UpdateCase stores a case's new state with its event, if nobody changed it meanwhile.
