@@ -32,6 +32,7 @@ type applyView struct {
 	Mobile  string
 	IDCard  string
 	Form    Form
+	Bundle  *casework.BundleForm // a 一件事 application: E is its merged form
 }
 
 func (s *Server) applyView(r *http.Request) (*applyView, error) {

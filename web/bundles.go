@@ -1,0 +1,118 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/casework"
+	"github.com/yushan-gov/yiwang/catalog"
+	"github.com/yushan-gov/yiwang/idcode"
+)
+
+type bundlesView struct {
+	Page
+	Bundles []casework.Bundle
+}
+
+// bundlesPage lists the 一件事 people can apply for at once.
+func (s *Server) bundlesPage(w http.ResponseWriter, r *http.Request) error {
+	bs, err := s.Cases.Bundles(r.Context())
+	if err != nil {
+		return err
+	}
+	s.render(w, r, "bundles", &bundlesView{Page: s.page(r, "一件事一次办"), Bundles: bs})
+	return nil
+}
+
+// bundleView is the apply page of a bundle: its merged form and materials
+// as one entry.
+func (s *Server) bundleView(r *http.Request) (*applyView, error) {
+	actor, err := requireLogin(r)
+	if err != nil {
+		return nil, err
+	}
+	if actor.Kind == yiwang.KindStaff {
+		return nil, yiwang.Errorf(yiwang.EFORBIDDEN, "请以申请人身份登录后申报")
+	}
+	b, err := s.Cases.BundleOf(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return nil, err
+	}
+	f, err := s.Cases.FormOf(r.Context(), b)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.Identity.Get(r.Context(), actor.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, en := range f.Entries {
+		names = append(names, en.Base.Name)
+	}
+	en := catalog.Entry{Code: b.Code, Base: catalog.Base{Name: b.Name}, Guide: catalog.Guide{Fields: f.Fields, Materials: f.Materials}}
+	v := &applyView{Page: s.page(r, "一件事："+b.Name), E: en, OrgName: strings.Join(names, " + "), Name: a.Name,
+		Mobile: idcode.MaskMobile(a.Mobile), IDCard: idcode.MaskIDCard(a.IDCard), Have: map[int]bool{}, Bundle: &f,
+		Form: Form{Values: map[string]string{}, Errors: map[string]string{}}}
+	known := map[string]string{"name": a.Name, "idcard": idcode.MaskIDCard(a.IDCard), "mobile": idcode.MaskMobile(a.Mobile), "enterprise": v.Enterprise}
+	for _, fd := range f.Fields {
+		if fd.Prefill != "" {
+			v.Form.Values["f."+fd.Key] = known[fd.Prefill]
+		}
+	}
+	return v, nil
+}
+
+func (s *Server) bundlePage(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.bundleView(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, "apply", v)
+	return nil
+}
+
+// bundleApply files one case per item of the bundle.
+func (s *Server) bundleApply(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.bundleView(r)
+	if err != nil {
+		return err
+	}
+	mats, bad, err := s.uploads(w, r, v.Actor)
+	if err != nil {
+		return err
+	}
+	if len(bad) == 0 {
+		a, err := s.Identity.Get(r.Context(), v.Actor.AccountID)
+		if err != nil {
+			return err
+		}
+		cs, err := s.Cases.SubmitBundle(r.Context(), v.Actor, casework.Applicant{AccountID: a.ID, Name: a.Name, Mobile: a.Mobile,
+			IDCard: a.IDCard, Enterprise: v.Actor.EnterpriseID, EnterpriseName: v.Enterprise}, v.E.Code,
+			casework.Application{Materials: mats, Fields: formFields(r, v.E), Note: r.FormValue("note")})
+		if err == nil {
+			var nos []string
+			for _, c := range cs {
+				nos = append(nos, c.ItemName+" "+c.No)
+			}
+			s.Sessions.Put(r.Context(), sessFlash, fmt.Sprintf("“%s”申报成功，共 %d 个办件：%s。", v.E.Base.Name, len(cs), strings.Join(nos, "；")))
+			http.Redirect(w, r, "/cases", http.StatusSeeOther)
+			return nil
+		}
+		if status(err) == http.StatusInternalServerError {
+			return err
+		}
+		v.Form.Fail(err)
+	} else {
+		v.Form.Errors = bad
+	}
+	v.Form.Values["note"] = r.FormValue("note")
+	for k, val := range formFields(r, v.E) {
+		v.Form.Values["f."+k] = val
+	}
+	w.WriteHeader(http.StatusBadRequest)
+	s.render(w, r, "apply", v)
+	return nil
+}
