@@ -3,8 +3,8 @@ package demo
 import (
 	"context"
 	"fmt"
-	"time"
 	"slices"
+	"time"
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/audit"
