@@ -181,4 +181,5 @@ var (
 	_ casework.Store   = (*DB)(nil)
 	_ audit.Store      = (*DB)(nil)
 	_ notify.Store     = (*DB)(nil)
+	_ notify.BoxStore  = (*DB)(nil)
 )
