@@ -100,6 +100,9 @@ func (db *DB) CreateCase(ctx context.Context, c casework.Case, ev casework.Event
 		if err := insertEvent(ctx, tx, ev); err != nil {
 			return err
 		}
+		if err := insertWebhookDeliveries(ctx, tx, c, ev); err != nil {
+			return err
+		}
 		e.Detail = c.No + " " + e.Detail
 		if msg != nil {
 			m := *msg
@@ -126,6 +129,9 @@ func (db *DB) UpdateCase(ctx context.Context, c casework.Case, ev casework.Event
 			return yiwang.Errorf(yiwang.ECONFLICT, "该办件已被他人处理，请刷新后重试")
 		}
 		if err := insertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		if err := insertWebhookDeliveries(ctx, tx, c, ev); err != nil {
 			return err
 		}
 		if msg != nil {
