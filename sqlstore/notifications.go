@@ -74,10 +74,11 @@ func (db *DB) RecentMessages(ctx context.Context, limit int) ([]notify.Message, 
 	return db.messages(ctx, `ORDER BY created_at DESC LIMIT $1`, limit)
 }
 
-// MarkMessage stores a delivery attempt.
+// MarkMessage stores a delivery attempt and releases the claim: a message
+// to retry is held back by next_attempt_at instead.
 func (db *DB) MarkMessage(ctx context.Context, m notify.Message) error {
 	_, err := db.write.ExecContext(ctx, `UPDATE notifications SET status=$1, attempts=$2, last_error=$3, sent_at=$4,
-		next_attempt_at=$5 WHERE id=$6`, m.Status, m.Attempts, m.LastError, nullTime(m.SentAt), nullTime(m.NextAttemptAt), m.ID)
+		next_attempt_at=$5, claimed_until=NULL WHERE id=$6`, m.Status, m.Attempts, m.LastError, nullTime(m.SentAt), nullTime(m.NextAttemptAt), m.ID)
 	return err
 }
 
