@@ -52,7 +52,11 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		}
 		sub, ok := subs[dl.SubscriptionID]
 		if !ok {
-			if sub, err = d.Store.Subscription(ctx, dl.SubscriptionID); err != nil {
+			sub, err = d.Store.Subscription(ctx, dl.SubscriptionID)
+			if yiwang.ErrorCode(err) == yiwang.ENOTFOUND {
+				continue // deleted since it was listed, and its deliveries with it
+			}
+			if err != nil {
 				return delivered, fmt.Errorf("delivery %s: %w", dl.ID, err)
 			}
 			subs[sub.ID] = sub
