@@ -616,9 +616,11 @@ func submitNote(mats []Material) string {
 	return fmt.Sprintf("提交申请，上传材料 %d 份，共享获取 %d 份", up, shared)
 }
 
-// notice is the text message telling the applicant of a change.
+// notice is the message telling the applicant of a change: by SMS to the
+// case's mobile number and into the applicant account's message box; only
+// into the box when there is no number; nil when there is neither.
 func (s *Service) notice(c Case, what string) *notify.Message {
-	if c.Mobile == "" {
+	if c.Mobile == "" && c.ApplicantID == "" {
 		return nil
 	}
 	no := c.No
@@ -629,8 +631,13 @@ func (s *Service) notice(c Case, what string) *notify.Message {
 	if c.No == "" {
 		body = fmt.Sprintf("【雨山区政务服务网】您申请的“%s”：%s。办件编号请登录查看。", c.ItemName, what)
 	}
-	return &notify.Message{ID: yiwang.NewID(), Channel: "sms", Recipient: c.Mobile, RecipientMasked: idcode.MaskMobile(c.Mobile),
+	m := &notify.Message{ID: yiwang.NewID(), Channel: notify.ChannelSMS, Recipient: c.Mobile,
+		RecipientMasked: idcode.MaskMobile(c.Mobile), AccountID: c.ApplicantID, Link: "/cases/" + c.ID,
 		Body: body, Status: notify.StatusPending, CreatedAt: s.Clock.Now()}
+	if c.Mobile == "" {
+		m.Channel, m.RecipientMasked = notify.ChannelSite, ""
+	}
+	return m
 }
 
 // servesApplicant checks the item's 服务对象 against who applies: a person

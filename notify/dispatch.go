@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"time"
 
 	"github.com/yushan-gov/yiwang"
@@ -15,11 +16,15 @@ type Dispatcher struct {
 	Sender Sender
 	Clock  yiwang.Clock
 	Log    *slog.Logger
+	// Jitter returns a number in [0, 1) that spreads retries; nil means random.
+	Jitter func() float64
 }
 
-// RunOnce delivers up to 100 pending messages and returns how many were sent.
+// RunOnce delivers up to 100 pending messages and returns how many were
+// sent. A failed message is tried again after a backoff (yiwang.Backoff)
+// until MaxAttempts, then marked failed.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
-	msgs, err := d.Store.PendingMessages(ctx, 100)
+	msgs, err := d.Store.PendingMessages(ctx, d.Clock.Now(), 100)
 	if err != nil {
 		return 0, fmt.Errorf("pending messages: %w", err)
 	}
@@ -38,6 +43,8 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 			m.LastError = err.Error()
 			if m.Attempts >= MaxAttempts {
 				m.Status = StatusFailed
+			} else {
+				m.NextAttemptAt = d.Clock.Now().Add(yiwang.Backoff(m.Attempts, d.jitter()))
 			}
 			d.Log.Warn("notification not delivered", "id", m.ID, "to", m.RecipientMasked, "attempt", m.Attempts, "err", err)
 		} else {
@@ -49,6 +56,13 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 		}
 	}
 	return sent, nil
+}
+
+func (d *Dispatcher) jitter() float64 {
+	if d.Jitter != nil {
+		return d.Jitter()
+	}
+	return rand.Float64()
 }
 
 // Run delivers messages every interval until ctx ends.

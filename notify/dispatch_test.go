@@ -87,3 +87,51 @@ func TestDispatcher(t *testing.T) {
 		})
 	}
 }
+
+// TestDispatcherBacksOff: a failed SMS waits 30 s, then 1, 2 and 4 minutes
+// before the next attempts, and is marked failed after the fifth.
+func TestDispatcherBacksOff(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			db := yiwangtest.NewDB(t, engine)
+			clk := yiwangtest.NewClock(time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC))
+			ids := &identity.Service{Store: db, Orgs: &org.Service{Store: db, Clock: clk}, Clock: clk, Log: slog.New(slog.DiscardHandler)}
+			if err := ids.SendCode(ctx, identity.PurposeLogin, "13800000021", "127.0.0.1"); err != nil {
+				t.Fatal(err)
+			}
+			down := &countingSender{sent: map[string]int{}, fail: true}
+			d := &notify.Dispatcher{Store: db, Sender: down, Clock: clk, Log: slog.New(slog.DiscardHandler),
+				Jitter: func() float64 { return 0 }}
+			attempts := func() int {
+				t.Helper()
+				msgs, err := db.RecentMessages(ctx, 1)
+				if err != nil || len(msgs) != 1 {
+					t.Fatalf("messages: %v", err)
+				}
+				return msgs[0].Attempts
+			}
+			if _, err := d.RunOnce(ctx); err != nil || attempts() != 1 {
+				t.Fatalf("first attempt: %d %v", attempts(), err)
+			}
+			for i, wait := range []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute} {
+				clk.Advance(wait - time.Second)
+				if _, err := d.RunOnce(ctx); err != nil || attempts() != i+1 {
+					t.Fatalf("retried a second before %s: attempts %d %v", wait, attempts(), err)
+				}
+				clk.Advance(time.Second)
+				if _, err := d.RunOnce(ctx); err != nil || attempts() != i+2 {
+					t.Fatalf("not retried after %s: attempts %d %v", wait, attempts(), err)
+				}
+			}
+			msgs, _ := db.RecentMessages(ctx, 1)
+			if msgs[0].Status != notify.StatusFailed || msgs[0].LastError == "" {
+				t.Fatalf("after %d attempts: %s %q", msgs[0].Attempts, msgs[0].Status, msgs[0].LastError)
+			}
+			clk.Advance(24 * time.Hour)
+			if _, _ = d.RunOnce(ctx); attempts() != notify.MaxAttempts {
+				t.Fatal("a failed message was tried again")
+			}
+		})
+	}
+}

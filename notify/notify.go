@@ -1,7 +1,8 @@
-// Package notify sends messages to people (SMS for now) through an outbox:
-// a message is stored in the same transaction as the change that caused it,
-// and a dispatcher delivers it afterwards, so nothing is sent for a change
-// that rolled back and nothing is lost when the process dies.
+// Package notify tells people of things: by SMS through an outbox, and in
+// their message box on the site (站内信). A message is stored in the same
+// transaction as the change that caused it, and a dispatcher sends the SMS
+// afterwards, so nothing is sent for a change that rolled back and nothing
+// is lost when the process dies.
 package notify
 
 import (
@@ -16,21 +17,38 @@ const (
 	StatusFailed  = "failed" // gave up after MaxAttempts
 )
 
+// Channels. Stored: never change a value.
+const (
+	// ChannelSMS goes to the Recipient's mobile by SMS and, when AccountID
+	// is set, into that account's message box as well.
+	ChannelSMS = "sms"
+	// ChannelSite goes into the account's message box only: for people
+	// with no mobile number on file. The SMS dispatcher never sees it.
+	ChannelSite = "site"
+)
+
 // MaxAttempts is how often delivery is tried before a message is marked failed.
 const MaxAttempts = 5
 
 // Message is one outgoing message.
 type Message struct {
 	ID              string
-	Channel         string // "sms"
-	Recipient       string // full mobile number; encrypted at rest
+	Channel         string // ChannelSMS or ChannelSite
+	Recipient       string // full mobile number; encrypted at rest; "" for ChannelSite
 	RecipientMasked string
-	Body            string // encrypted at rest (it may hold a one-time code)
-	Status          string
-	Attempts        int
-	LastError       string
-	CreatedAt       time.Time
-	SentAt          time.Time
+	// AccountID is the account whose message box also gets the message;
+	// "" when it is meant for a mobile number only (one-time codes, people
+	// without an account).
+	AccountID string
+	// Link is the page the message is about, e.g. "/cases/{id}".
+	Link          string
+	Body          string // encrypted at rest (it may hold a one-time code or personal data)
+	Status        string
+	Attempts      int
+	LastError     string
+	CreatedAt     time.Time
+	SentAt        time.Time
+	NextAttemptAt time.Time // a failed SMS is not retried before this
 }
 
 // Sender delivers one message, e.g. through an SMS gateway.
@@ -40,7 +58,9 @@ type Sender interface {
 
 // Store is what the dispatcher needs from storage.
 type Store interface {
-	PendingMessages(ctx context.Context, limit int) ([]Message, error)
+	// PendingMessages returns the oldest SMS messages not yet sent whose
+	// next attempt is due at now.
+	PendingMessages(ctx context.Context, now time.Time, limit int) ([]Message, error)
 	// ClaimMessage reserves a pending message until until; false when another
 	// sender holds it or it is no longer pending.
 	ClaimMessage(ctx context.Context, id string, now, until time.Time) (bool, error)

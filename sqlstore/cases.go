@@ -132,6 +132,9 @@ func (db *DB) createCase(ctx context.Context, tx *sql.Tx, nc casework.NewCase) (
 	if err := insertEvent(ctx, tx, nc.Event); err != nil {
 		return c, err
 	}
+	if err := insertWebhookDeliveries(ctx, tx, c, nc.Event); err != nil {
+		return c, err
+	}
 	e.Detail = c.No + " " + e.Detail
 	if nc.Msg != nil {
 		m := *nc.Msg
@@ -159,6 +162,9 @@ func (db *DB) UpdateCase(ctx context.Context, c casework.Case, ev casework.Event
 			return err
 		}
 		if err := saveTasks(ctx, tx, c); err != nil {
+			return err
+		}
+		if err := insertWebhookDeliveries(ctx, tx, c, ev); err != nil {
 			return err
 		}
 		if msg != nil {

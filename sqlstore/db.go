@@ -28,6 +28,7 @@ import (
 	"github.com/yushan-gov/yiwang/org"
 	"github.com/yushan-gov/yiwang/pii"
 	"github.com/yushan-gov/yiwang/publicinfo"
+	"github.com/yushan-gov/yiwang/webhook"
 	_ "modernc.org/sqlite"
 )
 
@@ -181,4 +182,6 @@ var (
 	_ casework.Store   = (*DB)(nil)
 	_ audit.Store      = (*DB)(nil)
 	_ notify.Store     = (*DB)(nil)
+	_ notify.BoxStore  = (*DB)(nil)
+	_ webhook.Store    = (*DB)(nil)
 )

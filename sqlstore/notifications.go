@@ -9,20 +9,35 @@ import (
 	"github.com/yushan-gov/yiwang/notify"
 )
 
+// insertMessage stores m inside tx: in the SMS outbox when it goes by SMS,
+// and in the recipient account's message box when it names an account.
 func insertMessage(ctx context.Context, tx *sql.Tx, db *DB, m notify.Message) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, channel, recipient_enc, recipient_masked, body_enc,
-		status, attempts, last_error, created_at, sent_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-		m.ID, m.Channel, db.pii.Seal(m.Recipient), m.RecipientMasked, db.pii.Seal(m.Body), m.Status, m.Attempts,
-		m.LastError, m.CreatedAt, nullTime(m.SentAt))
-	if err != nil {
-		return fmt.Errorf("insert notification: %w", err)
+	stored := false
+	if m.Channel == notify.ChannelSMS {
+		_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, channel, recipient_enc, recipient_masked, body_enc,
+			status, attempts, last_error, created_at, sent_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
+			m.ID, m.Channel, db.pii.Seal(m.Recipient), m.RecipientMasked, db.pii.Seal(m.Body), m.Status, m.Attempts,
+			m.LastError, m.CreatedAt, nullTime(m.SentAt))
+		if err != nil {
+			return fmt.Errorf("insert notification: %w", err)
+		}
+		stored = true
+	}
+	if m.AccountID != "" {
+		if err := insertSiteMessage(ctx, tx, db, m); err != nil {
+			return err
+		}
+		stored = true
+	}
+	if !stored {
+		return fmt.Errorf("notification %s: channel %q without an account to deliver to", m.ID, m.Channel)
 	}
 	return nil
 }
 
 func (db *DB) messages(ctx context.Context, q string, args ...any) ([]notify.Message, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, channel, recipient_enc, recipient_masked, body_enc, status,
-		attempts, last_error, created_at, sent_at FROM notifications `+q, args...)
+		attempts, last_error, created_at, sent_at, next_attempt_at FROM notifications `+q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("notifications: %w", err)
 	}
@@ -31,12 +46,12 @@ func (db *DB) messages(ctx context.Context, q string, args ...any) ([]notify.Mes
 	for rows.Next() {
 		var m notify.Message
 		var rcp, body string
-		var sent sql.NullTime
+		var sent, next sql.NullTime
 		if err := rows.Scan(&m.ID, &m.Channel, &rcp, &m.RecipientMasked, &body, &m.Status, &m.Attempts,
-			&m.LastError, &m.CreatedAt, &sent); err != nil {
+			&m.LastError, &m.CreatedAt, &sent, &next); err != nil {
 			return nil, err
 		}
-		m.SentAt = sent.Time
+		m.SentAt, m.NextAttemptAt = sent.Time, next.Time
 		if m.Recipient, err = db.pii.Open(rcp); err != nil {
 			return nil, err
 		}
@@ -48,9 +63,10 @@ func (db *DB) messages(ctx context.Context, q string, args ...any) ([]notify.Mes
 	return out, rows.Err()
 }
 
-// PendingMessages returns the oldest undelivered messages.
-func (db *DB) PendingMessages(ctx context.Context, limit int) ([]notify.Message, error) {
-	return db.messages(ctx, `WHERE status = 'pending' ORDER BY created_at LIMIT $1`, limit)
+// PendingMessages returns the oldest unsent SMS messages due at now.
+func (db *DB) PendingMessages(ctx context.Context, now time.Time, limit int) ([]notify.Message, error) {
+	return db.messages(ctx, `WHERE status = 'pending' AND channel = 'sms'
+		AND (next_attempt_at IS NULL OR next_attempt_at <= $1) ORDER BY created_at LIMIT $2`, now, limit)
 }
 
 // RecentMessages returns the newest messages, for the dev outbox page.
@@ -58,19 +74,21 @@ func (db *DB) RecentMessages(ctx context.Context, limit int) ([]notify.Message, 
 	return db.messages(ctx, `ORDER BY created_at DESC LIMIT $1`, limit)
 }
 
-// MarkMessage stores a delivery attempt.
+// MarkMessage stores a delivery attempt and releases the claim: a message
+// to retry is held back by next_attempt_at instead.
 func (db *DB) MarkMessage(ctx context.Context, m notify.Message) error {
-	_, err := db.write.ExecContext(ctx, `UPDATE notifications SET status=$1, attempts=$2, last_error=$3, sent_at=$4
-		WHERE id=$5`, m.Status, m.Attempts, m.LastError, nullTime(m.SentAt), m.ID)
+	_, err := db.write.ExecContext(ctx, `UPDATE notifications SET status=$1, attempts=$2, last_error=$3, sent_at=$4,
+		next_attempt_at=$5, claimed_until=NULL WHERE id=$6`, m.Status, m.Attempts, m.LastError, nullTime(m.SentAt), nullTime(m.NextAttemptAt), m.ID)
 	return err
 }
 
-// ClaimMessage reserves a pending message for one sender until until, so
-// that several instances never deliver the same message twice at once. It
-// reports whether the claim was won.
+// ClaimMessage reserves a pending message that is due for one sender until
+// until, so that several instances never deliver the same message twice at
+// once. It reports whether the claim was won.
 func (db *DB) ClaimMessage(ctx context.Context, id string, now, until time.Time) (bool, error) {
 	res, err := db.write.ExecContext(ctx, `UPDATE notifications SET claimed_until = $1 WHERE id = $2
-		AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < $3)`, until, id, now)
+		AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < $3)
+		AND (next_attempt_at IS NULL OR next_attempt_at <= $3)`, until, id, now)
 	if err != nil {
 		return false, fmt.Errorf("claim notification: %w", err)
 	}

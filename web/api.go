@@ -52,6 +52,11 @@ var apiRouteTable = []apiRoute{
 	{"GET /api/v1/catalog/entries/{id}", func(s *Server) handlerFunc { return s.apiEntryGet }},
 	{"PUT /api/v1/catalog/entries/{id}", func(s *Server) handlerFunc { return s.apiEntryUpdate }},
 	{"POST /api/v1/catalog/entries/{id}/{op}", func(s *Server) handlerFunc { return s.apiEntryOp }},
+	{"GET /api/v1/messages", func(s *Server) handlerFunc { return s.apiMessages }},
+	{"POST /api/v1/messages/{id}/read", func(s *Server) handlerFunc { return s.apiMessageRead }},
+	{"GET /api/v1/webhooks", func(s *Server) handlerFunc { return s.apiWebhooks }},
+	{"POST /api/v1/webhooks", func(s *Server) handlerFunc { return s.apiWebhookCreate }},
+	{"DELETE /api/v1/webhooks/{id}", func(s *Server) handlerFunc { return s.apiWebhookDelete }},
 }
 
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {

@@ -18,6 +18,7 @@ import (
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/idcode"
 	"github.com/yushan-gov/yiwang/publicinfo"
+	"github.com/yushan-gov/yiwang/webhook"
 )
 
 //go:embed templates/*.html
@@ -53,9 +54,11 @@ var funcs = template.FuncMap{
 			"accept": "受理", "refuse": "不予受理", "decide": "办结", "deliver": "送达", "withdraw": "撤回",
 			"special_start": "启动特别程序", "special_end": "特别程序结束"}[k]
 	},
-	"pct":      func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
-	"formArgs": func(f Form, fields []catalog.Field) formArgs { return formArgs{f, fields} },
-	"time":     func(t time.Time) string { return t.In(yiwang.Shanghai).Format("15:04") },
+	"kindName":       webhook.KindName,
+	"deliveryStatus": webhook.StatusName,
+	"pct":            func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
+	"formArgs":       func(f Form, fields []catalog.Field) formArgs { return formArgs{f, fields} },
+	"time":           func(t time.Time) string { return t.In(yiwang.Shanghai).Format("15:04") },
 	"date": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -114,6 +117,7 @@ type Page struct {
 	Flash      string
 	Dev        bool
 	Nav        string
+	Unread     int // unread messages of a signed-in citizen or enterprise user
 }
 
 // Can reports whether the viewer holds a role, for menus.
@@ -128,6 +132,14 @@ func (s *Server) page(r *http.Request, title string) Page {
 	}
 	if a.EnterpriseID != "" {
 		p.Enterprise = s.Sessions.GetString(r.Context(), sessEnterpriseName)
+	}
+	if p.LoggedIn && !p.IsStaff && s.Box != nil {
+		// A badge is not worth failing a page for.
+		if n, err := s.Box.Unread(r.Context(), a); err != nil {
+			s.Log.Warn("count unread messages", "err", err)
+		} else {
+			p.Unread = n
+		}
 	}
 	p.Flash = s.Sessions.PopString(r.Context(), sessFlash)
 	return p

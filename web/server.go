@@ -18,6 +18,7 @@ import (
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/org"
 	"github.com/yushan-gov/yiwang/publicinfo"
+	"github.com/yushan-gov/yiwang/webhook"
 )
 
 // Pinger checks the database for /healthz.
@@ -33,6 +34,8 @@ type Server struct {
 	Info     *publicinfo.Service
 	Files    *files.Service
 	Cases    *casework.Service
+	Box      *notify.Box
+	Webhooks *webhook.Service
 	Audit    audit.Store
 	Outbox   notify.Store
 	DB       Pinger

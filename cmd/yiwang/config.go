@@ -16,10 +16,12 @@ import (
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/files"
 	"github.com/yushan-gov/yiwang/identity"
+	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/org"
 	"github.com/yushan-gov/yiwang/pii"
 	"github.com/yushan-gov/yiwang/publicinfo"
 	"github.com/yushan-gov/yiwang/sqlstore"
+	"github.com/yushan-gov/yiwang/webhook"
 )
 
 // config is what every data command shares.
@@ -71,6 +73,8 @@ type app struct {
 	info     *publicinfo.Service
 	files    *files.Service
 	cases    *casework.Service
+	box      *notify.Box
+	webhooks *webhook.Service
 }
 
 // open opens (and, when migrate is true, migrates) the database of cfg.
@@ -111,6 +115,8 @@ func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey 
 		return nil, err
 	}
 	a.cases = &casework.Service{Store: db, Drafts: db, Catalog: a.catalog, Orgs: a.orgs, Calendar: cal, Clock: clock}
+	a.box = &notify.Box{Store: db, Clock: clock}
+	a.webhooks = &webhook.Service{Store: db, Orgs: a.orgs, Clock: clock}
 	a.files = &files.Service{Store: db, Blobs: files.Dir{Root: filepath.Join(cfg.Data, "files")}, Sealer: p, Clock: clock}
 	return a, nil
 }

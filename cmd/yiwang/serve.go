@@ -16,6 +16,7 @@ import (
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/sqlstore"
 	"github.com/yushan-gov/yiwang/web"
+	"github.com/yushan-gov/yiwang/webhook"
 )
 
 type serveConfig struct {
@@ -99,7 +100,7 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 		}
 	}
 
-	srv := &web.Server{Identity: a.identity, Orgs: a.orgs, Catalog: a.catalog, Info: a.info, Files: a.files, Cases: a.cases, Audit: a.db, Outbox: a.db, DB: a.db,
+	srv := &web.Server{Identity: a.identity, Orgs: a.orgs, Catalog: a.catalog, Info: a.info, Files: a.files, Cases: a.cases, Box: a.box, Webhooks: a.webhooks, Audit: a.db, Outbox: a.db, DB: a.db,
 		Sessions: web.NewSessions(sqlstore.SessionStore{DB: a.db}, cfg.Prod), Clock: a.clock, Log: log,
 		Dev: !cfg.Prod, DemoSecrets: secrets, SecureCookies: cfg.Prod, LoginBurst: cfg.loginBurst,
 		MetricsToken: os.Getenv("YIWANG_METRICS_TOKEN")}
@@ -110,6 +111,8 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 	defer cancel()
 	d := &notify.Dispatcher{Store: a.db, Sender: sender, Clock: a.clock, Log: log}
 	go d.Run(bg, 2*time.Second)
+	wd := &webhook.Dispatcher{Store: a.db, Clock: a.clock, Log: log}
+	go wd.Run(bg, 2*time.Second)
 	go cleanSessions(bg, sqlstore.SessionStore{DB: a.db}, log)
 
 	url := "http://" + ln.Addr().String()
