@@ -78,8 +78,12 @@ func insertEvent(ctx context.Context, tx *sql.Tx, ev casework.Event) error {
 
 // CreateCase numbers and stores a new case with its first event. The daily
 // serial comes from one upsert, so concurrent submissions never share a number.
+// An idempotency claim in ctx is bound to the case in the same transaction.
 func (db *DB) CreateCase(ctx context.Context, c casework.Case, ev casework.Event, day string, e audit.Entry, msg *notify.Message) (casework.Case, error) {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := bindClaim(ctx, tx, c.ID); err != nil {
+			return err
+		}
 		var n int
 		if err := tx.QueryRowContext(ctx, `INSERT INTO case_serials (code, day, n) VALUES ($1, $2, 1)
 			ON CONFLICT (code, day) DO UPDATE SET n = case_serials.n + 1 RETURNING n`, c.EntryCode, day).Scan(&n); err != nil {
@@ -113,9 +117,13 @@ func (db *DB) CreateCase(ctx context.Context, c casework.Case, ev casework.Event
 	return c, err
 }
 
-// UpdateCase stores a case's new state with its event, if nobody changed it meanwhile.
+// UpdateCase stores a case's new state with its event, if nobody changed it
+// meanwhile; an idempotency claim in ctx is bound to the case in the same transaction.
 func (db *DB) UpdateCase(ctx context.Context, c casework.Case, ev casework.Event, e audit.Entry, msg *notify.Message) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := bindClaim(ctx, tx, c.ID); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE cases SET state=$1, decision=$2, body=$3, accepted_at=$4, deadline=$5,
 			decided_at=$6, due=$7, version=version+1 WHERE id=$8 AND version=$9`,
 			c.State, c.Decision, db.caseBodyJSON(c), nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), dueOr(c.Due), c.ID, c.Version)

@@ -15,6 +15,7 @@ import (
 	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/files"
+	"github.com/yushan-gov/yiwang/idempotency"
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/org"
 	"github.com/yushan-gov/yiwang/pii"
@@ -71,6 +72,7 @@ type app struct {
 	info     *publicinfo.Service
 	files    *files.Service
 	cases    *casework.Service
+	idem     *idempotency.Service
 }
 
 // open opens (and, when migrate is true, migrates) the database of cfg.
@@ -112,6 +114,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey 
 	}
 	a.cases = &casework.Service{Store: db, Drafts: db, Catalog: a.catalog, Orgs: a.orgs, Calendar: cal, Clock: clock}
 	a.files = &files.Service{Store: db, Blobs: files.Dir{Root: filepath.Join(cfg.Data, "files")}, Sealer: p, Clock: clock}
+	a.idem = &idempotency.Service{Store: db, Clock: clock}
 	return a, nil
 }
 
