@@ -185,3 +185,21 @@ func TestConcurrentReservations(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParseKey: a key is accepted exactly when it is 1 to 64 visible ASCII
+// characters, and comes back unchanged.
+func FuzzParseKey(f *testing.F) {
+	for _, s := range []string{"", "k", "a b", "键", strings.Repeat("k", 65), "0199a0c4-4bd4-7cc5-a1b2-1c2d3e4f5a6b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		valid := len(s) >= 1 && len(s) <= 64
+		for i := 0; i < len(s); i++ {
+			valid = valid && s[i] > ' ' && s[i] < 0x7f
+		}
+		got, err := idempotency.ParseKey(s)
+		if valid != (err == nil) || (err == nil && got != s) {
+			t.Fatalf("ParseKey(%q) = %q, %v", s, got, err)
+		}
+	})
+}
