@@ -174,14 +174,15 @@ func errInProgress() error {
 	return yiwang.Errorf(CodeInProgress, "使用该 Idempotency-Key 的请求正在处理中，请稍后用同一个键重试以取得结果")
 }
 
-// Finish stores the answer of a claimed request so that retries get it. An
-// answer of 5xx or 429 is not kept: the reservation is released (unless the
-// request already changed a case) so the client may simply retry. It uses
-// a context that outlives the request's, so a client that hung up still
-// leaves a complete record.
+// Finish stores the answer of a claimed request so that retries get it.
+// Only a success (2xx) is kept: a refusal or a failure changed nothing, so
+// the reservation is released (unless the request already changed a case)
+// and the client may fix the request, or simply retry, with the same key.
+// It uses a context that outlives the request's, so a client that hung up
+// still leaves a complete record.
 func (s *Service) Finish(ctx context.Context, c Claim, status int, response []byte) error {
 	ctx = context.WithoutCancel(ctx)
-	if status >= 500 || status == 429 {
+	if status < 200 || status > 299 {
 		return s.Store.ReleaseKey(ctx, c.AccountID, c.Key, c.Owner)
 	}
 	return s.Store.CompleteKey(ctx, c.AccountID, c.Key, c.Owner, status, response, s.Clock.Now())

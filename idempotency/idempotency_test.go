@@ -95,12 +95,15 @@ func TestBegin(t *testing.T) {
 			if retry, err := svc.Begin(ctx, req("a", "k2", `{}`)); err != nil || retry.Replay != nil || retry.Claim.Owner == failed.Claim.Owner {
 				t.Fatalf("retry after a 500: %+v %v", retry, err)
 			}
-			// A refusal is an answer: kept and replayed.
+			// A refusal changed nothing and is not kept either: the client
+			// fixes the body and sends it with the same key.
 			refused, _ := svc.Begin(ctx, req("a", "k3", `{}`))
 			_ = svc.Finish(ctx, refused.Claim, 400, []byte(`{"error":{"code":"EINVALID"}}`))
-			if r, err := svc.Begin(ctx, req("a", "k3", `{}`)); err != nil || r.Replay == nil || r.Replay.Status != 400 {
-				t.Fatalf("replayed refusal: %+v %v", r, err)
+			fixed, err := svc.Begin(ctx, req("a", "k3", `{"fixed":1}`))
+			if err != nil || fixed.Replay != nil {
+				t.Fatalf("fixed request after a refusal: %+v %v", fixed, err)
 			}
+			_ = svc.Finish(ctx, fixed.Claim, 200, []byte(`{}`))
 			// After 24 hours the key is new again, and the purge removes old ones.
 			clk.Advance(idempotency.TTL + time.Minute)
 			if fresh, err := svc.Begin(ctx, req("a", "k1", `{"x":2}`)); err != nil || fresh.Replay != nil {

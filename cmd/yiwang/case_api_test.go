@@ -176,7 +176,7 @@ func testCaseAPI(t *testing.T, ts *testServer) {
 		{"unknown field", `{"entry_code":"` + food.Code + `","evil":1}`, "", 400, "EINVALID", ""},
 		{"wrong type", `{"entry_code":42}`, "", 400, "EINVALID", ""},
 		{"no item", `{}`, "", 400, "EINVALID", "entry_code"},
-		{"no materials", `{"entry_code":"` + food.Code + `",` + form + `}`, "", 400, "EINVALID", "m0"},
+		{"no materials", `{"entry_code":"` + food.Code + `",` + form + `}`, "apply-1", 400, "EINVALID", "m0"},
 		{"no such item", `{"entry_code":"` + strings.Repeat("9", 31) + `"}`, "", 404, "ENOTFOUND", ""},
 		{"key with a space", apply(""), "a b", 400, "idempotency_key_invalid", ""},
 		{"key too long", apply(""), strings.Repeat("k", 65), 400, "idempotency_key_invalid", ""},
@@ -197,6 +197,7 @@ func testCaseAPI(t *testing.T, ts *testServer) {
 		t.Fatal("refused requests changed the database")
 	}
 
+	// The refused request kept no record, so its key serves the fixed one.
 	// Submit with a key; the retry replays the same answer and makes no second case.
 	first := citizen.keyed(http.MethodPost, "/api/v1/cases", apply("首次申请"), "", "apply-1")
 	if first.Status != http.StatusCreated || first.Header.Get("Idempotent-Replayed") != "" {
@@ -219,7 +220,7 @@ func testCaseAPI(t *testing.T, ts *testServer) {
 		t.Fatalf("%d new cases, want 1", n-before)
 	}
 	// The same key name is another account's own.
-	if p := other.keyed(http.MethodPost, "/api/v1/cases", `{}`, "", "apply-1"); p.Status != http.StatusBadRequest {
+	if p := other.keyed(http.MethodPost, "/api/v1/cases", `{}`, "", "apply-1"); p.Status != http.StatusBadRequest || strings.Contains(p.Body, "idempotency") {
 		t.Fatalf("another account's key: %d %s", p.Status, p.Body)
 	}
 
