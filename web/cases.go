@@ -445,7 +445,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 	if v.PageNo > 1 {
 		v.PrevURL = link(v.PageNo - 1)
 	}
-	promise := promiseDays{}
+	promise := promiseCache{}
 	for _, c := range list {
 		days, err := s.promiseDays(r.Context(), promise, c.EntryID)
 		if err != nil {
@@ -458,12 +458,12 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// promiseDays caches the committed limits of entry versions for one page.
-type promiseDays map[string]int
+// promiseCache caches the committed limits of entry versions for one page.
+type promiseCache map[string]int
 
 // promiseDays returns the committed limit (承诺时限) of the entry version a
 // case was filed under, for its urgency.
-func (s *Server) promiseDays(ctx context.Context, cache promiseDays, entryID string) (int, error) {
+func (s *Server) promiseDays(ctx context.Context, cache promiseCache, entryID string) (int, error) {
 	if days, ok := cache[entryID]; ok {
 		return days, nil
 	}
