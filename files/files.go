@@ -44,8 +44,12 @@ type Blobs interface {
 
 // Store keeps file metadata.
 type Store interface {
+	// SaveFile records a file and that f.CreatedBy uploaded it.
 	SaveFile(ctx context.Context, f File) error
 	File(ctx context.Context, id string) (File, error)
+	// FileUploadedBy reports whether account uploaded file id (the same
+	// content may have been uploaded by several accounts).
+	FileUploadedBy(ctx context.Context, id, accountID string) (bool, error)
 }
 
 // Sealer encrypts contents at rest; pii.Protector satisfies it.
@@ -197,3 +201,28 @@ func contentID(b []byte, public bool) string {
 
 // Meta returns a file's metadata.
 func (s *Service) Meta(ctx context.Context, id string) (File, error) { return s.Store.File(ctx, id) }
+
+// Own returns a private file the actor uploaded, for them to name as a
+// material; any other file (someone else's, a public form, none) is
+// ENOTFOUND, so a leaked file ID cannot be attached to another case.
+func (s *Service) Own(ctx context.Context, actor yiwang.Actor, id string) (File, error) {
+	missing := yiwang.Errorf(yiwang.ENOTFOUND, "文件不存在，或不是您上传的")
+	f, err := s.Store.File(ctx, id)
+	if yiwang.ErrorCode(err) == yiwang.ENOTFOUND {
+		return File{}, missing
+	}
+	if err != nil {
+		return File{}, err
+	}
+	if f.Public || actor.Anonymous() {
+		return File{}, missing
+	}
+	ok, err := s.Store.FileUploadedBy(ctx, id, actor.AccountID)
+	if err != nil {
+		return File{}, err
+	}
+	if !ok {
+		return File{}, missing
+	}
+	return f, nil
+}

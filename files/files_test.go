@@ -96,3 +96,47 @@ func TestPutAndRead(t *testing.T) {
 		})
 	}
 }
+
+// TestOwn: a material can be named only by an account that uploaded it,
+// even when another account uploaded the same bytes first.
+func TestOwn(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			db := yiwangtest.NewDB(t, engine)
+			svc := &files.Service{Store: db, Blobs: files.Dir{Root: t.TempDir()}, Sealer: yiwangtest.Protector(t),
+				Clock: yiwangtest.NewClock(time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC))}
+			a, b, c := yiwang.Actor{AccountID: "a"}, yiwang.Actor{AccountID: "b"}, yiwang.Actor{AccountID: "c"}
+			pdf := []byte("%PDF-1.4\n% 户口本\n%%EOF\n")
+			fa, err := svc.Put(ctx, a, "a.pdf", pdf, files.Material)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fb, err := svc.Put(ctx, b, "b.pdf", pdf, files.Material)
+			if err != nil || fb.ID != fa.ID {
+				t.Fatalf("same content, another uploader: %+v %v", fb, err)
+			}
+			form, _ := svc.Put(ctx, a, "blank.pdf", []byte("%PDF-1.4\n% 空白表格\n%%EOF\n"), files.Form)
+			for _, tc := range []struct {
+				name  string
+				actor yiwang.Actor
+				id    string
+				ok    bool
+			}{
+				{"first uploader", a, fa.ID, true},
+				{"second uploader of the same bytes", b, fa.ID, true},
+				{"someone who knows the ID", c, fa.ID, false},
+				{"nobody", yiwang.Actor{}, fa.ID, false},
+				{"a public form, even its uploader's", a, form.ID, false},
+				{"no such file", a, "ffff", false},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					_, err := svc.Own(ctx, tc.actor, tc.id)
+					if tc.ok != (err == nil) || (err != nil && yiwang.ErrorCode(err) != yiwang.ENOTFOUND) {
+						t.Fatalf("Own: %v", err)
+					}
+				})
+			}
+		})
+	}
+}

@@ -84,8 +84,12 @@ func insertEvent(ctx context.Context, tx *sql.Tx, ev casework.Event) error {
 
 // CreateCase numbers and stores a new case with its first event. The daily
 // serial comes from one upsert, so concurrent submissions never share a number.
+// An idempotency claim in ctx is bound to the case in the same transaction.
 func (db *DB) CreateCase(ctx context.Context, c casework.Case, ev casework.Event, day string, e audit.Entry, msg *notify.Message) (casework.Case, error) {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := bindClaim(ctx, tx, c.ID); err != nil {
+			return err
+		}
 		var err error
 		c, err = db.createCase(ctx, tx, casework.NewCase{Case: c, Event: ev, Day: day, Audit: e, Msg: msg})
 		return err
@@ -146,9 +150,13 @@ func (db *DB) createCase(ctx context.Context, tx *sql.Tx, nc casework.NewCase) (
 	return c, appendAudit(ctx, tx, e)
 }
 
-// UpdateCase stores a case's new state with its event, if nobody changed it meanwhile.
+// UpdateCase stores a case's new state with its event, if nobody changed it
+// meanwhile; an idempotency claim in ctx is bound to the case in the same transaction.
 func (db *DB) UpdateCase(ctx context.Context, c casework.Case, ev casework.Event, e audit.Entry, msg *notify.Message) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := bindClaim(ctx, tx, c.ID); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE cases SET state=$1, decision=$2, body=$3, accepted_at=$4, deadline=$5,
 			decided_at=$6, due=$7, version=version+1 WHERE id=$8 AND version=$9`,
 			c.State, c.Decision, db.caseBodyJSON(c), nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), dueOr(c.Due), c.ID, c.Version)

@@ -2,17 +2,30 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/yushan-gov/yiwang/files"
 )
 
-// SaveFile records a file's metadata. The same content uploaded again keeps
-// its first name (public and private copies have different IDs).
+// SaveFile records a file's metadata and its uploader. The same content
+// uploaded again keeps its first name (public and private copies have
+// different IDs) and gains an uploader.
 func (db *DB) SaveFile(ctx context.Context, f files.File) error {
-	_, err := db.write.ExecContext(ctx, `INSERT INTO files (id, name, mime, size, public, created_by, created_at)
-		VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (id) DO NOTHING`,
-		f.ID, f.Name, f.Type, f.Size, f.Public, f.CreatedBy, f.CreatedAt)
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO files (id, name, mime, size, public, created_by, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (id) DO NOTHING`,
+			f.ID, f.Name, f.Type, f.Size, f.Public, f.CreatedBy, f.CreatedAt); err != nil {
+			return err
+		}
+		if f.CreatedBy == "" {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO file_owners (file_id, account_id, created_at) VALUES ($1,$2,$3)
+			ON CONFLICT (file_id, account_id) DO NOTHING`, f.ID, f.CreatedBy, f.CreatedAt)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("save file: %w", err)
 	}
@@ -25,4 +38,14 @@ func (db *DB) File(ctx context.Context, id string) (files.File, error) {
 	err := db.read.QueryRowContext(ctx, `SELECT id, name, mime, size, public, created_by, created_at FROM files WHERE id = $1`, id).
 		Scan(&f.ID, &f.Name, &f.Type, &f.Size, &f.Public, &f.CreatedBy, &f.CreatedAt)
 	return f, notFound(err, "文件")
+}
+
+// FileUploadedBy reports whether account uploaded file id.
+func (db *DB) FileUploadedBy(ctx context.Context, id, accountID string) (bool, error) {
+	var one int
+	err := db.read.QueryRowContext(ctx, `SELECT 1 FROM file_owners WHERE file_id = $1 AND account_id = $2`, id, accountID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
 }

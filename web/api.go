@@ -57,6 +57,20 @@ var apiRouteTable = []apiRoute{
 	{"GET /api/v1/webhooks", func(s *Server) handlerFunc { return s.apiWebhooks }},
 	{"POST /api/v1/webhooks", func(s *Server) handlerFunc { return s.apiWebhookCreate }},
 	{"DELETE /api/v1/webhooks/{id}", func(s *Server) handlerFunc { return s.apiWebhookDelete }},
+	{"POST /api/v1/files", func(s *Server) handlerFunc { return s.apiFileUpload }},
+	{"GET /api/v1/cases", func(s *Server) handlerFunc { return s.apiCaseList }},
+	{"POST /api/v1/cases", func(s *Server) handlerFunc { return s.keyed(http.StatusCreated, s.apiCaseSubmit) }},
+	{"GET /api/v1/cases/{id}", func(s *Server) handlerFunc { return s.apiCaseGet }},
+	{"POST /api/v1/cases/{id}/corrections", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiCaseCorrections) }},
+	{"POST /api/v1/cases/{id}/resubmit", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiCaseResubmit) }},
+	{"POST /api/v1/cases/{id}/accept", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiCaseAccept) }},
+	{"POST /api/v1/cases/{id}/refuse", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiCaseRefuse) }},
+	{"POST /api/v1/cases/{id}/decide", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiCaseDecide) }},
+	{"POST /api/v1/cases/{id}/deliver", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiCaseDeliver) }},
+	{"POST /api/v1/cases/{id}/withdraw", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiCaseWithdraw) }},
+	{"POST /api/v1/cases/{id}/special/start", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiCaseSpecialStart) }},
+	{"POST /api/v1/cases/{id}/special/end", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiCaseSpecialEnd) }},
+	{"GET /api/v1/inbox", func(s *Server) handlerFunc { return s.apiInbox }},
 }
 
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {

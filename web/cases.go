@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"html/template"
@@ -473,26 +474,40 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 	if v.PageNo > 1 {
 		v.PrevURL = link(v.PageNo - 1)
 	}
-	promise := map[string]int{}
+	promise := promiseCache{}
 	for _, c := range list {
-		days, ok := promise[c.EntryID]
-		if !ok {
-			sum, found, err := s.Catalog.Summary(r.Context(), c.EntryID)
-			if err != nil {
-				return err
-			}
-			if found {
-				days = sum.PromiseDays
-			} else if en, err := s.Catalog.Get(r.Context(), c.EntryID); err == nil {
-				days = en.PromiseDays // a version superseded since the case was filed
-			}
-			promise[c.EntryID] = days
+		days, err := s.promiseDays(r.Context(), promise, c.EntryID)
+		if err != nil {
+			return err
 		}
 		v.Rows = append(v.Rows, inboxRow{c, s.Cases.Art32Overdue(c), s.Cases.UrgencyOf(c, days)})
 	}
 	// The store orders by due date: overdue first, then fewest days left.
 	s.render(w, r, "work_inbox", v)
 	return nil
+}
+
+// promiseCache caches the committed limits of entry versions for one page.
+type promiseCache map[string]int
+
+// promiseDays returns the committed limit (承诺时限) of the entry version a
+// case was filed under, for its urgency.
+func (s *Server) promiseDays(ctx context.Context, cache promiseCache, entryID string) (int, error) {
+	if days, ok := cache[entryID]; ok {
+		return days, nil
+	}
+	sum, found, err := s.Catalog.Summary(ctx, entryID)
+	if err != nil {
+		return 0, err
+	}
+	days := sum.PromiseDays
+	if !found {
+		if en, err := s.Catalog.Get(ctx, entryID); err == nil {
+			days = en.PromiseDays // a version superseded since the case was filed
+		}
+	}
+	cache[entryID] = days
+	return days, nil
 }
 
 // work runs an officer's action on a case.

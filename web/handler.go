@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/idempotency"
 )
 
 // handlerFunc is a handler that returns its error for one place to render.
@@ -38,6 +39,12 @@ func status(err error) int {
 		return http.StatusUnauthorized
 	case yiwang.ETOOMANY:
 		return http.StatusTooManyRequests
+	case idempotency.CodeKeyInvalid:
+		return http.StatusBadRequest
+	case idempotency.CodeKeyReused:
+		return http.StatusUnprocessableEntity
+	case idempotency.CodeInProgress:
+		return http.StatusConflict
 	}
 	return http.StatusInternalServerError
 }

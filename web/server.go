@@ -14,6 +14,7 @@ import (
 	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/files"
+	"github.com/yushan-gov/yiwang/idempotency"
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/org"
@@ -42,6 +43,11 @@ type Server struct {
 	Sessions *scs.SessionManager
 	Clock    yiwang.Clock
 	Log      *slog.Logger
+
+	// Idempotency remembers the answers of API requests sent with an
+	// Idempotency-Key, so that a retry never does the work twice.
+	Idempotency *idempotency.Service
+
 	// Dev shows one-time codes on /dev/outbox and demo staff TOTP codes.
 	Dev bool
 	// DemoSecrets maps demo staff usernames to TOTP secrets, for /dev/outbox.

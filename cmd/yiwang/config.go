@@ -15,6 +15,7 @@ import (
 	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/files"
+	"github.com/yushan-gov/yiwang/idempotency"
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/org"
@@ -75,6 +76,7 @@ type app struct {
 	cases    *casework.Service
 	box      *notify.Box
 	webhooks *webhook.Service
+	idem     *idempotency.Service
 }
 
 // open opens (and, when migrate is true, migrates) the database of cfg.
@@ -118,6 +120,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey 
 	a.box = &notify.Box{Store: db, Clock: clock}
 	a.webhooks = &webhook.Service{Store: db, Orgs: a.orgs, Clock: clock}
 	a.files = &files.Service{Store: db, Blobs: files.Dir{Root: filepath.Join(cfg.Data, "files")}, Sealer: p, Clock: clock}
+	a.idem = &idempotency.Service{Store: db, Clock: clock}
 	return a, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/yushan-gov/yiwang/demo"
+	"github.com/yushan-gov/yiwang/idempotency"
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/sqlstore"
@@ -103,7 +104,7 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 	srv := &web.Server{Identity: a.identity, Orgs: a.orgs, Catalog: a.catalog, Info: a.info, Files: a.files, Cases: a.cases, Box: a.box, Webhooks: a.webhooks, Audit: a.db, Outbox: a.db, DB: a.db,
 		Sessions: web.NewSessions(sqlstore.SessionStore{DB: a.db}, cfg.Prod), Clock: a.clock, Log: log,
 		Dev: !cfg.Prod, DemoSecrets: secrets, SecureCookies: cfg.Prod, LoginBurst: cfg.loginBurst,
-		MetricsToken: os.Getenv("YIWANG_METRICS_TOKEN")}
+		MetricsToken: os.Getenv("YIWANG_METRICS_TOKEN"), Idempotency: a.idem}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
 
@@ -114,6 +115,7 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 	wd := &webhook.Dispatcher{Store: a.db, Clock: a.clock, Log: log}
 	go wd.Run(bg, 2*time.Second)
 	go cleanSessions(bg, sqlstore.SessionStore{DB: a.db}, log)
+	go purgeIdempotencyKeys(bg, a.idem, log)
 
 	url := "http://" + ln.Addr().String()
 	log.Info("雨山区政务服务网已启动", "url", url, "engine", a.db.Engine, "data", cfg.Data, "prod", cfg.Prod)
@@ -164,6 +166,25 @@ func cleanSessions(ctx context.Context, st sqlstore.SessionStore, log *slog.Logg
 		case <-t.C:
 			if err := st.DeleteExpired(ctx, time.Now()); err != nil && ctx.Err() == nil {
 				log.Warn("clean sessions", "err", err)
+			}
+		}
+	}
+}
+
+// purgeIdempotencyKeys deletes Idempotency-Key records older than their
+// 24 hours, hourly. Every instance may run it: it is one DELETE.
+func purgeIdempotencyKeys(ctx context.Context, svc *idempotency.Service, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := svc.Purge(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("purge idempotency keys", "err", err)
+			} else if n > 0 {
+				log.Info("purged idempotency keys", "n", n)
 			}
 		}
 	}

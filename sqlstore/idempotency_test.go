@@ -1,0 +1,100 @@
+package sqlstore_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/idempotency"
+	"github.com/yushan-gov/yiwang/yiwangtest"
+)
+
+// TestIdempotencyKeys: each store method acts only on the record it names
+// and only while its owner holds it.
+func TestIdempotencyKeys(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			db := yiwangtest.NewDB(t, engine)
+			t0 := time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)
+			rec := idempotency.Record{AccountID: "a", Key: "k", Method: "POST", Path: "/api/v1/cases", RequestHash: "h",
+				Owner: "o1", CreatedAt: t0, ReservedAt: t0}
+			if ok, err := db.ReserveKey(ctx, rec); !ok || err != nil {
+				t.Fatalf("reserve: %v %v", ok, err)
+			}
+			again := rec
+			again.Owner, again.RequestHash = "o2", "other"
+			if ok, err := db.ReserveKey(ctx, again); ok || err != nil {
+				t.Fatalf("second reservation: %v %v", ok, err)
+			}
+			got, err := db.IdempotencyRecord(ctx, "a", "k")
+			if err != nil || got.Owner != "o1" || got.RequestHash != "h" || !got.InFlight() || !got.CreatedAt.Equal(t0) {
+				t.Fatalf("record: %+v %v", got, err)
+			}
+			if _, err := db.IdempotencyRecord(ctx, "b", "k"); yiwang.ErrorCode(err) != yiwang.ENOTFOUND {
+				t.Fatalf("another account's key: %v", err)
+			}
+			// Only the holder takes over, completes or releases.
+			if ok, _, err := db.TakeOverKey(ctx, "a", "k", "wrong", "o2", t0.Add(time.Hour)); ok || err != nil {
+				t.Fatalf("take over by a non-holder: %v %v", ok, err)
+			}
+			if err := db.CompleteKey(ctx, "a", "k", "wrong", 201, []byte("x"), t0); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.ReleaseKey(ctx, "a", "k", "wrong"); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := db.IdempotencyRecord(ctx, "a", "k"); !got.InFlight() || got.Owner != "o1" {
+				t.Fatalf("a non-holder changed the record: %+v", got)
+			}
+			// A reservation bound to a case survives a release, and the
+			// taker learns the case.
+			if _, err := db.SQL().Exec(`UPDATE idempotency_keys SET case_id = 'c1'`); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.ReleaseKey(ctx, "a", "k", "o1"); err != nil {
+				t.Fatal(err)
+			}
+			ok, caseID, err := db.TakeOverKey(ctx, "a", "k", "o1", "o2", t0.Add(time.Hour))
+			if !ok || caseID != "c1" || err != nil {
+				t.Fatalf("take over: %v %q %v", ok, caseID, err)
+			}
+			if err := db.CompleteKey(ctx, "a", "k", "o2", 201, []byte(`{"id":"c1"}`), t0.Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			got, _ = db.IdempotencyRecord(ctx, "a", "k")
+			if got.Status != 201 || string(got.Response) != `{"id":"c1"}` || !got.ReservedAt.Equal(t0.Add(time.Hour)) {
+				t.Fatalf("completed: %+v", got)
+			}
+			// A completed record is never taken over or released.
+			if ok, _, _ := db.TakeOverKey(ctx, "a", "k", "o2", "o3", t0); ok {
+				t.Fatal("completed record taken over")
+			}
+			// An unbound in-flight reservation is released.
+			rec.Key, rec.Owner = "k2", "p1"
+			_, _ = db.ReserveKey(ctx, rec)
+			if err := db.ReleaseKey(ctx, "a", "k2", "p1"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.IdempotencyRecord(ctx, "a", "k2"); yiwang.ErrorCode(err) != yiwang.ENOTFOUND {
+				t.Fatalf("released: %v", err)
+			}
+			// Expiry deletes by creation time only.
+			rec.Key, rec.CreatedAt = "k3", t0.Add(48*time.Hour)
+			_, _ = db.ReserveKey(ctx, rec)
+			if err := db.DeleteKey(ctx, "a", "k3", t0.Add(24*time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.IdempotencyRecord(ctx, "a", "k3"); err != nil {
+				t.Fatalf("young key deleted: %v", err)
+			}
+			if n, err := db.DeleteKeysBefore(ctx, t0.Add(24*time.Hour)); n != 1 || err != nil {
+				t.Fatalf("purge: %d %v", n, err)
+			}
+			if _, err := db.IdempotencyRecord(ctx, "a", "k"); yiwang.ErrorCode(err) != yiwang.ENOTFOUND {
+				t.Fatalf("old key kept: %v", err)
+			}
+		})
+	}
+}
