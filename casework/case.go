@@ -150,4 +150,7 @@ type Store interface {
 	// TaskCases lists cases of other orgs on which one of orgIDs has an
 	// open task, most urgent first, without their tasks.
 	TaskCases(ctx context.Context, orgIDs []string, states []string, q string, limit int) ([]Case, error)
+	// OpenTasksFor lists the open tasks of some orgs for some roles, the
+	// earliest due first.
+	OpenTasksFor(ctx context.Context, orgIDs, roles []string, limit, offset int) ([]TaskItem, error)
 }

@@ -350,3 +350,37 @@ func (s *Service) MyTasks(ctx context.Context, actor yiwang.Actor, c Case) []Tas
 	}
 	return out
 }
+
+// TaskItem is an open task with what an officer needs to find its case.
+type TaskItem struct {
+	Task
+	CaseNo    string
+	ItemName  string
+	CaseState string
+}
+
+// Tasks lists a page of the open tasks the actor may do — of their org and
+// those below it, for their roles — the earliest due first, and whether
+// more follow.
+func (s *Service) Tasks(ctx context.Context, actor yiwang.Actor, page int) ([]TaskItem, bool, error) {
+	if actor.OrgID == "" || !actor.HasAny(yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk, yiwang.RoleDeptHead) {
+		return nil, false, yiwang.Errorf(yiwang.EFORBIDDEN, "只有承办人、窗口人员或部门负责人有办理任务")
+	}
+	mine, err := s.Orgs.Subtree(ctx, actor.OrgID)
+	if err != nil {
+		return nil, false, err
+	}
+	var orgs, roles []string
+	for id := range mine {
+		orgs = append(orgs, id)
+	}
+	for _, r := range actor.Roles {
+		roles = append(roles, string(r))
+	}
+	page = max(page, 1)
+	ts, err := s.Store.OpenTasksFor(ctx, orgs, roles, InboxSize+1, (page-1)*InboxSize)
+	if err != nil {
+		return nil, false, err
+	}
+	return ts[:min(len(ts), InboxSize)], len(ts) > InboxSize, nil
+}

@@ -32,24 +32,67 @@ func saveTasks(ctx context.Context, tx *sql.Tx, c casework.Case) error {
 	return nil
 }
 
+const taskCols = `t.id, t.case_id, t.stage, t.name, t.kind, t.org_id, t.role, t.state, t.opened_at, t.due,
+	t.done_at, t.done_by, t.done_by_name, t.opinion, t.note`
+
+func scanTask(sc interface{ Scan(...any) error }, extra ...any) (casework.Task, error) {
+	var t casework.Task
+	var role string
+	var done sql.NullTime
+	err := sc.Scan(append([]any{&t.ID, &t.CaseID, &t.Stage, &t.Name, &t.Kind, &t.OrgID, &role, &t.State, &t.OpenedAt, &t.Due,
+		&done, &t.DoneBy, &t.DoneByName, &t.Opinion, &t.Note}, extra...)...)
+	t.Role, t.DoneAt = yiwang.Role(role), done.Time
+	return t, err
+}
+
+// OpenTasksFor lists the open tasks of some orgs for some roles, the
+// earliest due first, with their case's number, item and state.
+func (db *DB) OpenTasksFor(ctx context.Context, orgIDs, roles []string, limit, offset int) ([]casework.TaskItem, error) {
+	if len(orgIDs) == 0 || len(roles) == 0 {
+		return nil, nil
+	}
+	var args []any
+	ph := func(vs []string) string {
+		p := make([]string, len(vs))
+		for i, v := range vs {
+			args = append(args, v)
+			p[i] = fmt.Sprintf("$%d", len(args))
+		}
+		return strings.Join(p, ",")
+	}
+	q := `SELECT ` + taskCols + `, c.no, c.item_name, c.state FROM case_tasks t JOIN cases c ON c.id = t.case_id
+		WHERE t.org_id IN (` + ph(orgIDs) + `) AND t.role IN (` + ph(roles) + `) AND t.state = 'open'`
+	args = append(args, limit, offset)
+	rows, err := db.read.QueryContext(ctx, q+fmt.Sprintf(` ORDER BY t.due, t.opened_at, t.id LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("open tasks: %w", err)
+	}
+	defer rows.Close()
+	var out []casework.TaskItem
+	for rows.Next() {
+		var it casework.TaskItem
+		if it.Task, err = scanTask(rows, &it.CaseNo, &it.ItemName, &it.CaseState); err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
 // tasks returns a case's tasks in stage order.
 func (db *DB) tasks(ctx context.Context, caseID string) ([]casework.Task, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, case_id, stage, name, kind, org_id, role, state, opened_at, due,
-		done_at, done_by, done_by_name, opinion, note FROM case_tasks WHERE case_id = $1 ORDER BY stage, opened_at, id`, caseID)
+	rows, err := db.read.QueryContext(ctx, `SELECT `+taskCols+` FROM case_tasks t WHERE t.case_id = $1
+		ORDER BY t.stage, t.opened_at, t.id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("tasks: %w", err)
 	}
 	defer rows.Close()
 	var out []casework.Task
 	for rows.Next() {
-		var t casework.Task
-		var role string
-		var done sql.NullTime
-		if err := rows.Scan(&t.ID, &t.CaseID, &t.Stage, &t.Name, &t.Kind, &t.OrgID, &role, &t.State, &t.OpenedAt, &t.Due,
-			&done, &t.DoneBy, &t.DoneByName, &t.Opinion, &t.Note); err != nil {
+		t, err := scanTask(rows)
+		if err != nil {
 			return nil, err
 		}
-		t.Role, t.DoneAt = yiwang.Role(role), done.Time
 		out = append(out, t)
 	}
 	return out, rows.Err()

@@ -71,6 +71,8 @@ var apiRouteTable = []apiRoute{
 	{"POST /api/v1/cases/{id}/special/start", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiCaseSpecialStart) }},
 	{"POST /api/v1/cases/{id}/special/end", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiCaseSpecialEnd) }},
 	{"GET /api/v1/inbox", func(s *Server) handlerFunc { return s.apiInbox }},
+	{"GET /api/v1/tasks", func(s *Server) handlerFunc { return s.apiTasks }},
+	{"POST /api/v1/cases/{id}/tasks/{task}", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiTaskDo) }},
 }
 
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {

@@ -101,11 +101,34 @@ func (s *Server) apiCaseRefuse(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) apiCaseDecide(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
-		Decision string `json:"decision"`
-		Note     string `json:"note"`
+		Decision  string          `json:"decision"`
+		Note      string          `json:"note"`
+		Documents []apiMaterialIn `json:"documents"` // decision documents uploaded with POST /api/v1/files; index is ignored
 	}
 	return s.caseAction(&in, false, func(ctx context.Context, actor yiwang.Actor, id string) error {
-		_, err := s.Cases.Decide(ctx, actor, id, in.Decision, in.Note)
+		docs, err := s.ownMaterials(ctx, actor, in.Documents)
+		if err != nil {
+			return err
+		}
+		_, err = s.Cases.DecideWith(ctx, actor, id, casework.Decision{Decision: in.Decision, Note: in.Note, Documents: docs})
+		return err
+	})(w, r)
+}
+
+// apiTaskDo does one of the caller's tasks on a case: a review opinion, or
+// 制证 with the documents made.
+func (s *Server) apiTaskDo(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Opinion   string          `json:"opinion"`
+		Note      string          `json:"note"`
+		Documents []apiMaterialIn `json:"documents"`
+	}
+	return s.caseAction(&in, false, func(ctx context.Context, actor yiwang.Actor, id string) error {
+		docs, err := s.ownMaterials(ctx, actor, in.Documents)
+		if err != nil {
+			return err
+		}
+		_, err = s.Cases.CompleteTask(ctx, actor, id, r.PathValue("task"), casework.TaskWork{Opinion: in.Opinion, Note: in.Note, Documents: docs})
 		return err
 	})(w, r)
 }

@@ -46,7 +46,61 @@ type apiCase struct {
 	Corrections []casework.Correction `json:"corrections,omitempty"`
 	Form        map[string]string     `json:"form,omitempty"`
 	Delivery    *casework.Delivery    `json:"delivery,omitempty"`
+	Results     []casework.Material   `json:"results,omitempty"`     // result documents: the decision's, 制证's
+	Bundle      string                `json:"bundle,omitempty"`      // shared by the cases of one 一件事 application
+	BundleName  string                `json:"bundle_name,omitempty"` // the 一件事
+	Tasks       []apiTask             `json:"tasks,omitempty"`       // staff only: the orgs' tasks with their opinions
 	Events      []apiEvent            `json:"events,omitempty"`
+}
+
+// apiTask is one org's task on a case.
+type apiTask struct {
+	ID         string    `json:"id"`
+	CaseID     string    `json:"case_id"`
+	CaseNo     string    `json:"case_no,omitempty"`
+	ItemName   string    `json:"item_name,omitempty"`
+	Stage      int       `json:"stage"`
+	Name       string    `json:"name"`
+	Kind       string    `json:"kind"`
+	OrgID      string    `json:"org_id"`
+	Role       string    `json:"role"`
+	State      string    `json:"state"`
+	Due        string    `json:"due"`
+	OpenedAt   time.Time `json:"opened_at"`
+	DoneAt     time.Time `json:"done_at,omitzero"`
+	DoneByName string    `json:"done_by_name,omitempty"`
+	Opinion    string    `json:"opinion,omitempty"`
+	Note       string    `json:"note,omitempty"`
+}
+
+func taskOut(t casework.Task) apiTask {
+	return apiTask{ID: t.ID, CaseID: t.CaseID, Stage: t.Stage, Name: t.Name, Kind: t.Kind, OrgID: t.OrgID, Role: string(t.Role),
+		State: t.State, Due: t.Due, OpenedAt: t.OpenedAt, DoneAt: t.DoneAt, DoneByName: t.DoneByName, Opinion: t.Opinion, Note: t.Note}
+}
+
+// apiTasks lists the caller's open tasks, the earliest due first.
+func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request) error {
+	actor, err := requireRole(r, yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk, yiwang.RoleDeptHead)
+	if err != nil {
+		return err
+	}
+	page := 1
+	if p := r.URL.Query().Get("page"); p != "" {
+		if page, err = strconv.Atoi(p); err != nil || page < 1 || page > 100000 {
+			return yiwang.Invalid(map[string]string{"page": "页码应为正整数"})
+		}
+	}
+	list, more, err := s.Cases.Tasks(r.Context(), actor, page)
+	if err != nil {
+		return err
+	}
+	out := make([]apiTask, len(list))
+	for i, it := range list {
+		out[i] = taskOut(it.Task)
+		out[i].CaseNo, out[i].ItemName = it.CaseNo, it.ItemName
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"page": page, "more": more, "tasks": out})
+	return nil
 }
 
 // apiUrgency says how close an open case is to its limit (inbox only).
@@ -87,7 +141,8 @@ func summaryCase(c casework.Case) apiCase {
 // account's own data.
 func fullCase(c casework.Case, en catalog.Entry, evs []casework.Event) apiCase {
 	out := summaryCase(c)
-	out.Materials, out.Corrections, out.Delivery = c.Materials, c.Corrections, c.Delivery
+	out.Materials, out.Corrections, out.Delivery, out.Results = c.Materials, c.Corrections, c.Delivery, c.Results
+	out.Bundle, out.BundleName = c.Bundle, c.BundleName
 	out.Form = map[string]string{}
 	for k, v := range c.Form {
 		out.Form[k] = v
@@ -120,7 +175,13 @@ func (s *Server) writeCase(w http.ResponseWriter, r *http.Request, actor yiwang.
 	if err != nil {
 		return err
 	}
-	writeJSON(w, status, fullCase(c, en, evs))
+	out := fullCase(c, en, evs)
+	if actor.Kind == yiwang.KindStaff {
+		for _, t := range c.Tasks {
+			out.Tasks = append(out.Tasks, taskOut(t))
+		}
+	}
+	writeJSON(w, status, out)
 	return nil
 }
 
@@ -236,7 +297,7 @@ func (s *Server) apiCaseList(w http.ResponseWriter, r *http.Request) error {
 // apiInbox is the staff inbox: the cases the caller's org (and those below
 // it) must work, most urgent first, filtered like /work.
 func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request) error {
-	actor, err := requireRole(r, yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk)
+	actor, err := requireRole(r, yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk, yiwang.RoleDeptHead)
 	if err != nil {
 		return err
 	}

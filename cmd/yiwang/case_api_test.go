@@ -31,6 +31,12 @@ type apiCaseOut struct {
 	Events    []struct {
 		Kind string `json:"kind"`
 	} `json:"events"`
+	Tasks []struct {
+		ID, Kind, State string
+	} `json:"tasks"`
+	Results []struct {
+		File string `json:"file"`
+	} `json:"results"`
 }
 
 type apiErrorOut struct {
@@ -70,6 +76,26 @@ func (c *client) upload(content []byte, key string) page {
 		req.Header.Set("Idempotency-Key", key)
 	}
 	return c.do(req)
+}
+
+// uploadFile uploads a decision document as a staff program would (with its
+// token) and returns the file ID.
+func uploadFile(t *testing.T, c *client, token string) string {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", "准予许可决定书.pdf")
+	fw.Write([]byte("%PDF-1.4\n% 准予许可决定书\n%%EOF\n"))
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, c.base+"/api/v1/files", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+token)
+	p := c.do(req)
+	var f struct{ ID string }
+	if err := json.Unmarshal([]byte(p.Body), &f); err != nil || f.ID == "" {
+		t.Fatalf("upload: %d %s", p.Status, p.Body)
+	}
+	return f.ID
 }
 
 func decodeCase(t *testing.T, p page) apiCaseOut {
@@ -329,9 +355,43 @@ func testCaseAPI(t *testing.T, ts *testServer) {
 	if c := decodeCase(t, officer.keyed(http.MethodPost, path+"/special/end", `{"result":"核查合格"}`, token, "")); c.State != "accepted" {
 		t.Fatalf("special end: %+v", c)
 	}
+	// The decision waits for the department's review task, found in the officer's task list.
+	wantError(t, "decide before the review", officer.keyed(http.MethodPost, path+"/decide", `{"decision":"granted"}`, token, ""), 409, "ECONFLICT")
+	openTask := func(kind string) string {
+		t.Helper()
+		var list struct {
+			Tasks []struct {
+				ID     string `json:"id"`
+				CaseID string `json:"case_id"`
+				Kind   string `json:"kind"`
+			} `json:"tasks"`
+		}
+		p := officer.api(http.MethodGet, "/api/v1/tasks", "", token)
+		if err := json.Unmarshal([]byte(p.Body), &list); err != nil || p.Status != 200 {
+			t.Fatalf("tasks: %d %s", p.Status, p.Body)
+		}
+		for _, tk := range list.Tasks {
+			if tk.Kind == kind && tk.CaseID == c1.ID {
+				return tk.ID
+			}
+		}
+		t.Fatalf("no open %s task in %s", kind, p.Body)
+		return ""
+	}
+	review := path + "/tasks/" + openTask("review")
+	wantError(t, "review without an opinion", officer.keyed(http.MethodPost, review, `{}`, token, ""), 400, "EINVALID")
+	wantError(t, "review by the citizen", citizen.keyed(http.MethodPost, review, `{"opinion":"agree"}`, "", ""), 403, "EFORBIDDEN")
+	if c := decodeCase(t, officer.keyed(http.MethodPost, review, `{"opinion":"agree","note":"材料齐全"}`, token, "review-1")); len(c.Tasks) != 2 || c.Tasks[0].State != "done" {
+		t.Fatalf("review: %+v", c.Tasks)
+	}
 	wantError(t, "decide without a decision", officer.keyed(http.MethodPost, path+"/decide", `{}`, token, ""), 400, "EINVALID")
-	if c := decodeCase(t, officer.keyed(http.MethodPost, path+"/decide", `{"decision":"granted","note":"符合条件"}`, token, "decide-1")); c.State != "decided" {
+	doc := uploadFile(t, officer, token)
+	if c := decodeCase(t, officer.keyed(http.MethodPost, path+"/decide", `{"decision":"granted","note":"符合条件","documents":[{"file":"`+doc+`"}]}`, token, "decide-1")); c.State != "decided" || len(c.Results) != 1 {
 		t.Fatalf("decide: %+v", c)
+	}
+	wantError(t, "deliver before 制证", officer.keyed(http.MethodPost, path+"/deliver", `{"method":"online"}`, token, ""), 409, "ECONFLICT")
+	if c := decodeCase(t, officer.keyed(http.MethodPost, path+"/tasks/"+openTask("certify"), `{"note":"已制证"}`, token, "")); c.State != "decided" {
+		t.Fatalf("certify: %+v", c)
 	}
 	if c := decodeCase(t, officer.keyed(http.MethodPost, path+"/deliver", `{"method":"online"}`, token, "")); c.State != "delivered" {
 		t.Fatalf("deliver: %+v", c)
@@ -344,7 +404,7 @@ func testCaseAPI(t *testing.T, ts *testServer) {
 	for _, ev := range got.Events {
 		kinds = append(kinds, ev.Kind)
 	}
-	if strings.Join(kinds, ",") != "submit,correct_notice,resubmit,accept,special_start,special_end,decide,deliver" {
+	if strings.Join(kinds, ",") != "submit,correct_notice,resubmit,accept,special_start,special_end,task,decide,task,deliver" {
 		t.Fatalf("timeline: %v", kinds)
 	}
 	if strings.Contains(p.Body, demo.People[0].IDCard) || strings.Contains(p.Body, demo.People[0].Mobile) || got.Form["premises"] == "" {

@@ -21,6 +21,7 @@ CREATE TABLE case_tasks (
 );
 CREATE INDEX case_tasks_case ON case_tasks (case_id, stage);
 CREATE INDEX case_tasks_joint ON case_tasks (org_id, joint, state);
+CREATE INDEX case_tasks_org_due ON case_tasks (org_id, state, due);
 
 -- +goose Down
 DROP TABLE case_tasks;
