@@ -284,12 +284,15 @@ func (db *DB) AnalyzeCases(ctx context.Context) error {
 	if db.Engine != Postgres {
 		return nil
 	}
-	_, err := db.write.ExecContext(ctx, `ANALYZE cases`)
+	if _, err := db.write.ExecContext(ctx, `ANALYZE cases`); err != nil {
+		return err
+	}
+	_, err := db.write.ExecContext(ctx, `ANALYZE case_tasks`)
 	return err
 }
 
-// BulkCases stores many cases in batches, numbered already and without
-// events or audit entries: for the benchmark harness only.
+// BulkCases stores many cases with their tasks in batches, numbered already
+// and without events or audit entries: for the benchmark harness only.
 func (db *DB) BulkCases(ctx context.Context, cs []casework.Case) error {
 	const batch = 5000
 	for start := 0; start < len(cs); start += batch {
@@ -305,6 +308,9 @@ func (db *DB) BulkCases(ctx context.Context, cs []casework.Case) error {
 					c.Applicant, db.pii.Seal(c.Mobile), db.pii.Seal(c.IDCard), c.Enterprise, c.Channel, c.FiledBy, c.FiledAt,
 					c.State, c.Decision, db.caseBodyJSON(c), c.SubmittedAt, nullTime(c.AcceptedAt), c.Deadline,
 					nullTime(c.DecidedAt), c.Version, dueOr(c.Due)); err != nil {
+					return err
+				}
+				if err := saveTasks(ctx, tx, c); err != nil {
 					return err
 				}
 			}

@@ -284,6 +284,11 @@ func report(w io.Writer, r benchResult, lat []time.Duration, elapsed time.Durati
 	fmt.Fprintln(w, string(b))
 }
 
+func benchTask(c casework.Case, org, kind string) casework.Task {
+	return casework.Task{ID: yiwang.NewID(), CaseID: c.ID, Name: "审查", Kind: kind, OrgID: org, Role: yiwang.RoleCaseOfficer,
+		State: casework.TaskOpen, OpenedAt: c.SubmittedAt, Due: c.Due}
+}
+
 // genCases adds n cases spread over the published entries, submitted over
 // the past year: two thirds closed, a third open or waiting for delivery.
 func genCases(ctx context.Context, a *app, n int) error {
@@ -312,8 +317,17 @@ func genCases(ctx context.Context, a *app, n int) error {
 		case casework.StateAccepted:
 			c.Deadline = at.AddDate(0, 0, 20).Format("2006-01-02")
 			c.Due, c.AcceptedAt = c.Deadline, at
+			// Under review at its own org; one in ten also by another
+			// department in parallel (会办), as the inbox has to find them.
+			c.Tasks = append(c.Tasks, benchTask(c, c.OrgID, catalog.StepReview))
+			if rng.IntN(10) == 0 {
+				if o := entries[rng.IntN(len(entries))].OrgID; o != c.OrgID {
+					c.Tasks = append(c.Tasks, benchTask(c, o, catalog.StepReview))
+				}
+			}
 		case casework.StateDecided:
 			c.DecidedAt, c.Due = at, at.AddDate(0, 0, 14).Format("2006-01-02")
+			c.Tasks = append(c.Tasks, benchTask(c, c.OrgID, catalog.StepDeliver))
 		}
 		batch = append(batch, c)
 		if len(batch) == cap(batch) || i == n-1 {
