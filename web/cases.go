@@ -444,6 +444,7 @@ type inboxRow struct {
 	casework.Case
 	Overdue bool
 	Urgency casework.Urgency
+	Joint   bool // another org's case, here for a task it gave this org (会办)
 }
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
@@ -474,13 +475,17 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 	if v.PageNo > 1 {
 		v.PrevURL = link(v.PageNo - 1)
 	}
+	mine, err := s.Orgs.Subtree(r.Context(), actor.OrgID)
+	if err != nil {
+		return err
+	}
 	promise := promiseCache{}
 	for _, c := range list {
 		days, err := s.promiseDays(r.Context(), promise, c.EntryID)
 		if err != nil {
 			return err
 		}
-		v.Rows = append(v.Rows, inboxRow{c, s.Cases.Art32Overdue(c), s.Cases.UrgencyOf(c, days)})
+		v.Rows = append(v.Rows, inboxRow{c, s.Cases.Art32Overdue(c), s.Cases.UrgencyOf(c, days), !mine[c.OrgID]})
 	}
 	// The store orders by due date: overdue first, then fewest days left.
 	s.render(w, r, "work_inbox", v)

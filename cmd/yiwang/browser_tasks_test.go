@@ -55,7 +55,7 @@ func TestBrowserParallelReview(t *testing.T) {
 	for i, dept := range []string{"land", "agri"} {
 		staffLogin(t, ctx, ts, dept)
 		do(t, ctx, chromedp.Navigate(ts.URL+"/work"), chromedp.WaitVisible(chromedp.CSS(`table tbody a.code`)))
-		if rows := text(t, ctx, "table tbody"); !strings.Contains(rows, "宅基地") {
+		if rows := text(t, ctx, "table tbody"); !strings.Contains(rows, "宅基地") || !strings.Contains(rows, "会办") {
 			t.Fatalf("%s's inbox: %s", dept, rows)
 		}
 		do(t, ctx, chromedp.Click(chromedp.CSS(`table tbody a.code`)), chromedp.WaitVisible(chromedp.CSS(".task-form")),

@@ -43,7 +43,7 @@ func TestWebhookAdmin(t *testing.T) {
 	ts.staffLogin(admin, "admin", demo.StaffPassword)
 	p := admin.get("/admin/webhooks")
 	checkPage(t, "/admin/webhooks", p)
-	if p.Doc.Find(`input[name="events"]`).Length() != 10 {
+	if p.Doc.Find(`input[name="events"]`).Length() != 11 {
 		t.Fatalf("%d event checkboxes", p.Doc.Find(`input[name="events"]`).Length())
 	}
 	officer := ts.client()
