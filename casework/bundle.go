@@ -3,7 +3,9 @@ package casework
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/yushan-gov/yiwang"
@@ -32,6 +34,7 @@ type BundleStore interface {
 	// CreateCases numbers and stores several new cases in one transaction:
 	// all of them or none.
 	CreateCases(ctx context.Context, cs []NewCase) ([]Case, error)
+	SaveBundle(ctx context.Context, b Bundle, sort int, at time.Time, e audit.Entry) error
 }
 
 // NewCase is one case to create with what goes with it.
@@ -189,4 +192,62 @@ func (s *Service) BundleOf(ctx context.Context, code string) (Bundle, error) {
 		return Bundle{}, yiwang.Errorf(yiwang.ENOTFOUND, "没有这件事")
 	}
 	return bs.Bundle(ctx, strings.TrimSpace(code))
+}
+
+var bundleCode = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,39}$`)
+
+// SaveBundle creates or replaces a bundle. The district's catalog
+// maintainers keep them, since a bundle crosses departments; every member
+// must be a published item, named once.
+func (s *Service) SaveBundle(ctx context.Context, actor yiwang.Actor, b Bundle, sort int) (Bundle, error) {
+	bs, ok := s.Store.(BundleStore)
+	if !ok {
+		return Bundle{}, yiwang.Errorf(yiwang.EFORBIDDEN, "暂不支持一件事")
+	}
+	if !actor.Has(yiwang.RoleCatalogMaintainer) || actor.OrgID == "" {
+		return Bundle{}, yiwang.Errorf(yiwang.EFORBIDDEN, "只有区级事项维护员可以维护一件事")
+	}
+	o, err := s.Orgs.Get(ctx, actor.OrgID)
+	if err != nil {
+		return Bundle{}, err
+	}
+	if o.ParentID != "" {
+		return Bundle{}, yiwang.Errorf(yiwang.EFORBIDDEN, "只有区级事项维护员可以维护一件事（一件事涉及多个部门）")
+	}
+	b.Code, b.Name, b.Summary = strings.TrimSpace(b.Code), strings.TrimSpace(b.Name), strings.TrimSpace(b.Summary)
+	bad := map[string]string{}
+	if !bundleCode.MatchString(b.Code) {
+		bad["code"] = "代码为2至40位小写字母、数字或连字符，例如 open-restaurant"
+	}
+	if n := utf8.RuneCountInString(b.Name); n < 2 || n > 30 {
+		bad["name"] = "请填写名称（2至30字），例如：开办餐饮店"
+	}
+	if n := utf8.RuneCountInString(b.Summary); n < 4 || n > 200 {
+		bad["summary"] = "请用4至200字说明这件事包括哪些事项"
+	}
+	if len(b.Members) < 2 || len(b.Members) > 10 {
+		bad["members"] = "一件事应包括2至10个事项"
+	}
+	seen := map[string]bool{}
+	for i, code := range b.Members {
+		code = strings.TrimSpace(code)
+		b.Members[i] = code
+		switch en, err := s.Catalog.Published(ctx, code); {
+		case seen[code]:
+			bad[fmt.Sprintf("members[%d]", i)] = "事项 " + code + " 重复"
+		case yiwang.ErrorCode(err) == yiwang.ENOTFOUND:
+			bad[fmt.Sprintf("members[%d]", i)] = "没有实施编码为 " + code + " 的已发布事项"
+		case err != nil:
+			return Bundle{}, err
+		case !en.Online():
+			bad[fmt.Sprintf("members[%d]", i)] = "“" + en.Base.Name + "”不能网上申报，不能放进一件事"
+		}
+		seen[code] = true
+	}
+	if err := yiwang.Invalid(bad); err != nil {
+		return Bundle{}, err
+	}
+	now := s.Clock.Now()
+	e := audit.New(actor, now, "bundle.save", "bundle:"+b.Code, audit.ResultOK, b.Name)
+	return b, bs.SaveBundle(ctx, b, sort, now, e)
 }

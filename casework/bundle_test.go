@@ -7,6 +7,7 @@ import (
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/casework"
+	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/demo"
 	"github.com/yushan-gov/yiwang/files"
 	"github.com/yushan-gov/yiwang/yiwangtest"
@@ -91,5 +92,57 @@ func TestBundle(t *testing.T) {
 				t.Fatalf("unknown bundle: %v", err)
 			}
 		})
+	}
+}
+
+// TestSaveBundle: only the district's catalog maintainers keep bundles, and
+// bad bundles are refused whole.
+func TestSaveBundle(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	staff := func(username string) yiwang.Actor {
+		a, err := e.db.AccountByUsername(e.ctx, username)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.Actor("127.0.0.1", "web")
+	}
+	district, dept := staff("catalogadmin"), staff("catalog")
+	list, _ := e.db.ListEntries(e.ctx, catalog.Filter{Statuses: []string{catalog.StatusPublished}})
+	var biz, offline string
+	for _, en := range list {
+		if en.Base.Name == "个体工商户设立登记" && en.OrgID == e.food.OrgID {
+			biz = en.Code
+		}
+		if !en.Online() && offline == "" {
+			offline = en.Code
+		}
+	}
+	good := casework.Bundle{Code: "open-shop", Name: "开办小吃店", Summary: "营业执照和食品经营许可一次申请", Members: []string{biz, e.food.Code}}
+	if _, err := e.svc.SaveBundle(e.ctx, dept, good, 0); yiwang.ErrorCode(err) != yiwang.EFORBIDDEN {
+		t.Fatalf("a department's maintainer saved a bundle: %v", err)
+	}
+	for name, b := range map[string]casework.Bundle{
+		"code":    {Code: "开办", Name: good.Name, Summary: good.Summary, Members: good.Members},
+		"members": {Code: "x1", Name: good.Name, Summary: good.Summary, Members: []string{biz}},
+		"unknown": {Code: "x2", Name: good.Name, Summary: good.Summary, Members: []string{biz, "NOPE"}},
+		"twice":   {Code: "x3", Name: good.Name, Summary: good.Summary, Members: []string{biz, biz}},
+		"offline": {Code: "x4", Name: good.Name, Summary: good.Summary, Members: []string{biz, offline}},
+	} {
+		if _, err := e.svc.SaveBundle(e.ctx, district, b, 0); yiwang.ErrorCode(err) != yiwang.EINVALID {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if bs, _ := e.svc.Bundles(e.ctx); len(bs) != 0 {
+		t.Fatalf("refused bundles stored: %v", bs)
+	}
+	if _, err := e.svc.SaveBundle(e.ctx, district, good, 0); err != nil {
+		t.Fatal(err)
+	}
+	good.Name = "开办餐饮小店"
+	if _, err := e.svc.SaveBundle(e.ctx, district, good, 0); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := e.svc.BundleOf(e.ctx, "open-shop"); err != nil || b.Name != "开办餐饮小店" || len(b.Members) != 2 {
+		t.Fatalf("stored bundle %+v %v", b, err)
 	}
 }

@@ -144,12 +144,11 @@ type Store interface {
 	CaseByNo(ctx context.Context, no string) (Case, error)
 	Events(ctx context.Context, caseID string) ([]Event, error)
 	CasesOf(ctx context.Context, applicantID string) ([]Case, error)
-	// CasesFor lists cases of some orgs in some states, most urgent first;
-	// q (when set) matches the case number, the item name or the applicant.
+	// CasesFor lists a page of the cases some orgs must work in some
+	// states, most urgent first: their own, and other orgs' cases on which
+	// one of them holds an open task (会办), without tasks; q (when set)
+	// matches the case number, the item name or the applicant.
 	CasesFor(ctx context.Context, orgIDs []string, states []string, q string, limit, offset int) ([]Case, error)
-	// TaskCases lists cases of other orgs on which one of orgIDs has an
-	// open task, most urgent first, without their tasks.
-	TaskCases(ctx context.Context, orgIDs []string, states []string, q string, limit int) ([]Case, error)
 	// OpenTasksFor lists the open tasks of some orgs for some roles, the
 	// earliest due first.
 	OpenTasksFor(ctx context.Context, orgIDs, roles []string, limit, offset int) ([]TaskItem, error)

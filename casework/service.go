@@ -559,27 +559,7 @@ func (s *Service) Inbox(ctx context.Context, actor yiwang.Actor, q InboxQuery) (
 		states = []string{q.State}
 	}
 	page := max(q.Page, 1)
-	query := strings.TrimSpace(q.Q)
-	// Cases of other orgs that gave this org a task (会办). Usually there are
-	// none, and the org's own cases are read one page at a time.
-	others, err := s.Store.TaskCases(ctx, ids, states, query, page*InboxSize+1)
-	if err != nil {
-		return nil, false, err
-	}
-	var cs []Case
-	if len(others) == 0 {
-		cs, err = s.Store.CasesFor(ctx, ids, states, query, InboxSize+1, (page-1)*InboxSize)
-	} else {
-		cs, err = s.Store.CasesFor(ctx, ids, states, query, page*InboxSize+1, 0)
-		cs = append(cs, others...)
-		slices.SortStableFunc(cs, func(a, b Case) int {
-			if c := strings.Compare(a.Due, b.Due); c != 0 {
-				return c
-			}
-			return a.SubmittedAt.Compare(b.SubmittedAt)
-		})
-		cs = cs[min(len(cs), (page-1)*InboxSize):]
-	}
+	cs, err := s.Store.CasesFor(ctx, ids, states, strings.TrimSpace(q.Q), InboxSize+1, (page-1)*InboxSize)
 	if err != nil {
 		return nil, false, err
 	}

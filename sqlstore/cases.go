@@ -246,7 +246,12 @@ func (db *DB) CasesOf(ctx context.Context, applicantID string) ([]casework.Case,
 	return db.cases(ctx, `WHERE applicant_id = $1 ORDER BY submitted_at DESC LIMIT 200`, applicantID)
 }
 
-// CasesFor lists cases of some orgs in some states, most urgent first.
+// CasesFor lists a page of the cases some orgs must work, most urgent
+// first: their own cases in some states, and other orgs' cases on which
+// one of them holds an open task (joint tasks only: an org's tasks on its
+// own cases are its own cases already). Each part is read from its index
+// up to the end of the page and the database merges them, so only the
+// page's rows are decoded.
 func (db *DB) CasesFor(ctx context.Context, orgIDs, states []string, q string, limit, offset int) ([]casework.Case, error) {
 	if len(orgIDs) == 0 || len(states) == 0 {
 		return nil, nil
@@ -260,13 +265,37 @@ func (db *DB) CasesFor(ctx context.Context, orgIDs, states []string, q string, l
 		}
 		return strings.Join(p, ",")
 	}
-	where := `WHERE org_id IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)`
-	if q = strings.NewReplacer("%", "", "_", "").Replace(q); q != "" {
+	search := func() string {
+		if q == "" {
+			return ""
+		}
 		args = append(args, q, "%"+q+"%")
-		where += fmt.Sprintf(` AND (no = $%d OR applicant = $%d OR item_name LIKE $%d)`, len(args)-1, len(args)-1, len(args))
+		return fmt.Sprintf(` AND (no = $%d OR applicant = $%d OR item_name LIKE $%d)`, len(args)-1, len(args)-1, len(args))
 	}
+	q = strings.NewReplacer("%", "", "_", "").Replace(q)
+	args = append(args, limit+offset)
+	n := fmt.Sprintf("$%d", len(args))
+	own := `SELECT ` + caseCols + ` FROM cases WHERE org_id IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)` + search() +
+		` ORDER BY due, submitted_at LIMIT ` + n
+	joint := `SELECT ` + caseCols + ` FROM cases WHERE id IN (SELECT case_id FROM case_tasks WHERE org_id IN (` + ph(orgIDs) +
+		`) AND joint = 1 AND state = 'open') AND org_id NOT IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)` + search() +
+		` ORDER BY due, submitted_at LIMIT ` + n
 	args = append(args, limit, offset)
-	return db.cases(ctx, where+fmt.Sprintf(` ORDER BY due, submitted_at LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+	rows, err := db.read.QueryContext(ctx, `SELECT * FROM (`+own+`) own UNION ALL SELECT * FROM (`+joint+`) joint`+
+		fmt.Sprintf(` ORDER BY due, submitted_at LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("inbox cases: %w", err)
+	}
+	defer rows.Close()
+	var out []casework.Case
+	for rows.Next() {
+		c, err := db.scanCase(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 func dueOr(d string) string {

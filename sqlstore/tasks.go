@@ -97,29 +97,3 @@ func (db *DB) tasks(ctx context.Context, caseID string) ([]casework.Task, error)
 	}
 	return out, rows.Err()
 }
-
-// TaskCases lists cases of other orgs on which one of orgIDs has an open
-// task, most urgent task first.
-func (db *DB) TaskCases(ctx context.Context, orgIDs, states []string, q string, limit int) ([]casework.Case, error) {
-	if len(orgIDs) == 0 || len(states) == 0 {
-		return nil, nil
-	}
-	var args []any
-	ph := func(vs []string) string {
-		p := make([]string, len(vs))
-		for i, v := range vs {
-			args = append(args, v)
-			p[i] = fmt.Sprintf("$%d", len(args))
-		}
-		return strings.Join(p, ",")
-	}
-	orgs := ph(orgIDs)
-	where := `WHERE id IN (SELECT case_id FROM case_tasks WHERE org_id IN (` + orgs + `) AND joint = 1 AND state = 'open')
-		AND org_id NOT IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)`
-	if q = strings.NewReplacer("%", "", "_", "").Replace(q); q != "" {
-		args = append(args, q, "%"+q+"%")
-		where += fmt.Sprintf(` AND (no = $%d OR applicant = $%d OR item_name LIKE $%d)`, len(args)-1, len(args)-1, len(args))
-	}
-	args = append(args, limit)
-	return db.cases(ctx, where+fmt.Sprintf(` ORDER BY due, submitted_at LIMIT $%d`, len(args)), args...)
-}

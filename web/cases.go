@@ -257,6 +257,7 @@ type caseView struct {
 	Tasks    []taskRow
 	MyTasks  []casework.Task // open tasks the viewer may do
 	Waiting  []string        // orgs whose reviews the decision waits for
+	Siblings []casework.Case // the applicant's other cases of the same 一件事 application
 	TrackNo  string
 	TrackWho string
 }
@@ -275,6 +276,17 @@ func (s *Server) caseView(r *http.Request) (*caseView, error) {
 		return nil, err
 	}
 	v.Mine = c.ApplicantID == actor.AccountID
+	if v.Mine && c.Bundle != "" {
+		mine, err := s.Cases.Mine(r.Context(), actor)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range mine {
+			if o.Bundle == c.Bundle && o.ID != c.ID {
+				v.Siblings = append(v.Siblings, o)
+			}
+		}
+	}
 	if actor.Kind == yiwang.KindStaff {
 		v.MyTasks = s.Cases.MyTasks(r.Context(), actor, c)
 		names := map[string]string{}
@@ -440,11 +452,13 @@ type inboxView struct {
 	PrevURL string
 }
 
+// inboxRow is one line of the inbox, its words worked out in Go: the
+// template only prints fields (looking fields up through an embedded struct
+// and calling helpers per row made rendering half of the page's time).
 type inboxRow struct {
-	casework.Case
-	Overdue bool
-	Urgency casework.Urgency
-	Joint   bool // another org's case, here for a task it gave this org (会办)
+	ID, No, ItemName, Applicant, Submitted, State string
+	Level, Words                                  string // urgency
+	Joint                                         bool   // another org's case, here for a task it gave this org (会办)
 }
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
@@ -485,7 +499,10 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		v.Rows = append(v.Rows, inboxRow{c, s.Cases.Art32Overdue(c), s.Cases.UrgencyOf(c, days), !mine[c.OrgID]})
+		u := s.Cases.UrgencyOf(c, days)
+		v.Rows = append(v.Rows, inboxRow{ID: c.ID, No: c.No, ItemName: c.ItemName, Applicant: idcode.MaskName(c.Applicant),
+			Submitted: c.SubmittedAt.In(yiwang.Shanghai).Format("2006年1月2日 15:04:05"), State: casework.StateName(c.State),
+			Level: u.Level, Words: u.Words, Joint: !mine[c.OrgID]})
 	}
 	// The store orders by due date: overdue first, then fewest days left.
 	s.render(w, r, "work_inbox", v)

@@ -45,4 +45,31 @@ func TestBundleJourney(t *testing.T) {
 	if n := strings.Count(mine.Doc.Find("tbody").Text(), "一件事：开办餐饮店"); n != 2 {
 		t.Fatalf("my cases show %d bundle cases", n)
 	}
+	// Each case page links to the other cases of the same application.
+	link, _ := mine.Doc.Find("tbody a.code").First().Attr("href")
+	if p := citizen.get(link); p.Doc.Find(".bundle a").Length() != 1 {
+		t.Fatalf("bundle siblings on the case page: %d", p.Doc.Find(".bundle a").Length())
+	}
+
+	// The district's catalog maintainer adds a bundle; a bad one is refused whole.
+	admin := ts.client()
+	ts.staffLogin(admin, "catalogadmin", demo.StaffPassword)
+	checkPage(t, "/admin/bundles", admin.get("/admin/bundles"))
+	codes := strings.Fields(admin.get("/admin/bundles").Doc.Find("tbody td[data-label=事项]").First().Text())
+	bad := url.Values{"code": {"shop"}, "name": {"开店"}, "summary": {"营业执照一次申请"}, "members": {codes[0]}}
+	if p := admin.post("/admin/bundles", bad); p.Status != http.StatusBadRequest || p.Doc.Find("#e-members").Length() != 1 {
+		t.Fatalf("a bundle of one item: %d", p.Status)
+	}
+	good := url.Values{"code": {"shop"}, "name": {"开小吃店"}, "summary": {"营业执照和食品经营许可一次申请"}, "members": {strings.Join(codes, "\n")}}
+	if p := admin.post("/admin/bundles", good); p.Status != http.StatusSeeOther {
+		t.Fatalf("save bundle: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	if p := ts.client().get("/bundles"); !strings.Contains(p.Body, "开小吃店") {
+		t.Fatal("the new bundle is not on the portal")
+	}
+	dept := ts.client()
+	ts.staffLogin(dept, "catalog", demo.StaffPassword)
+	if p := dept.post("/admin/bundles", good); p.Status != http.StatusForbidden {
+		t.Fatalf("a department's maintainer saved a bundle: %d", p.Status)
+	}
 }
