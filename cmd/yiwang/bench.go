@@ -59,10 +59,11 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	conc := fs.Int("concurrency", 4, "concurrent clients")
 	db := fs.String("db", "", "postgres://… to benchmark on PostgreSQL (a fresh, empty database); empty = SQLite in a temp dir")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured requests to this file")
+	keep := fs.String("keep", "", "keep the SQLite data in this new directory after the run (to study its query plans)")
 	if ok, err := parse(fs, args); !ok {
 		return err
 	}
-	if *cpuprofile != "" {
+	if *cpuprofile != "" && *cases == 0 { // with --cases, only the inbox requests are profiled
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
 			return err
@@ -77,6 +78,12 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer os.RemoveAll(dir)
+	if *keep != "" {
+		if err := os.Mkdir(*keep, 0o700); err != nil {
+			return fmt.Errorf("--keep: %w", err)
+		}
+		dir = *keep
+	}
 	cfg := serveConfig{config: config{Data: filepath.Join(dir, "data"), DB: *db}, loginBurst: 1 << 30}
 	a, err := open(ctx, cfg.config, quietLog(io.Discard), true, true)
 	if err != nil {
@@ -130,7 +137,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		report(stdout, benchResult{Workload: w.name, Backend: backend, N: *n, Concurrency: *conc, Items: total}, lat, elapsed, errs)
 	}
 	if *cases > 0 {
-		return benchInbox(ctx, cfg, base, backend, *cases, *n, *conc, stdout)
+		return benchInbox(ctx, cfg, base, backend, *cases, *n, *conc, *cpuprofile, stdout)
 	}
 	return nil
 }
@@ -138,7 +145,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // benchInbox fills the database with cases spread over the district's
 // departments and townships (most of them closed, as in a real year), then
 // has the 市场监管局 officer open the inbox again and again.
-func benchInbox(ctx context.Context, cfg serveConfig, base, backend string, n, reqs, conc int, stdout io.Writer) error {
+func benchInbox(ctx context.Context, cfg serveConfig, base, backend string, n, reqs, conc int, profile string, stdout io.Writer) error {
 	a, err := open(ctx, cfg.config, quietLog(io.Discard), false, false)
 	if err != nil {
 		return err
@@ -173,6 +180,16 @@ func benchInbox(ctx context.Context, cfg serveConfig, base, backend string, n, r
 	}
 	if err := post("/staff/totp", url.Values{"code": {identity.CurrentTOTP(off.TOTPSecret, time.Now())}}); err != nil {
 		return err
+	}
+	if profile != "" {
+		f, err := os.Create(profile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
 	lat, elapsed, errs := drive(base, "/work", reqs, conc, jar)
 	report(stdout, benchResult{Workload: "inbox", Backend: backend, N: reqs, Concurrency: conc, Items: n}, lat, elapsed, errs)
