@@ -225,7 +225,12 @@ func (db *DB) Events(ctx context.Context, caseID string) ([]casework.Event, erro
 }
 
 func (db *DB) cases(ctx context.Context, q string, args ...any) ([]casework.Case, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+caseCols+` FROM cases `+q, args...)
+	return db.caseRows(ctx, `SELECT `+caseCols+` FROM cases `+q, args...)
+}
+
+// caseRows runs a query that selects caseCols.
+func (db *DB) caseRows(ctx context.Context, query string, args ...any) ([]casework.Case, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
@@ -257,14 +262,7 @@ func (db *DB) CasesFor(ctx context.Context, orgIDs, states []string, q string, l
 		return nil, nil
 	}
 	var args []any
-	ph := func(vs []string) string {
-		p := make([]string, len(vs))
-		for i, v := range vs {
-			args = append(args, v)
-			p[i] = fmt.Sprintf("$%d", len(args))
-		}
-		return strings.Join(p, ",")
-	}
+	ph := func(vs []string) string { return placeholders(&args, vs) }
 	search := func() string {
 		if q == "" {
 			return ""
@@ -281,21 +279,19 @@ func (db *DB) CasesFor(ctx context.Context, orgIDs, states []string, q string, l
 		`) AND joint = 1 AND state = 'open') AND org_id NOT IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)` + search() +
 		` ORDER BY due, submitted_at LIMIT ` + n
 	args = append(args, limit, offset)
-	rows, err := db.read.QueryContext(ctx, `SELECT * FROM (`+own+`) own UNION ALL SELECT * FROM (`+joint+`) joint`+
+	return db.caseRows(ctx, `SELECT * FROM (`+own+`) own UNION ALL SELECT * FROM (`+joint+`) joint`+
 		fmt.Sprintf(` ORDER BY due, submitted_at LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
-	if err != nil {
-		return nil, fmt.Errorf("inbox cases: %w", err)
+}
+
+// placeholders appends vs to args and returns their numbered placeholders
+// ("$3,$4,…") for an IN list.
+func placeholders(args *[]any, vs []string) string {
+	p := make([]string, len(vs))
+	for i, v := range vs {
+		*args = append(*args, v)
+		p[i] = fmt.Sprintf("$%d", len(*args))
 	}
-	defer rows.Close()
-	var out []casework.Case
-	for rows.Next() {
-		c, err := db.scanCase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return strings.Join(p, ",")
 }
 
 func dueOr(d string) string {

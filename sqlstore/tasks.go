@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/casework"
@@ -52,14 +51,7 @@ func (db *DB) OpenTasksFor(ctx context.Context, orgIDs, roles []string, limit, o
 		return nil, nil
 	}
 	var args []any
-	ph := func(vs []string) string {
-		p := make([]string, len(vs))
-		for i, v := range vs {
-			args = append(args, v)
-			p[i] = fmt.Sprintf("$%d", len(args))
-		}
-		return strings.Join(p, ",")
-	}
+	ph := func(vs []string) string { return placeholders(&args, vs) }
 	q := `SELECT ` + taskCols + `, c.no, c.item_name, c.state FROM case_tasks t JOIN cases c ON c.id = t.case_id
 		WHERE t.org_id IN (` + ph(orgIDs) + `) AND t.role IN (` + ph(roles) + `) AND t.state = 'open'`
 	args = append(args, limit, offset)
