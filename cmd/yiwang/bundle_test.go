@@ -55,7 +55,13 @@ func TestBundleJourney(t *testing.T) {
 	admin := ts.client()
 	ts.staffLogin(admin, "catalogadmin", demo.StaffPassword)
 	checkPage(t, "/admin/bundles", admin.get("/admin/bundles"))
-	codes := strings.Fields(admin.get("/admin/bundles").Doc.Find("tbody td[data-label=事项]").First().Text())
+	var codes []string
+	admin.get("/admin/bundles").Doc.Find("tbody td[data-label=事项]").First().Find("a.code").Each(func(_ int, s *goquery.Selection) {
+		codes = append(codes, s.Text())
+	})
+	if len(codes) != 2 {
+		t.Fatalf("the demo bundle's items on the admin page: %v", codes)
+	}
 	bad := url.Values{"code": {"shop"}, "name": {"开店"}, "summary": {"营业执照一次申请"}, "members": {codes[0]}}
 	if p := admin.post("/admin/bundles", bad); p.Status != http.StatusBadRequest || p.Doc.Find("#e-members").Length() != 1 {
 		t.Fatalf("a bundle of one item: %d", p.Status)
