@@ -93,3 +93,42 @@ func TestBrowserParallelReview(t *testing.T) {
 		t.Fatalf("task forms after the decision: %d %v", n, err)
 	}
 }
+
+// TestBrowserBundle: on a phone, a citizen applies for 开办餐饮店 with one
+// form and one set of materials and finds both cases in 我的办件.
+func TestBrowserBundle(t *testing.T) {
+	ts := startServer(t, sqlstore.SQLite)
+	ctx := browser(t, 375, 812)
+	pdf := filepath.Join(t.TempDir(), "材料.pdf")
+	if err := os.WriteFile(pdf, testPDF, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx, chromedp.Navigate(ts.URL+"/login/citizen?with=password&next=/bundles"),
+		chromedp.SendKeys(chromedp.CSS("#f-mobile"), demo.People[0].Mobile),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), demo.CitizenPassword+"\r"),
+		chromedp.WaitVisible(chromedp.CSS(`a.button[href="/bundles/open-restaurant"]`)))
+	shot(t, ctx, "phone-bundles")
+	do(t, ctx, chromedp.Click(chromedp.CSS(`a.button[href="/bundles/open-restaurant"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`input[type=file]`)))
+	fill := map[string]string{"f.premises": "雨山区湖东路1号", "f.items": "热食类食品制售", "f.scope": "餐饮服务", "f.capital": "5"}
+	for k, v := range fill {
+		do(t, ctx, chromedp.SendKeys(chromedp.CSS(`[name="`+k+`"]`), v))
+	}
+	do(t, ctx, chromedp.SetValue(chromedp.CSS(`[name="f.format"]`), "餐饮服务经营者"),
+		chromedp.SetValue(chromedp.CSS(`[name="f.online"]`), "否"),
+		chromedp.SetValue(chromedp.CSS(`[name="f.form"]`), "个人经营"))
+	names, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("input[type=file]")].map(e => e.name)`))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("file inputs: %v %v", names, err)
+	}
+	for _, n := range names {
+		do(t, ctx, chromedp.SetUploadFiles(chromedp.CSS(`input[name="`+n+`"]`), []string{pdf}))
+	}
+	shot(t, ctx, "phone-bundle-form")
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#apply-form button[value="submit"]:not(.default-submit)`)),
+		chromedp.WaitVisible(chromedp.CSS(`table tbody a.code`)))
+	shot(t, ctx, "phone-bundle-cases")
+	if rows := text(t, ctx, "table tbody"); strings.Count(rows, "一件事：开办餐饮店") != 2 {
+		t.Fatalf("my cases after the bundle: %s", rows)
+	}
+}
