@@ -88,7 +88,28 @@ func (s *Service) FormOf(ctx context.Context, b Bundle) (BundleForm, error) {
 		}
 		f.Index = append(f.Index, idx)
 	}
+	// A licence another member produces (营业执照 for 食品经营许可) cannot
+	// be fetched yet: it comes from this application itself.
+	for k, m := range f.Materials {
+		if by := f.producer(m); by != "" {
+			f.Materials[k].Note = "将由本次一并申请的“" + by + "”办结后取得，无需提交"
+		}
+	}
 	return f, nil
+}
+
+// producer names the member whose result is the licence material m stands
+// for, or "".
+func (f BundleForm) producer(m catalog.Material) string {
+	if m.Source != "license" || m.License == "" {
+		return ""
+	}
+	for _, en := range f.Entries {
+		if en.Guide.ResultName == m.License {
+			return en.Base.Name
+		}
+	}
+	return ""
 }
 
 // SubmitBundle files one case per member of the bundle from one form and
@@ -141,6 +162,11 @@ func (s *Service) SubmitBundle(ctx context.Context, actor yiwang.Actor, who Appl
 			}
 		}
 		mats, mbad := checkMaterials(en, given, values)
+		for j := range mats {
+			if by := f.producer(en.Guide.Materials[mats[j].Index]); by != "" && mats[j].FileID == "" {
+				mats[j].Note = "由本次一件事中“" + by + "”的办理结果取得"
+			}
+		}
 		for k, v := range fbad {
 			bad[k] = v
 		}

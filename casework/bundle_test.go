@@ -78,6 +78,14 @@ func TestBundle(t *testing.T) {
 			if err != nil || got.BundleName != "开办餐饮店" || len(got.Materials) == 0 || got.Form["premises"] != "雨山区湖东路1号" {
 				t.Fatalf("stored bundle case %+v %v", got, err)
 			}
+			// The food licence's 营业执照 comes from the registration filed with it.
+			fromBundle := false
+			for _, m := range got.Materials {
+				fromBundle = fromBundle || strings.Contains(m.Note, "“个体工商户设立登记”的办理结果")
+			}
+			if !fromBundle {
+				t.Fatalf("营业执照 not marked as this application's own result: %+v", got.Materials)
+			}
 			msgs, _ := e.db.RecentMessages(e.ctx, 50)
 			told := 0
 			for _, m := range msgs {
