@@ -735,7 +735,10 @@ var DistrictItems = []ItemSpec{
 			{Name: "建设工程规划许可证", Forms: []string{"电子", "复印件"}, Copies: 1, Required: false, Condition: "因工程建设挖掘城市道路的", Source: "license", License: "建设工程规划许可证"},
 			dstProxy,
 		},
-		Steps:      []StepSpec{{"受理", 0}, {"审查及现场踏勘", 3}, {"决定", 1}, {"送达", 1}},
+		Steps: []StepSpec{{"受理", 0}, {"审查及现场踏勘", 3}, {"决定", 1}, {"送达", 1}},
+		// Art. 30: both the 市政 department and the traffic police approve; the
+		// police opinion is asked for on the platform, not from the applicant.
+		Joint:      map[string][]string{"审查及现场踏勘": {"dept-urban", "dept-police"}},
 		ResultName: "占用、挖掘城市道路许可决定书", ResultKind: "approval",
 		Fees: []FeeSpec{{Name: "城市道路挖掘修复费（按实际挖掘面积计收；自行修复的不收）", Fen: 0, Basis: "《城市道路管理条例》第三十三条及马鞍山市物价部门核定标准"}},
 		FAQs: [][2]string{

@@ -50,6 +50,8 @@ var Staff = []StaffSpec{
 	{"township", "吴审批", "xiangshan", []yiwang.Role{yiwang.RoleCaseOfficer}},
 	{"land", "郑国土", "dept-land", []yiwang.Role{yiwang.RoleCaseOfficer}},
 	{"agri", "冯农业", "dept-agri", []yiwang.Role{yiwang.RoleCaseOfficer}},
+	{"urban", "陈城管", "dept-urban", []yiwang.Role{yiwang.RoleCaseOfficer}},
+	{"police", "褚交警", "dept-police", []yiwang.Role{yiwang.RoleCaseOfficer}},
 	{"catalog", "孙维护", "dept-amr", []yiwang.Role{yiwang.RoleCatalogMaintainer}},
 	{"catalogadmin", "周目录", "yushan", []yiwang.Role{yiwang.RoleCatalogMaintainer}},
 	{"supervisor", "周督查", "dept-dcjx", []yiwang.Role{yiwang.RoleSupervisor}},

@@ -173,6 +173,17 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		v.Form.Errors = bad
 	}
+	// Keep what was uploaded: the draft holds the files, so a refused
+	// submission never makes the applicant choose them again.
+	if len(mats) > 0 {
+		d, err := s.Cases.SaveDraft(r.Context(), v.Actor, v.E.Code, mats, formFields(r, v.E), r.FormValue("note"))
+		if err != nil && status(err) == http.StatusInternalServerError {
+			return err
+		}
+		for _, m := range d.Materials {
+			v.Have[m.Index] = true
+		}
+	}
 	v.Form.Values["note"] = r.FormValue("note")
 	for k, val := range formFields(r, v.E) {
 		v.Form.Values["f."+k] = val
