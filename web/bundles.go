@@ -84,6 +84,21 @@ func (s *Server) bundleApply(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Files chosen in an earlier, refused attempt come back as their IDs;
+	// only the applicant's own uploads are taken.
+	got := map[int]bool{}
+	for _, m := range mats {
+		got[m.Index] = true
+	}
+	for k := range v.Bundle.Materials {
+		id := r.FormValue(fmt.Sprintf("keep.m%d", k))
+		if id == "" || got[k] {
+			continue
+		}
+		if _, err := s.Files.Own(r.Context(), v.Actor, id); err == nil {
+			mats = append(mats, casework.Material{Index: k, FileID: id})
+		}
+	}
 	if len(bad) == 0 {
 		a, err := s.Identity.Get(r.Context(), v.Actor.AccountID)
 		if err != nil {
@@ -107,6 +122,10 @@ func (s *Server) bundleApply(w http.ResponseWriter, r *http.Request) error {
 		v.Form.Fail(err)
 	} else {
 		v.Form.Errors = bad
+	}
+	for _, m := range mats {
+		v.Have[m.Index] = true
+		v.Form.Values[fmt.Sprintf("keep.m%d", m.Index)] = m.FileID
 	}
 	v.Form.Values["note"] = r.FormValue("note")
 	for k, val := range formFields(r, v.E) {

@@ -35,7 +35,34 @@ func TestBundleJourney(t *testing.T) {
 		p.Doc.Find(".field-error").Length() == 0 || ts.count("cases") != before {
 		t.Fatalf("without materials: %d, %d errors", p.Status, p.Doc.Find(".field-error").Length())
 	}
-	if p := citizen.postFiles("/bundles/open-restaurant", fields, files); p.Status != http.StatusSeeOther {
+	// One file short: refused, and the files sent come back as kept, so only
+	// the missing one is sent again.
+	var last string
+	some := map[string][]byte{}
+	for k, v := range files {
+		if last == "" {
+			last = k
+			continue
+		}
+		some[k] = v
+	}
+	p := citizen.postFiles("/bundles/open-restaurant", fields, some)
+	if p.Status != http.StatusBadRequest || p.Doc.Find(".field-error").Length() != 1 || ts.count("cases") != before {
+		t.Fatalf("one file short: %d, %d errors", p.Status, p.Doc.Find(".field-error").Length())
+	}
+	kept := map[string]string{}
+	p.Doc.Find(`input[type=hidden][name^="keep."]`).Each(func(_ int, s *goquery.Selection) {
+		n, _ := s.Attr("name")
+		v, _ := s.Attr("value")
+		kept[n] = v
+	})
+	if len(kept) != len(some) {
+		t.Fatalf("kept %d of %d files", len(kept), len(some))
+	}
+	for k, v := range kept {
+		fields[k] = v
+	}
+	if p := citizen.postFiles("/bundles/open-restaurant", fields, map[string][]byte{last: testPDF}); p.Status != http.StatusSeeOther {
 		t.Fatalf("apply: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
 	}
 	if ts.count("cases") != before+2 {
