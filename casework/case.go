@@ -33,6 +33,25 @@ var stateNames = map[string]string{
 // StateName returns a state in words.
 func StateName(s string) string { return stateNames[s] }
 
+// NextStep tells the applicant what happens next with the case.
+func NextStep(c Case) string {
+	switch c.State {
+	case StateSubmitted:
+		return "等待工作人员预审，5个工作日内告知是否受理"
+	case StateCorrection:
+		return "请按一次性告知书补正材料"
+	case StateAccepted:
+		return "正在办理，预计 " + c.Deadline + " 前办结"
+	case StateSpecial:
+		return "特别程序中，结束后继续办理"
+	case StateDecided:
+		return "办理结果待送达"
+	case StateDelivered:
+		return "已办结归档"
+	}
+	return "—"
+}
+
 // Decisions.
 const (
 	Granted = "granted" // 准予

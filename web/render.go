@@ -48,6 +48,7 @@ var funcs = template.FuncMap{
 	"caseState":    casework.StateName,
 	"deliveryName": casework.DeliveryName,
 	"opinionName":  casework.OpinionName,
+	"nextStep":     casework.NextStep,
 	"channelName":  casework.ChannelName,
 	"eventName": func(k string) string {
 		return map[string]string{"submit": "提交申请", "correct_notice": "一次性告知补正", "resubmit": "提交补正材料",

@@ -72,6 +72,9 @@ func TestBundleJourney(t *testing.T) {
 	if n := strings.Count(mine.Doc.Find("tbody").Text(), "一件事：开办餐饮店"); n != 2 {
 		t.Fatalf("my cases show %d bundle cases", n)
 	}
+	if !strings.Contains(mine.Doc.Find("tbody").Text(), "等待工作人员预审") {
+		t.Fatal("my cases do not say what happens next")
+	}
 	// Each case page links to the other cases of the same application.
 	link, _ := mine.Doc.Find("tbody a.code").First().Attr("href")
 	if p := citizen.get(link); p.Doc.Find(".bundle a").Length() != 1 {
