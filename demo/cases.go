@@ -32,23 +32,26 @@ type demoCase struct {
 	person  int    // index into People
 	steps   []string
 	by      string // the officer who works it, when not "officer"
+	village bool   // a village item of the agent's own village
 }
 
 // demoCases cover every state and channel, most at 市场监管局 where the demo
 // officer works, so the inbox and the tracker show a living system.
 var demoCases = []demoCase{
-	{"食品经营许可", casework.ChannelWeb, 0, nil, ""},
-	{"个体工商户设立登记", casework.ChannelWeb, 1, []string{"correct"}, ""},
-	{"食品经营许可", casework.ChannelWindow, 2, []string{"accept"}, ""},
-	{"个体工商户设立登记", casework.ChannelAgent, 3, []string{"accept"}, ""},
-	{"食品经营许可", casework.ChannelWeb, 1, []string{"accept", "special"}, ""},
-	{"个体工商户设立登记", casework.ChannelWeb, 0, []string{"accept", "review", "decide", "certify"}, ""},
-	{"食品经营许可", casework.ChannelHome, 3, []string{"accept", "review", "decide", "certify", "deliver"}, ""},
-	{"个体工商户设立登记", casework.ChannelWeb, 1, []string{"refuse"}, ""},
-	{"个体工商户设立登记", casework.ChannelWeb, 0, []string{"withdraw"}, ""},
+	{"食品经营许可", casework.ChannelWeb, 0, nil, "", false},
+	{"个体工商户设立登记", casework.ChannelWeb, 1, []string{"correct"}, "", false},
+	{"食品经营许可", casework.ChannelWindow, 2, []string{"accept"}, "", false},
+	{"个体工商户设立登记", casework.ChannelAgent, 3, []string{"accept"}, "", false},
+	{"食品经营许可", casework.ChannelWeb, 1, []string{"accept", "special"}, "", false},
+	{"个体工商户设立登记", casework.ChannelWeb, 0, []string{"accept", "review", "decide", "certify"}, "", false},
+	{"食品经营许可", casework.ChannelHome, 3, []string{"accept", "review", "decide", "certify", "deliver"}, "", false},
+	{"个体工商户设立登记", casework.ChannelWeb, 1, []string{"refuse"}, "", false},
+	{"个体工商户设立登记", casework.ChannelWeb, 0, []string{"withdraw"}, "", false},
 	// Filed by the village agent at 南庄村, accepted by 向山镇: the 农业 and
 	// 国土 departments now review it in parallel.
-	{"农村村民宅基地审批", casework.ChannelAgent, 3, []string{"accept"}, "township"},
+	{"农村村民宅基地审批", casework.ChannelAgent, 3, []string{"accept"}, "township", false},
+	// A village item at 南庄村 itself, filed by its agent, waiting for pre-review.
+	{"城乡居民基本养老保险待遇领取申请代办", casework.ChannelAgent, 3, nil, "township", true},
 }
 
 // LoadCases files the sample cases through the case engine, as the demo
@@ -83,7 +86,15 @@ func LoadCases(ctx context.Context, st CaseStore, svc *casework.Service, fs *fil
 				return i, fmt.Errorf("demo cases: %w", err)
 			}
 		}
-		en, ok := byName[key{officer.OrgID, dc.item}]
+		at := officer.OrgID
+		if dc.village {
+			o, err := svc.Orgs.Get(ctx, agent.OrgID)
+			if err != nil {
+				return i, err
+			}
+			at = o.ParentID
+		}
+		en, ok := byName[key{at, dc.item}]
 		if !ok {
 			return i, fmt.Errorf("demo cases: %s is not published by the officer's department", dc.item)
 		}

@@ -62,6 +62,23 @@ func TestLoadCases(t *testing.T) {
 					t.Errorf("no demo case filed by channel %s", c)
 				}
 			}
+			// Across the three levels: a district department, a town, a village.
+			kinds := map[string]bool{}
+			krows, err := db.SQL().Query(`SELECT DISTINCT o.kind FROM cases c JOIN orgs o ON o.id = c.org_id`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer krows.Close()
+			for krows.Next() {
+				var k string
+				if err := krows.Scan(&k); err != nil {
+					t.Fatal(err)
+				}
+				kinds[k] = true
+			}
+			if !kinds["department"] || !kinds["town"] || !kinds["village"] {
+				t.Errorf("demo cases at org kinds %v, want a department, a town and a village", kinds)
+			}
 		})
 	}
 }
