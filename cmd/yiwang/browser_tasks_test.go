@@ -46,8 +46,13 @@ func TestBrowserParallelReview(t *testing.T) {
 	// TOTP window would be a replay): both reviews open, the decision waits.
 	town := browser(t, 1280, 900)
 	staffLogin(t, town, ts, "township")
-	do(t, town, chromedp.Navigate(ts.URL+"/work"), chromedp.WaitVisible(chromedp.CSS(`table tbody a.code`)),
-		chromedp.Click(chromedp.CSS(`table tbody a.code`)), chromedp.WaitVisible(chromedp.CSS(".tasks")))
+	do(t, town, chromedp.Navigate(ts.URL+"/work"), chromedp.WaitVisible(chromedp.CSS(`table tbody a.code`)))
+	href, err := chromedp.Run(town, chromedp.Evaluate[string](
+		`[...document.querySelectorAll("table tbody tr")].find(r => r.textContent.includes("宅基地")).querySelector("a.code").getAttribute("href")`))
+	if err != nil {
+		t.Fatalf("the 宅基地 case in the town's inbox: %v", err)
+	}
+	do(t, town, chromedp.Navigate(ts.URL+href), chromedp.WaitVisible(chromedp.CSS(".tasks")))
 	if p := text(t, town, "main"); !strings.Contains(p, "等待以下部门完成审查") || strings.Contains(p, "提交审查意见") {
 		t.Fatalf("the town's page before the reviews: %s", p)
 	}
