@@ -49,7 +49,7 @@ func exampleData(t testing.TB) Data {
 		t.Fatal(err)
 	}
 	return Data{
-		Fields: []Field{{"经营场所", "雨山区湖东路 1 号"}, {"经营项目", "热食类食品制售"}},
+		Fields:     []Field{{"经营场所", "雨山区湖东路 1 号"}, {"经营项目", "热食类食品制售"}},
 		HolderCode: "91340504MA2T0000XQ", HolderCodeType: HolderCreditCode, HolderName: "马鞍山市雨山区示例餐饮店",
 		ID: id, IssuedOn: "2026-11-26", IssuerCode: "11340504MB1234567Y", IssuerName: "雨山区市场监督管理局",
 		TypeCode: "11340504MB0000001X001", TypeName: "食品经营许可证", ValidFrom: "2026-11-26", ValidUntil: "2031-11-25",
