@@ -16,6 +16,7 @@ import (
 	"github.com/emmansun/gmsm/sm3"
 	"github.com/emmansun/gmsm/smx509"
 	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/audit"
 )
 
 // AlgSM2SM3 names SM2 signatures over SM3 with Z_A. Stored in the database
@@ -45,11 +46,11 @@ func (k Key) Current() bool { return k.RetiredAt.IsZero() }
 type Store interface {
 	// CurrentSealKey returns the org's current key, or ENOTFOUND.
 	CurrentSealKey(ctx context.Context, orgID string) (Key, error)
-	// AddSealKey stores k as the org's current key. With retire, the
-	// current key (if any) is retired at k.CreatedAt in the same
-	// transaction; without, an org that already has a current key makes it
-	// fail with ECONFLICT.
-	AddSealKey(ctx context.Context, k Key, retire bool) error
+	// AddSealKey stores k as the org's current key with its audit entry.
+	// With retire, the current key (if any) is retired at k.CreatedAt in
+	// the same transaction; without, an org that already has a current key
+	// makes it fail with ECONFLICT.
+	AddSealKey(ctx context.Context, k Key, retire bool, e audit.Entry) error
 	// SealKeys returns every org's keys, current and retired, with org
 	// names, oldest first.
 	SealKeys(ctx context.Context) ([]Published, error)
@@ -79,7 +80,7 @@ func (s *Service) KeyFor(ctx context.Context, orgID string) (Key, error) {
 	if err != nil {
 		return Key{}, err
 	}
-	err = s.Store.AddSealKey(ctx, k, false)
+	err = s.Store.AddSealKey(ctx, k, false, s.entry("seal.key.create", k))
 	if yiwang.ErrorCode(err) == yiwang.ECONFLICT {
 		return s.Store.CurrentSealKey(ctx, orgID)
 	}
@@ -96,7 +97,7 @@ func (s *Service) Rotate(ctx context.Context, orgID string) (Key, error) {
 	if err != nil {
 		return Key{}, err
 	}
-	if err := s.Store.AddSealKey(ctx, k, true); err != nil {
+	if err := s.Store.AddSealKey(ctx, k, true, s.entry("seal.key.rotate", k)); err != nil {
 		return Key{}, fmt.Errorf("rotate seal key of org %s: %w", orgID, err)
 	}
 	return k, nil
@@ -135,6 +136,12 @@ func (s *Service) Keys(ctx context.Context) (KeySet, error) {
 		keys = []Published{}
 	}
 	return KeySet{Keys: keys}, nil
+}
+
+// entry records a key's creation: by the platform itself, on first use or
+// on an operator's rotation. It names the key, never its private half.
+func (s *Service) entry(action string, k Key) audit.Entry {
+	return audit.New(yiwang.System("seal"), k.CreatedAt, action, "org:"+k.OrgID, audit.ResultOK, "key_id="+k.ID)
 }
 
 func (s *Service) newKey(orgID string) (Key, error) {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/audit"
 	"github.com/yushan-gov/yiwang/seal"
 )
 
@@ -28,10 +29,10 @@ func (db *DB) CurrentSealKey(ctx context.Context, orgID string) (seal.Key, error
 	return k, nil
 }
 
-// AddSealKey stores k as its org's current key; with retire it first retires
+// AddSealKey stores k as its org's current key with its audit entry; with retire it first retires
 // the org's current key, in one transaction. Without retire, an org that
 // already has a current key gives ECONFLICT.
-func (db *DB) AddSealKey(ctx context.Context, k seal.Key, retire bool) error {
+func (db *DB) AddSealKey(ctx context.Context, k seal.Key, retire bool, e audit.Entry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if retire {
 			if _, err := tx.ExecContext(ctx, `UPDATE seal_keys SET current_org = NULL, retired_at = $1
@@ -48,7 +49,7 @@ func (db *DB) AddSealKey(ctx context.Context, k seal.Key, retire bool) error {
 		if err != nil {
 			return fmt.Errorf("insert seal key: %w", err)
 		}
-		return nil
+		return appendAudit(ctx, tx, e)
 	})
 }
 

@@ -182,6 +182,18 @@ func TestSealKeys(t *testing.T) {
 			if n != 3 {
 				t.Fatalf("%d rows", n)
 			}
+			// Each key's creation is audited, and the chain holds.
+			var created, rotated int
+			if err := db.SQL().QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action = 'seal.key.create'`).Scan(&created); err != nil {
+				t.Fatal(err)
+			}
+			_ = db.SQL().QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action = 'seal.key.rotate'`).Scan(&rotated)
+			if created != 2 || rotated != 1 {
+				t.Fatalf("audit: %d created, %d rotated", created, rotated)
+			}
+			if r, err := audit.Verify(ctx, db); err != nil || !r.OK() {
+				t.Fatalf("audit chain: %v %v", r, err)
+			}
 		})
 	}
 }
