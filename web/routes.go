@@ -3,6 +3,8 @@ package web
 import (
 	"io/fs"
 	"net/http"
+
+	"github.com/yushan-gov/yiwang/seal"
 )
 
 // routes is the route table of the HTML pages.
@@ -45,6 +47,7 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/info/{id}/withdraw", s.h(s.infoWithdraw))
 	mux.HandleFunc("GET /opendata/catalog.json", s.h(s.openCatalogJSON))
 	mux.HandleFunc("GET /opendata/catalog.csv", s.h(s.openCatalogCSV))
+	mux.HandleFunc("GET "+seal.WellKnownPath, s.h(s.sealKeys))
 	mux.HandleFunc("GET /elder", s.elder)
 
 	mux.HandleFunc("GET /login", s.h(s.loginChooser))

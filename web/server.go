@@ -19,6 +19,7 @@ import (
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/org"
 	"github.com/yushan-gov/yiwang/publicinfo"
+	"github.com/yushan-gov/yiwang/seal"
 	"github.com/yushan-gov/yiwang/webhook"
 )
 
@@ -37,6 +38,7 @@ type Server struct {
 	Cases    *casework.Service
 	Box      *notify.Box
 	Webhooks *webhook.Service
+	Seals    *seal.Service
 	Audit    audit.Store
 	Outbox   notify.Store
 	DB       Pinger

@@ -21,6 +21,7 @@ import (
 	"github.com/yushan-gov/yiwang/org"
 	"github.com/yushan-gov/yiwang/pii"
 	"github.com/yushan-gov/yiwang/publicinfo"
+	"github.com/yushan-gov/yiwang/seal"
 	"github.com/yushan-gov/yiwang/sqlstore"
 	"github.com/yushan-gov/yiwang/webhook"
 )
@@ -77,6 +78,7 @@ type app struct {
 	box      *notify.Box
 	webhooks *webhook.Service
 	idem     *idempotency.Service
+	seals    *seal.Service
 }
 
 // open opens (and, when migrate is true, migrates) the database of cfg.
@@ -121,6 +123,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey 
 	a.webhooks = &webhook.Service{Store: db, Orgs: a.orgs, Clock: clock}
 	a.files = &files.Service{Store: db, Blobs: files.Dir{Root: filepath.Join(cfg.Data, "files")}, Sealer: p, Clock: clock}
 	a.idem = &idempotency.Service{Store: db, Clock: clock}
+	a.seals = &seal.Service{Store: db, Sealer: p, Clock: clock}
 	return a, nil
 }
 
