@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"github.com/yushan-gov/yiwang"
@@ -62,11 +63,24 @@ func (d Date) Start() time.Time {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, yiwang.Shanghai)
 }
 
-// Calendar knows which dates are working days.
+// Calendar knows which dates are working days. It is safe for concurrent
+// use: Load builds a new state and swaps it in, readers never lock.
 type Calendar struct {
+	state atomic.Pointer[state]
+}
+
+// state is one immutable version of the calendar's data.
+type state struct {
 	special map[Date]bool // true: day off (holiday); false: working day (调休)
 	years   map[int]bool  // years with published data
 	sorted  []Date        // the special dates in order, for counting ranges fast
+}
+
+func (c *Calendar) now() *state {
+	if st := c.state.Load(); st != nil {
+		return st
+	}
+	return &state{}
 }
 
 type yearFile struct {
@@ -80,7 +94,7 @@ type yearFile struct {
 
 // Default returns the calendar built from the embedded holiday-cn data.
 func Default() (*Calendar, error) {
-	c := &Calendar{special: map[Date]bool{}, years: map[int]bool{}}
+	c := &Calendar{}
 	names, err := fs.Glob(holidayFS, "holidays/*.json")
 	if err != nil {
 		return nil, err
@@ -99,40 +113,82 @@ func Default() (*Calendar, error) {
 
 // Load adds one year file in the holiday-cn format; later loads override
 // earlier ones (an administrator's correction, a newly published year).
+// Nothing changes when the file is refused.
 func (c *Calendar) Load(b []byte) error {
+	_, err := c.load(b)
+	return err
+}
+
+// Parse checks a year file in the holiday-cn format and returns its year.
+func Parse(b []byte) (int, error) {
+	y, _, err := parse(b)
+	return y.Year, err
+}
+
+func parse(b []byte) (yearFile, map[Date]bool, error) {
 	var y yearFile
 	if err := json.Unmarshal(b, &y); err != nil {
-		return fmt.Errorf("holiday data: %w", err)
+		return y, nil, fmt.Errorf("节假日数据不是 holiday-cn 格式的 JSON：%w", err)
 	}
 	if y.Year < 2000 || y.Year > 2100 {
-		return fmt.Errorf("holiday data: year %d out of range", y.Year)
+		return y, nil, fmt.Errorf("节假日数据的年份 %d 不正确", y.Year)
 	}
+	if len(y.Days) == 0 {
+		return y, nil, fmt.Errorf("%d 年的节假日数据没有任何日期", y.Year)
+	}
+	days := map[Date]bool{}
 	for _, d := range y.Days {
 		date, err := ParseDate(d.Date)
 		if err != nil {
-			return fmt.Errorf("holiday data: date %q: %w", d.Date, err)
+			return y, nil, fmt.Errorf("节假日数据中的日期“%s”不正确", d.Date)
 		}
-		c.special[date] = d.IsOffDay
+		// A year's schedule may reach into the days around it (元旦 from 31 December).
+		if date.Year < y.Year-1 || date.Year > y.Year+1 {
+			return y, nil, fmt.Errorf("%d 年的节假日数据中有 %s", y.Year, d.Date)
+		}
+		days[date] = d.IsOffDay
 	}
-	c.sorted = c.sorted[:0]
-	for d := range c.special {
-		c.sorted = append(c.sorted, d)
+	return y, days, nil
+}
+
+func (c *Calendar) load(b []byte) (int, error) {
+	y, days, err := parse(b)
+	if err != nil {
+		return 0, err
 	}
-	sort.Slice(c.sorted, func(i, j int) bool { return c.sorted[i].Before(c.sorted[j]) })
-	if len(y.Days) > 0 {
-		c.years[y.Year] = true
+	for {
+		old := c.state.Load()
+		next := &state{special: map[Date]bool{}, years: map[int]bool{}}
+		if old != nil {
+			for d, off := range old.special {
+				next.special[d] = off
+			}
+			for yr := range old.years {
+				next.years[yr] = true
+			}
+		}
+		for d, off := range days {
+			next.special[d] = off
+		}
+		next.years[y.Year] = true
+		for d := range next.special {
+			next.sorted = append(next.sorted, d)
+		}
+		sort.Slice(next.sorted, func(i, j int) bool { return next.sorted[i].Before(next.sorted[j]) })
+		if c.state.CompareAndSwap(old, next) {
+			return y.Year, nil
+		}
 	}
-	return nil
 }
 
 // Covers reports whether the holidays of year are known. Counting into a
 // year without data treats its holidays as working days: warn before then.
-func (c *Calendar) Covers(year int) bool { return c.years[year] }
+func (c *Calendar) Covers(year int) bool { return c.now().years[year] }
 
 // Years lists the years with data.
 func (c *Calendar) Years() []int {
 	var ys []int
-	for y := range c.years {
+	for y := range c.now().years {
 		ys = append(ys, y)
 	}
 	sort.Ints(ys)
@@ -141,7 +197,7 @@ func (c *Calendar) Years() []int {
 
 // IsWorkday reports whether d is a working day.
 func (c *Calendar) IsWorkday(d Date) bool {
-	if off, ok := c.special[d]; ok {
+	if off, ok := c.now().special[d]; ok {
 		return !off
 	}
 	wd := d.Weekday()
@@ -178,11 +234,12 @@ func (c *Calendar) WorkdaysBetween(from, to Date) int {
 			n++
 		}
 	}
-	i := sort.Search(len(c.sorted), func(i int) bool { return from.Before(c.sorted[i]) })
-	for ; i < len(c.sorted) && !to.Before(c.sorted[i]); i++ {
-		d := c.sorted[i]
+	st := c.now()
+	i := sort.Search(len(st.sorted), func(i int) bool { return from.Before(st.sorted[i]) })
+	for ; i < len(st.sorted) && !to.Before(st.sorted[i]); i++ {
+		d := st.sorted[i]
 		weekend := d.Weekday() == time.Saturday || d.Weekday() == time.Sunday
-		switch off := c.special[d]; {
+		switch off := st.special[d]; {
 		case off && !weekend:
 			n--
 		case !off && weekend:

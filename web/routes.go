@@ -100,6 +100,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/webhooks", s.h(s.webhooksPage))
 	mux.HandleFunc("POST /admin/webhooks", s.h(s.webhookCreate))
 	mux.HandleFunc("POST /admin/webhooks/{id}/{op}", s.h(s.webhookOp))
+	mux.HandleFunc("GET /admin/holidays", s.h(s.holidaysPage))
+	mux.HandleFunc("POST /admin/holidays", s.h(s.holidaysAdd))
 	mux.HandleFunc("GET /admin/bundles", s.h(s.bundlesAdmin))
 	mux.HandleFunc("POST /admin/bundles", s.h(s.bundleSave))
 	mux.HandleFunc("GET /admin/catalog", s.h(s.catalogList))

@@ -4,6 +4,7 @@ package web
 
 import (
 	"context"
+	"github.com/yushan-gov/yiwang/calendar"
 	"log/slog"
 	"net/http"
 	"time"
@@ -39,6 +40,7 @@ type Server struct {
 	Box      *notify.Box
 	Webhooks *webhook.Service
 	Seals    *seal.Service
+	Holidays *calendar.Service
 	Audit    audit.Store
 	Outbox   notify.Store
 	DB       Pinger

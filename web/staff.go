@@ -12,6 +12,7 @@ type staffHomeView struct {
 	Page
 	Account identity.Account
 	Org     org.Org
+	Missing []int // years whose holiday schedule the calendar lacks
 }
 
 func (s *Server) staffHome(w http.ResponseWriter, r *http.Request) error {
@@ -30,7 +31,11 @@ func (s *Server) staffHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, "staff_home", &staffHomeView{Page: s.page(r, "工作台"), Account: a, Org: o})
+	v := &staffHomeView{Page: s.page(r, "工作台"), Account: a, Org: o}
+	if s.Holidays != nil {
+		v.Missing = s.Holidays.Missing()
+	}
+	s.render(w, r, "staff_home", v)
 	return nil
 }
 

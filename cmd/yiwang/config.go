@@ -79,6 +79,7 @@ type app struct {
 	webhooks *webhook.Service
 	idem     *idempotency.Service
 	seals    *seal.Service
+	holidays *calendar.Service
 }
 
 // open opens (and, when migrate is true, migrates) the database of cfg.
@@ -124,6 +125,10 @@ func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey 
 	a.files = &files.Service{Store: db, Blobs: files.Dir{Root: filepath.Join(cfg.Data, "files")}, Sealer: p, Clock: clock}
 	a.idem = &idempotency.Service{Store: db, Clock: clock}
 	a.seals = &seal.Service{Store: db, Sealer: p, Clock: clock}
+	a.holidays = &calendar.Service{Store: db, Calendar: cal, Clock: clock}
+	if err := a.holidays.Refresh(ctx); err != nil { // before `migrate` the table may not exist yet
+		log.Warn("节假日安排未加载", "err", err)
+	}
 	return a, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/yushan-gov/yiwang/calendar"
 	"io"
 	"log/slog"
 	"net"
@@ -101,7 +102,7 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 		}
 	}
 
-	srv := &web.Server{Identity: a.identity, Orgs: a.orgs, Catalog: a.catalog, Info: a.info, Files: a.files, Cases: a.cases, Box: a.box, Webhooks: a.webhooks, Seals: a.seals, Audit: a.db, Outbox: a.db, DB: a.db,
+	srv := &web.Server{Identity: a.identity, Orgs: a.orgs, Catalog: a.catalog, Info: a.info, Files: a.files, Cases: a.cases, Box: a.box, Webhooks: a.webhooks, Seals: a.seals, Holidays: a.holidays, Audit: a.db, Outbox: a.db, DB: a.db,
 		Sessions: web.NewSessions(sqlstore.SessionStore{DB: a.db}, cfg.Prod), Clock: a.clock, Log: log,
 		Dev: !cfg.Prod, DemoSecrets: secrets, SecureCookies: cfg.Prod, LoginBurst: cfg.loginBurst,
 		MetricsToken: os.Getenv("YIWANG_METRICS_TOKEN"), Idempotency: a.idem}
@@ -116,6 +117,7 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 	go wd.Run(bg, 2*time.Second)
 	go cleanSessions(bg, sqlstore.SessionStore{DB: a.db}, log)
 	go purgeIdempotencyKeys(bg, a.idem, log)
+	go refreshHolidays(bg, a.holidays, log)
 
 	url := "http://" + ln.Addr().String()
 	log.Info("雨山区政务服务网已启动", "url", url, "engine", a.db.Engine, "data", cfg.Data, "prod", cfg.Prod)
@@ -201,4 +203,21 @@ func loopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// refreshHolidays reloads the holiday years administrators added, so that
+// a year added on another instance is used here too.
+func refreshHolidays(ctx context.Context, h *calendar.Service, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := h.Refresh(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("refresh holidays", "err", err)
+			}
+		}
+	}
 }
