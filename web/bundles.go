@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/idcode"
@@ -29,22 +28,15 @@ func (s *Server) bundlesPage(w http.ResponseWriter, r *http.Request) error {
 // bundleView is the apply page of a bundle: its merged form and materials
 // as one entry.
 func (s *Server) bundleView(r *http.Request) (*applyView, error) {
-	actor, err := requireLogin(r)
+	_, a, err := s.applicant(r)
 	if err != nil {
 		return nil, err
-	}
-	if actor.Kind == yiwang.KindStaff {
-		return nil, yiwang.Errorf(yiwang.EFORBIDDEN, "请以申请人身份登录后申报")
 	}
 	b, err := s.Cases.BundleOf(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return nil, err
 	}
 	f, err := s.Cases.FormOf(r.Context(), b)
-	if err != nil {
-		return nil, err
-	}
-	a, err := s.Identity.Get(r.Context(), actor.AccountID)
 	if err != nil {
 		return nil, err
 	}
@@ -56,12 +48,7 @@ func (s *Server) bundleView(r *http.Request) (*applyView, error) {
 	v := &applyView{Page: s.page(r, "一件事："+b.Name), E: en, OrgName: strings.Join(names, " + "), Name: a.Name,
 		Mobile: idcode.MaskMobile(a.Mobile), IDCard: idcode.MaskIDCard(a.IDCard), Have: map[int]bool{}, Bundle: &f,
 		Form: Form{Values: map[string]string{}, Errors: map[string]string{}}}
-	known := map[string]string{"name": a.Name, "idcard": idcode.MaskIDCard(a.IDCard), "mobile": idcode.MaskMobile(a.Mobile), "enterprise": v.Enterprise}
-	for _, fd := range f.Fields {
-		if fd.Prefill != "" {
-			v.Form.Values["f."+fd.Key] = known[fd.Prefill]
-		}
-	}
+	v.prefill(a, f.Fields)
 	return v, nil
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/files"
 	"github.com/yushan-gov/yiwang/idcode"
+	"github.com/yushan-gov/yiwang/identity"
 )
 
 // maxApplication caps one application's upload: every material's file.
@@ -36,19 +37,37 @@ type applyView struct {
 	Bundle  *casework.BundleForm // a 一件事 application: E is its merged form
 }
 
-func (s *Server) applyView(r *http.Request) (*applyView, error) {
+// applicant returns the logged-in applicant's account; staff apply only
+// for others, at the window.
+func (s *Server) applicant(r *http.Request) (yiwang.Actor, identity.Account, error) {
 	actor, err := requireLogin(r)
 	if err != nil {
-		return nil, err
+		return actor, identity.Account{}, err
 	}
 	if actor.Kind == yiwang.KindStaff {
-		return nil, yiwang.Errorf(yiwang.EFORBIDDEN, "请以申请人身份登录后申报")
+		return actor, identity.Account{}, yiwang.Errorf(yiwang.EFORBIDDEN, "请以申请人身份登录后申报")
 	}
-	en, err := s.Catalog.Published(r.Context(), r.PathValue("code"))
+	a, err := s.Identity.Get(r.Context(), actor.AccountID)
+	return actor, a, err
+}
+
+// prefill puts what the platform knows of the applicant into the form's
+// prefilled fields: never asked again.
+func (v *applyView) prefill(a identity.Account, fields []catalog.Field) {
+	known := map[string]string{"name": a.Name, "idcard": idcode.MaskIDCard(a.IDCard), "mobile": idcode.MaskMobile(a.Mobile), "enterprise": v.Enterprise}
+	for _, f := range fields {
+		if f.Prefill != "" {
+			v.Form.Values["f."+f.Key] = known[f.Prefill]
+		}
+	}
+}
+
+func (s *Server) applyView(r *http.Request) (*applyView, error) {
+	actor, a, err := s.applicant(r)
 	if err != nil {
 		return nil, err
 	}
-	a, err := s.Identity.Get(r.Context(), actor.AccountID)
+	en, err := s.Catalog.Published(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return nil, err
 	}
@@ -69,12 +88,7 @@ func (s *Server) applyView(r *http.Request) (*applyView, error) {
 	for k, val := range d.Fields {
 		v.Form.Values["f."+k] = val
 	}
-	known := map[string]string{"name": a.Name, "idcard": idcode.MaskIDCard(a.IDCard), "mobile": idcode.MaskMobile(a.Mobile), "enterprise": v.Enterprise}
-	for _, f := range en.Guide.Fields {
-		if f.Prefill != "" {
-			v.Form.Values["f."+f.Key] = known[f.Prefill]
-		}
-	}
+	v.prefill(a, en.Guide.Fields)
 	return v, nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/yushan-gov/yiwang/calendar"
 	"io"
 	"log/slog"
 	"net"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/yushan-gov/yiwang/demo"
-	"github.com/yushan-gov/yiwang/idempotency"
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/sqlstore"
@@ -115,9 +113,7 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 	go d.Run(bg, 2*time.Second)
 	wd := &webhook.Dispatcher{Store: a.db, Clock: a.clock, Log: log}
 	go wd.Run(bg, 2*time.Second)
-	go cleanSessions(bg, sqlstore.SessionStore{DB: a.db}, log)
-	go purgeIdempotencyKeys(bg, a.idem, log)
-	go refreshHolidays(bg, a.holidays, log)
+	background(bg, a, log)
 
 	url := "http://" + ln.Addr().String()
 	log.Info("雨山区政务服务网已启动", "url", url, "engine", a.db.Engine, "data", cfg.Data, "prod", cfg.Prod)
@@ -158,38 +154,39 @@ func logDemoLogins(log *slog.Logger, url string, secrets map[string]string) {
 	log.Info("工作人员的动态口令：用验证器添加登录页显示的密钥，或在开发模式下查看 " + url + "/dev/outbox")
 }
 
-func cleanSessions(ctx context.Context, st sqlstore.SessionStore, log *slog.Logger) {
-	t := time.NewTicker(10 * time.Minute)
+// every runs job every interval until ctx ends, logging its failures.
+func every(ctx context.Context, interval time.Duration, name string, log *slog.Logger, job func(context.Context) error) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := st.DeleteExpired(ctx, time.Now()); err != nil && ctx.Err() == nil {
-				log.Warn("clean sessions", "err", err)
+			if err := job(ctx); err != nil && ctx.Err() == nil {
+				log.Warn(name, "err", err)
 			}
 		}
 	}
 }
 
-// purgeIdempotencyKeys deletes Idempotency-Key records older than their
-// 24 hours, hourly. Every instance may run it: it is one DELETE.
-func purgeIdempotencyKeys(ctx context.Context, svc *idempotency.Service, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := svc.Purge(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("purge idempotency keys", "err", err)
-			} else if n > 0 {
-				log.Info("purged idempotency keys", "n", n)
-			}
+// background starts the server's periodic jobs. Every instance may run
+// them: each is one statement or a reload.
+func background(ctx context.Context, a *app, log *slog.Logger) {
+	sessions := sqlstore.SessionStore{DB: a.db}
+	go every(ctx, 10*time.Minute, "clean sessions", log, func(ctx context.Context) error {
+		return sessions.DeleteExpired(ctx, time.Now())
+	})
+	// Idempotency-Key records live 24 hours.
+	go every(ctx, time.Hour, "purge idempotency keys", log, func(ctx context.Context) error {
+		n, err := a.idem.Purge(ctx)
+		if n > 0 {
+			log.Info("purged idempotency keys", "n", n)
 		}
-	}
+		return err
+	})
+	// Holiday years added on another instance.
+	go every(ctx, 10*time.Minute, "refresh holidays", log, a.holidays.Refresh)
 }
 
 // loopback reports whether addr listens on this machine only.
@@ -203,21 +200,4 @@ func loopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// refreshHolidays reloads the holiday years administrators added, so that
-// a year added on another instance is used here too.
-func refreshHolidays(ctx context.Context, h *calendar.Service, log *slog.Logger) {
-	t := time.NewTicker(10 * time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := h.Refresh(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("refresh holidays", "err", err)
-			}
-		}
-	}
 }
