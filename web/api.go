@@ -72,6 +72,7 @@ var apiRouteTable = []apiRoute{
 	{"POST /api/v1/cases/{id}/special/end", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiCaseSpecialEnd) }},
 	{"GET /api/v1/inbox", func(s *Server) handlerFunc { return s.apiInbox }},
 	{"GET /api/v1/tasks", func(s *Server) handlerFunc { return s.apiTasks }},
+	{"GET /api/v1/cases/{id}/files/{file}", func(s *Server) handlerFunc { return s.caseFile }},
 	{"GET /api/v1/bundles", func(s *Server) handlerFunc { return s.apiBundles }},
 	{"PUT /api/v1/bundles/{code}", func(s *Server) handlerFunc { return s.apiBundlePut }},
 	{"POST /api/v1/cases/{id}/tasks/{task}", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiTaskDo) }},

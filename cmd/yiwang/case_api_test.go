@@ -312,6 +312,14 @@ func testCaseAPI(t *testing.T, ts *testServer) {
 	// The officer works the case with an API token.
 	officer := ts.client()
 	token := ts.staffToken("officer")
+	// The department's system downloads the materials; nobody else can.
+	if p := citizen.api(http.MethodGet, path+"/files/"+file.ID, "", token); p.Status != 200 || !strings.Contains(p.Body, "张三的申请材料") ||
+		p.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("officer downloads a material: %d %s", p.Status, p.Header.Get("Content-Type"))
+	}
+	wantError(t, "another citizen downloads", other.api(http.MethodGet, path+"/files/"+file.ID, "", ""), 404, "ENOTFOUND")
+	wantError(t, "another department downloads", citizen.api(http.MethodGet, path+"/files/"+file.ID, "", stranger), 404, "ENOTFOUND")
+	wantError(t, "a file not of the case", citizen.api(http.MethodGet, path+"/files/"+strings.Repeat("0", 64), "", token), 404, "ENOTFOUND")
 	var inbox struct {
 		Page  int
 		More  bool
