@@ -52,7 +52,7 @@ var funcs = template.FuncMap{
 	"channelName":  casework.ChannelName,
 	"eventName": func(k string) string {
 		return map[string]string{"submit": "提交申请", "correct_notice": "一次性告知补正", "resubmit": "提交补正材料",
-			"accept": "受理", "refuse": "不予受理", "decide": "办结", "deliver": "送达", "withdraw": "撤回",
+			"accept": "受理", "refuse": "不予受理", "decide": "决定", "deliver": "送达", "withdraw": "撤回",
 			"special_start": "启动特别程序", "special_end": "特别程序结束", "task": "办理环节"}[k]
 	},
 	"kindName":       webhook.KindName,
