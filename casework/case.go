@@ -135,6 +135,9 @@ type Case struct {
 	Bundle     string
 	BundleName string
 	Version    int64
+	// Joint is set in inbox lists only: another org's case on which the
+	// listing org holds a task (会办); Due is then that task's due date.
+	Joint bool
 }
 
 // Event is one entry of a case's timeline. Stored: never change a kind.

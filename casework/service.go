@@ -729,7 +729,11 @@ func (s *Service) UrgencyOf(c Case, promiseDays int) Urgency {
 		}
 		return Urgency{Level: "new", Words: fmt.Sprintf("预审还剩 %d 个工作日", left), Days: left}
 	case StateAccepted:
-		d, err := calendar.ParseDate(c.Deadline)
+		deadline := c.Deadline
+		if c.Joint { // the org's own task is what it must meet
+			deadline = c.Due
+		}
+		d, err := calendar.ParseDate(deadline)
 		if err != nil {
 			return Urgency{Level: "ok", Words: "—"}
 		}
@@ -738,9 +742,9 @@ func (s *Service) UrgencyOf(c Case, promiseDays int) Urgency {
 		case left < 0:
 			return Urgency{Level: "over", Words: fmt.Sprintf("已超期 %d 个工作日", -left), Days: left}
 		case left <= 1 || (promiseDays > 0 && left*5 <= promiseDays):
-			return Urgency{Level: "soon", Words: fmt.Sprintf("即将超期：还剩 %d 个工作日（%s 前）", left, c.Deadline), Days: left}
+			return Urgency{Level: "soon", Words: fmt.Sprintf("即将超期：还剩 %d 个工作日（%s 前）", left, deadline), Days: left}
 		}
-		return Urgency{Level: "ok", Words: fmt.Sprintf("正常：还剩 %d 个工作日（%s 前）", left, c.Deadline), Days: left}
+		return Urgency{Level: "ok", Words: fmt.Sprintf("正常：还剩 %d 个工作日（%s 前）", left, deadline), Days: left}
 	case StateDecided:
 		d, _ := calendar.ParseDate(s.deliveryDue(c))
 		left := s.Calendar.WorkdaysBetween(today, d)

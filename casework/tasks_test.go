@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/calendar"
 	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/demo"
@@ -67,12 +68,21 @@ func TestParallelReview(t *testing.T) {
 				!strings.Contains(err.Error(), "雨山区农业委员会") {
 				t.Fatalf("decided before the reviews: %v", err)
 			}
-			// Each department finds it in its inbox and reads it; another does not.
+			// Each department finds it in its inbox, due when its own task is
+			// (8 working days for the joint review, not the 15 of the case),
+			// and reads it; another does not.
+			taskDue := e.svc.Calendar.AddWorkdays(calendar.DateOf(c.AcceptedAt), 8).String()
 			for _, a := range []yiwang.Actor{land, agri} {
 				in, _, err := e.svc.Inbox(e.ctx, a, casework.InboxQuery{})
-				if err != nil || len(in) != 1 || in[0].ID != c.ID {
-					t.Fatalf("inbox of %s: %v %v", a.Name, in, err)
+				if err != nil || len(in) != 1 || in[0].ID != c.ID || !in[0].Joint || in[0].Due != taskDue || in[0].Due == c.Deadline {
+					t.Fatalf("inbox of %s: %+v %v", a.Name, in, err)
 				}
+				if u := e.svc.UrgencyOf(in[0], 15); !strings.Contains(u.Words, taskDue) {
+					t.Fatalf("urgency of the joint task %+v", u)
+				}
+			}
+			if in, _, _ := e.svc.Inbox(e.ctx, town, casework.InboxQuery{}); len(in) == 0 || in[0].Joint {
+				t.Fatalf("the town's own case marked joint: %+v", in)
 			}
 			if _, _, err := e.svc.Get(e.ctx, e.other, c.ID); yiwang.ErrorCode(err) != yiwang.ENOTFOUND {
 				t.Fatalf("an uninvolved department read the case: %v", err)

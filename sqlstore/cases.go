@@ -273,15 +273,42 @@ func (db *DB) CasesFor(ctx context.Context, orgIDs, states []string, q string, l
 	q = strings.NewReplacer("%", "", "_", "").Replace(q)
 	args = append(args, limit+offset)
 	n := fmt.Sprintf("$%d", len(args))
-	own := `SELECT ` + caseCols + ` FROM cases WHERE org_id IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)` + search() +
-		` ORDER BY due, submitted_at LIMIT ` + n
-	joint := `SELECT ` + caseCols + ` FROM cases WHERE id IN (SELECT case_id FROM case_tasks WHERE org_id IN (` + ph(orgIDs) +
-		`) AND joint = 1 AND state = 'open') AND org_id NOT IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)` + search() +
-		` ORDER BY due, submitted_at LIMIT ` + n
+	own := `SELECT ` + caseCols + `, 0 AS joint FROM cases WHERE org_id IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)` +
+		search() + ` ORDER BY due, submitted_at LIMIT ` + n
+	// A joint case is due when this org's task on it is: its due column is
+	// the task's (caseCols ends with due).
+	jointCols := strings.TrimSuffix(caseCols, "due") + "t.due"
+	joint := `SELECT ` + jointCols + `, 1 AS joint FROM cases JOIN (SELECT case_id, MIN(due) AS due FROM case_tasks
+		WHERE org_id IN (` + ph(orgIDs) + `) AND joint = 1 AND state = 'open' GROUP BY case_id) t ON t.case_id = cases.id
+		WHERE cases.org_id NOT IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)` + search() +
+		` ORDER BY t.due, submitted_at LIMIT ` + n
 	args = append(args, limit, offset)
-	return db.caseRows(ctx, `SELECT * FROM (`+own+`) own UNION ALL SELECT * FROM (`+joint+`) joint`+
+	rows, err := db.read.QueryContext(ctx, `SELECT * FROM (`+own+`) own UNION ALL SELECT * FROM (`+joint+`) joint`+
 		fmt.Sprintf(` ORDER BY due, submitted_at LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("inbox cases: %w", err)
+	}
+	defer rows.Close()
+	var out []casework.Case
+	for rows.Next() {
+		var joint int
+		c, err := db.scanCase(withExtra{rows, []any{&joint}})
+		if err != nil {
+			return nil, err
+		}
+		c.Joint = joint == 1
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
+
+// withExtra scans a row's columns after the case's into extra.
+type withExtra struct {
+	rows  *sql.Rows
+	extra []any
+}
+
+func (w withExtra) Scan(dest ...any) error { return w.rows.Scan(append(dest, w.extra...)...) }
 
 // placeholders appends vs to args and returns their numbered placeholders
 // ("$3,$4,…") for an IN list.

@@ -42,6 +42,7 @@ type apiCase struct {
 	Due         string                `json:"due,omitempty"`
 	Version     int64                 `json:"version"`
 	Urgency     *apiUrgency           `json:"urgency,omitempty"`
+	Joint       bool                  `json:"joint,omitempty"` // inbox: another org's case, here for this org's task (会办); due is the task's
 	Materials   []casework.Material   `json:"materials,omitempty"`
 	Corrections []casework.Correction `json:"corrections,omitempty"`
 	Form        map[string]string     `json:"form,omitempty"`
@@ -133,7 +134,7 @@ func summaryCase(c casework.Case) apiCase {
 		StateName: casework.StateName(c.State), Channel: c.Channel, ChannelName: casework.ChannelName(c.Channel),
 		Applicant: c.Applicant, Mobile: idcode.MaskMobile(c.Mobile), IDCard: idcode.MaskIDCard(c.IDCard),
 		Enterprise: c.Enterprise, Decision: c.Decision, SubmittedAt: c.SubmittedAt, AcceptedAt: c.AcceptedAt,
-		DecidedAt: c.DecidedAt, Deadline: c.Deadline, Due: due, Version: c.Version}
+		DecidedAt: c.DecidedAt, Deadline: c.Deadline, Due: due, Version: c.Version, Joint: c.Joint}
 }
 
 // fullCase is a case with its materials, form and timeline (oldest first).

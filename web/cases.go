@@ -514,10 +514,6 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 	if v.PageNo > 1 {
 		v.PrevURL = link(v.PageNo - 1)
 	}
-	mine, err := s.Orgs.Subtree(r.Context(), actor.OrgID)
-	if err != nil {
-		return err
-	}
 	promise := promiseCache{}
 	for _, c := range list {
 		days, err := s.promiseDays(r.Context(), promise, c.EntryID)
@@ -527,7 +523,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 		u := s.Cases.UrgencyOf(c, days)
 		v.Rows = append(v.Rows, inboxRow{ID: c.ID, No: c.No, ItemName: c.ItemName, Applicant: idcode.MaskName(c.Applicant),
 			Submitted: c.SubmittedAt.In(yiwang.Shanghai).Format("2006年1月2日 15:04:05"), State: casework.StateName(c.State),
-			Level: u.Level, Words: u.Words, Joint: !mine[c.OrgID]})
+			Level: u.Level, Words: u.Words, Joint: c.Joint})
 	}
 	// The store orders by due date: overdue first, then fewest days left.
 	s.render(w, r, "work_inbox", v)
