@@ -87,12 +87,7 @@ func (s *Server) bundleApply(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if len(bad) == 0 {
-		a, err := s.Identity.Get(r.Context(), v.Actor.AccountID)
-		if err != nil {
-			return err
-		}
-		cs, err := s.Cases.SubmitBundle(r.Context(), v.Actor, casework.Applicant{AccountID: a.ID, Name: a.Name, Mobile: a.Mobile,
-			IDCard: a.IDCard, Enterprise: v.Actor.EnterpriseID, EnterpriseName: v.Enterprise}, v.E.Code,
+		cs, err := s.Cases.SubmitBundle(r.Context(), v.Actor, v.Who, v.E.Code,
 			casework.Application{Materials: mats, Fields: formFields(r, v.E), Note: r.FormValue("note")})
 		if err == nil {
 			var nos []string

@@ -35,6 +35,7 @@ type applyView struct {
 	IDCard  string
 	Form    Form
 	Bundle  *casework.BundleForm // a 一件事 application: E is its merged form
+	Who     casework.Applicant   // the applicant, as the account knows them
 }
 
 // applicant returns the logged-in applicant's account; staff apply only
@@ -51,9 +52,11 @@ func (s *Server) applicant(r *http.Request) (yiwang.Actor, identity.Account, err
 	return actor, a, err
 }
 
-// prefill puts what the platform knows of the applicant into the form's
+// prefill records the applicant and puts what the platform knows of them into the form's
 // prefilled fields: never asked again.
 func (v *applyView) prefill(a identity.Account, fields []catalog.Field) {
+	v.Who = casework.Applicant{AccountID: a.ID, Name: a.Name, Mobile: a.Mobile, IDCard: a.IDCard,
+		Enterprise: v.Actor.EnterpriseID, EnterpriseName: v.Enterprise}
 	known := map[string]string{"name": a.Name, "idcard": idcode.MaskIDCard(a.IDCard), "mobile": idcode.MaskMobile(a.Mobile), "enterprise": v.Enterprise}
 	for _, f := range fields {
 		if f.Prefill != "" {
@@ -168,13 +171,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) error {
 		return s.saveDraft(w, r, v, mats, bad)
 	}
 	if len(bad) == 0 {
-		a, err := s.Identity.Get(r.Context(), v.Actor.AccountID)
-		if err != nil {
-			return err
-		}
-		c, err := s.Cases.Submit(r.Context(), v.Actor, casework.Applicant{AccountID: a.ID, Name: a.Name, Mobile: a.Mobile,
-			IDCard: a.IDCard, Enterprise: v.Actor.EnterpriseID, EnterpriseName: v.Enterprise},
-			casework.Application{EntryCode: v.E.Code, Materials: mats, Fields: formFields(r, v.E), Note: r.FormValue("note")})
+		c, err := s.Cases.Submit(r.Context(), v.Actor, v.Who, casework.Application{EntryCode: v.E.Code, Materials: mats, Fields: formFields(r, v.E), Note: r.FormValue("note")})
 		if err == nil {
 			s.Sessions.Put(r.Context(), sessFlash, "申报成功！办件编号 "+c.No+"，请妥善保存。")
 			http.Redirect(w, r, "/cases/"+c.ID, http.StatusSeeOther)
