@@ -13,6 +13,7 @@ const (
 	EFORBIDDEN    = "EFORBIDDEN"    // the actor is known but may not do this
 	EUNAUTHORIZED = "EUNAUTHORIZED" // the actor must log in first
 	ETOOMANY      = "ETOOMANY"      // too many attempts; try again later
+	EUNAVAILABLE  = "EUNAVAILABLE"  // this installation lacks something the request needs (e.g. a font)
 	EINTERNAL     = "EINTERNAL"     // our fault; details are logged, never shown
 )
 

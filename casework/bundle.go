@@ -161,12 +161,18 @@ func (s *Service) SubmitBundle(ctx context.Context, actor yiwang.Actor, who Appl
 				given = append(given, Material{Index: j, FileID: m.FileID})
 			}
 		}
-		mats, mbad := checkMaterials(en, given, values)
-		for j := range mats {
-			if by := f.producer(en.Guide.Materials[mats[j].Index]); by != "" && mats[j].FileID == "" {
-				mats[j].Note = "由本次一件事中“" + by + "”的办理结果取得"
+		auto, err := s.Attachable(ctx, en, who)
+		if err != nil {
+			return nil, err
+		}
+		for j, gm := range en.Guide.Materials {
+			if a := auto[j]; a.License == "" {
+				if by := f.producer(gm); by != "" {
+					auto[j] = Material{Index: j, Name: gm.Name, Note: "由本次一件事中“" + by + "”的办理结果取得"}
+				}
 			}
 		}
+		mats, mbad := checkMaterials(en, given, values, auto)
 		for k, v := range fbad {
 			bad[k] = v
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/yushan-gov/yiwang/audit"
+	"github.com/yushan-gov/yiwang/license"
 	"github.com/yushan-gov/yiwang/notify"
 )
 
@@ -79,7 +80,22 @@ type Material struct {
 	Name   string `json:"name"`  // as the guide names it
 	FileID string `json:"file"`  // uploaded file; "" when handed in on paper
 	Note   string `json:"note,omitempty"`
+	// License is the identifier of the e-license attached instead of an
+	// upload (免提交).
+	License string `json:"license,omitempty"`
+	// Credibility is how far the material is proven: CredLicense (an
+	// e-license), CredVerified (a clerk checked it against the original),
+	// "" for an upload nobody has checked yet.
+	Credibility string `json:"credibility,omitempty"`
+	// From is the case a reused material was verified in (材料复用).
+	From string `json:"from,omitempty"`
 }
+
+// Credibility levels of a material.
+const (
+	CredLicense  = "A" // an e-license, verified by its signature
+	CredVerified = "B" // checked against the original by a clerk
+)
 
 // Correction is one item of a correction notice: it must point at a
 // material or a condition of the entry version the case was filed under.
@@ -138,6 +154,33 @@ type Case struct {
 	// Joint is set in inbox lists only: another org's case on which the
 	// listing org holds a task (会办); Due is then that task's due date.
 	Joint bool
+	// Issued and Verified are not part of the case: a change carries them
+	// for the store to save in its transaction — the e-license a decision
+	// issues, the materials a clerk verified for reuse.
+	Issued   []*license.Issuing
+	Verified []Reusable
+}
+
+// Reusable is a material a clerk verified, kept for the holder's later
+// cases (材料复用).
+type Reusable struct {
+	Holder     string // "idcard:<number>" or "enterprise:<id>"
+	Name       string // the material's name in the guide
+	FileID     string
+	CaseID     string
+	VerifiedBy string
+	VerifiedAt time.Time
+}
+
+// HolderKey names whom a case's materials belong to, for reuse.
+func (c Case) HolderKey() string {
+	if c.Enterprise != "" {
+		return "enterprise:" + c.Enterprise
+	}
+	if c.IDCard != "" {
+		return "idcard:" + c.IDCard
+	}
+	return ""
 }
 
 // Event is one entry of a case's timeline. Stored: never change a kind.

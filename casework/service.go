@@ -37,6 +37,9 @@ type Service struct {
 	Orgs     Orgs
 	Calendar *calendar.Calendar
 	Clock    yiwang.Clock
+	// Licenses, when set, issues e-licenses on grant and attaches the ones
+	// an applicant holds.
+	Licenses Licenses
 }
 
 // Applicant is who a case is for, as the platform already knows them.
@@ -84,7 +87,11 @@ func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant,
 		}
 	}
 	values, bad := formValues(en.Guide.Fields, app.Fields, who)
-	mats, mbad := checkMaterials(en, merge(draft.Materials, app.Materials), values)
+	auto, err := s.Attachable(ctx, en, who)
+	if err != nil {
+		return Case{}, err
+	}
+	mats, mbad := checkMaterials(en, merge(draft.Materials, app.Materials), values, auto)
 	for k, v := range mbad {
 		bad[k] = v
 	}
@@ -129,7 +136,9 @@ func withNote(values map[string]string, note string) map[string]string {
 // checkMaterials matches submitted files to the guide's materials and lists
 // every required material that is missing. A conditional material whose
 // condition is a form answer ("field=value") is required when that holds.
-func checkMaterials(en catalog.Entry, given []Material, values map[string]string) ([]Material, map[string]string) {
+// auto holds what the platform attaches itself (e-licenses, reused
+// materials); an upload replaces it.
+func checkMaterials(en catalog.Entry, given []Material, values map[string]string, auto map[int]Material) ([]Material, map[string]string) {
 	bad := map[string]string{}
 	byIndex := map[int]Material{}
 	for _, m := range given {
@@ -144,14 +153,20 @@ func checkMaterials(en catalog.Entry, given []Material, values map[string]string
 	var out []Material
 	for i, gm := range en.Guide.Materials {
 		m, ok := byIndex[i]
+		a, attached := auto[i]
+		required := gm.Required || (gm.When != "" && catalog.Applies(gm.When, values))
 		switch {
 		case ok:
-			m.Name = gm.Name
+			m.Name, m.License, m.Credibility, m.From = gm.Name, "", "", ""
 			out = append(out, m)
-		case gm.Source != "applicant":
-			// Shared by another department or an e-license: fetched, not asked for.
+		case attached:
+			out = append(out, a)
+		case gm.Source == "department":
+			// Shared by another department: fetched, not asked for.
 			out = append(out, Material{Index: i, Name: gm.Name, Note: "由平台共享获取，无需提交"})
-		case gm.Required || (gm.When != "" && catalog.Applies(gm.When, values)):
+		case gm.Source == "license" && required:
+			bad[fmt.Sprintf("m%d", i)] = "请上传“" + gm.Name + "”（您名下没有有效的该电子证照）"
+		case required:
 			bad[fmt.Sprintf("m%d", i)] = "请上传“" + gm.Name + "”"
 		}
 	}
@@ -447,7 +462,15 @@ func (s *Service) DecideWith(ctx context.Context, actor yiwang.Actor, id string,
 	if finish(&c, catalog.StepDecide, actor, d.Decision, note, now) {
 		s.next(&c, plan, now)
 	}
-	return s.move(ctx, actor, c, "decide", StateDecided, "办结："+words+"。"+note)
+	issued, err := s.certify(ctx, actor, &c, plan, note, now)
+	if err != nil {
+		return Case{}, err
+	}
+	text := "办结：" + words + "。" + note
+	if issued != "" {
+		text = strings.TrimSuffix(text, "。") + "。" + issued
+	}
+	return s.move(ctx, actor, c, "decide", StateDecided, text)
 }
 
 // Withdraw lets the applicant withdraw a case that is not closed.
@@ -670,7 +693,11 @@ func (s *Service) FileFor(ctx context.Context, actor yiwang.Actor, who Applicant
 		bad["mobile"] = err.Error()
 	}
 	values, fbad := formValues(en.Guide.Fields, app.Fields, who)
-	mats, mbad := checkMaterials(en, app.Materials, values)
+	auto, err := s.Attachable(ctx, en, who)
+	if err != nil {
+		return Case{}, err
+	}
+	mats, mbad := checkMaterials(en, app.Materials, values, auto)
 	for _, m := range []map[string]string{fbad, mbad} {
 		for k, v := range m {
 			bad[k] = v

@@ -38,12 +38,14 @@ type demoCase struct {
 // demoCases cover every state and channel, most at 市场监管局 where the demo
 // officer works, so the inbox and the tracker show a living system.
 var demoCases = []demoCase{
+	// 张三 gets his 营业执照 (an e-license in his wallet) first, so that his
+	// 食品经营许可 application attaches it instead of an upload.
+	{"个体工商户设立登记", casework.ChannelWeb, 0, []string{"accept", "review", "decide", "certify"}, "", false},
 	{"食品经营许可", casework.ChannelWeb, 0, nil, "", false},
 	{"个体工商户设立登记", casework.ChannelWeb, 1, []string{"correct"}, "", false},
 	{"食品经营许可", casework.ChannelWindow, 2, []string{"accept"}, "", false},
 	{"个体工商户设立登记", casework.ChannelAgent, 3, []string{"accept"}, "", false},
 	{"食品经营许可", casework.ChannelWeb, 1, []string{"accept", "special"}, "", false},
-	{"个体工商户设立登记", casework.ChannelWeb, 0, []string{"accept", "review", "decide", "certify"}, "", false},
 	{"食品经营许可", casework.ChannelHome, 3, []string{"accept", "review", "decide", "certify", "deliver"}, "", false},
 	{"个体工商户设立登记", casework.ChannelWeb, 1, []string{"refuse"}, "", false},
 	{"个体工商户设立登记", casework.ChannelWeb, 0, []string{"withdraw"}, "", false},
@@ -113,8 +115,12 @@ func LoadCases(ctx context.Context, st CaseStore, svc *casework.Service, fs *fil
 			return i, err
 		}
 		app := casework.Application{EntryCode: en.Code, Fields: demoAnswers(dc.item, p.Name)}
+		held, err := svc.Attachable(ctx, en, who)
+		if err != nil {
+			return i, err
+		}
 		for j, m := range en.Guide.Materials {
-			if m.Source == "applicant" && m.Required {
+			if _, ok := held[j]; !ok && m.Source != "department" && m.Required {
 				app.Materials = append(app.Materials, casework.Material{Index: j, FileID: pdf.ID})
 			}
 		}

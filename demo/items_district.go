@@ -282,7 +282,7 @@ var DistrictItems = []ItemSpec{
 			{Name: "学生证或者学校出具的在读证明", Forms: []string{"原件"}, Copies: 1, Required: false, Condition: "以连续就读申领的", Source: "applicant"},
 		},
 		Steps:      []StepSpec{{"受理", 0}, {"审核", 5}, {"制证", 4}, {"发证", 1}},
-		ResultName: "居住证", ResultKind: "certificate",
+		ResultName: "居住证", ResultKind: "elicense",
 		FAQs: [][2]string{
 			{"在哪里办理居住证？", "向居住地公安派出所或者受公安机关委托的社区服务机构申领；也可以通过皖事通网上申请后到派出所领证。"},
 			{"居住证多久可以拿到？", "受理之日起15日内制作发放，雨山分局承诺10个工作日内发放。"},

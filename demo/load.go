@@ -20,6 +20,7 @@ type Store interface {
 	identity.Store
 	CatalogStore
 	ArticleStore
+	LicenseTypeStore
 	AddPopulation(ctx context.Context, name, idcard string, demo bool) error
 }
 
@@ -167,6 +168,9 @@ func Load(ctx context.Context, st Store, clock yiwang.Clock) (Result, error) {
 		return res, err
 	}
 	if _, err = LoadArticles(ctx, st, clock, byKey); err != nil {
+		return res, err
+	}
+	if err := LoadLicenseTypes(ctx, st, byKey["dept-gov-office"], clock); err != nil {
 		return res, err
 	}
 	agent := identity.Member{EnterpriseID: ent.ID, AccountID: accounts["王五"], Role: identity.MemberAgent,

@@ -69,8 +69,9 @@ func TestLoad(t *testing.T) {
 			if err != nil || !r.OK() {
 				t.Fatalf("audit.Verify = %v, %v", r, err)
 			}
-			// +8: the enterprise, its agent, the catalog import, 5 articles.
-			if want := int64(len(demo.DemoOrgs) + len(demo.Staff) + registered + 8); r.Entries != want {
+			// +8: the enterprise, its agent, the catalog import, 5 articles;
+			// then one for each license type.
+			if want := int64(len(demo.DemoOrgs) + len(demo.Staff) + registered + 8 + len(demo.LicenseTypes)); r.Entries != want {
 				t.Errorf("audit entries = %d, want %d", r.Entries, want)
 			}
 

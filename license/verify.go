@@ -79,35 +79,53 @@ func strictDecode(b []byte, v any) error {
 	return nil
 }
 
-// VerifyFile checks a license file against published keys (key ID → PEM
-// SubjectPublicKeyInfo). The file must be exactly in the form SignFile
-// writes, byte for byte; then its signature must verify over the canonical
-// data with the key it names. Any changed byte gives a verdict other than
-// Valid. It never panics on any input.
-func VerifyFile(data []byte, keys map[string]string) Result {
+// Parsed is a license file read without checking its signature.
+type Parsed struct {
+	Data      Data
+	KeyID     string
+	Signature []byte
+	Canonical []byte // the signed bytes
+}
+
+// ReadFile reads a license file that must be exactly in the form SignFile
+// writes, byte for byte, without checking its signature. It returns a
+// Result with the verdict Malformed as the error's reason otherwise.
+func ReadFile(data []byte) (Parsed, error) {
+	p, bad := readFile(data)
+	if bad != nil {
+		return Parsed{}, yiwang.Errorf(yiwang.EINVALID, "%s", bad.Reason)
+	}
+	return p, nil
+}
+
+func readFile(data []byte) (Parsed, *Result) {
+	fail := func(reason string) (Parsed, *Result) {
+		r := malformed(reason)
+		return Parsed{}, &r
+	}
 	if len(data) > MaxFileSize {
-		return malformed("文件过大")
+		return fail("文件过大")
 	}
 	var f fileJSON
 	if err := strictDecode(data, &f); err != nil {
-		return malformed("不是证照文件的 JSON 格式")
+		return fail("不是证照文件的 JSON 格式")
 	}
 	var dj dataJSON
 	if err := strictDecode(f.Data, &dj); err != nil {
-		return malformed("证照数据 data 格式不正确")
+		return fail("证照数据 data 格式不正确")
 	}
 	if f.Alg != seal.AlgSM2SM3 {
-		return malformed("不支持的签名算法（须为 SM2-SM3）")
+		return fail("不支持的签名算法（须为 SM2-SM3）")
 	}
 	if f.UID != seal.DefaultUID {
-		return malformed("签名者标识 uid 须为 1234567812345678")
+		return fail("签名者标识 uid 须为 1234567812345678")
 	}
 	if dj.Format != Format {
-		return malformed("证照数据格式须为 " + Format)
+		return fail("证照数据格式须为 " + Format)
 	}
 	sig, err := base64.StdEncoding.Strict().DecodeString(f.Signature)
 	if err != nil || len(sig) == 0 {
-		return malformed("签名不是有效的 Base64")
+		return fail("签名不是有效的 Base64")
 	}
 	d := Data{HolderCode: dj.HolderCode, HolderCodeType: dj.HolderCodeType, HolderName: dj.HolderName, ID: dj.ID,
 		IssuedOn: dj.IssuedOn, IssuerCode: dj.IssuerCode, IssuerName: dj.IssuerName, TypeCode: dj.TypeCode,
@@ -117,11 +135,26 @@ func VerifyFile(data []byte, keys map[string]string) Result {
 	}
 	msg, err := d.Canonical()
 	if err != nil {
-		return malformed("证照内容不合规：" + yiwang.ErrorMessage(err))
+		return fail("证照内容不合规：" + yiwang.ErrorMessage(err))
 	}
 	if !bytes.Equal(assemble(msg, f.KeyID, sig), data) {
-		return malformed("文件不是规范格式（多余的空白、字段顺序、转义或换行与规定不符）")
+		return fail("文件不是规范格式（多余的空白、字段顺序、转义或换行与规定不符）")
 	}
+	return Parsed{Data: d, KeyID: f.KeyID, Signature: sig, Canonical: msg}, nil
+}
+
+// VerifyFile checks a license file against published keys (key ID → PEM
+// SubjectPublicKeyInfo). The file must be exactly in the form SignFile
+// writes, byte for byte; then its signature must verify over the canonical
+// data with the key it names. Any changed byte gives a verdict other than
+// Valid. It never panics on any input.
+func VerifyFile(data []byte, keys map[string]string) Result {
+	p, bad := readFile(data)
+	if bad != nil {
+		return *bad
+	}
+	d, msg, sig := p.Data, p.Canonical, p.Signature
+	f := struct{ KeyID string }{p.KeyID}
 	r := Result{KeyID: f.KeyID}
 	switch err := seal.Verify(keys, f.KeyID, msg, sig); {
 	case err == nil:

@@ -180,6 +180,9 @@ func (db *DB) UpdateCase(ctx context.Context, c casework.Case, ev casework.Event
 				return err
 			}
 		}
+		if err := db.saveCaseExtras(ctx, tx, c); err != nil {
+			return err
+		}
 		return appendAudit(ctx, tx, e)
 	})
 }

@@ -76,6 +76,16 @@ var apiRouteTable = []apiRoute{
 	{"GET /api/v1/bundles", func(s *Server) handlerFunc { return s.apiBundles }},
 	{"PUT /api/v1/bundles/{code}", func(s *Server) handlerFunc { return s.apiBundlePut }},
 	{"POST /api/v1/cases/{id}/tasks/{task}", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiTaskDo) }},
+	{"POST /api/v1/cases/{id}/verify-materials", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiCaseVerifyMaterials) }},
+	{"GET /api/v1/licenses", func(s *Server) handlerFunc { return s.apiLicenses }},
+	{"GET /api/v1/licenses/{id}", func(s *Server) handlerFunc { return s.apiLicense }},
+	{"GET /api/v1/licenses/{id}/file", func(s *Server) handlerFunc { return s.licenseFile }},
+	{"GET /api/v1/licenses/{id}/pdf", func(s *Server) handlerFunc { return s.apiLicensePDF }},
+	{"POST /api/v1/licenses/{id}/{op}", func(s *Server) handlerFunc { return s.apiLicenseChange }},
+	{"GET /api/v1/verify/{id}", func(s *Server) handlerFunc { return s.apiVerifyID }},
+	{"POST /api/v1/verify", func(s *Server) handlerFunc { return s.apiVerifyFile }},
+	{"GET /api/v1/license-types", func(s *Server) handlerFunc { return s.apiLicenseTypes }},
+	{"PUT /api/v1/license-types/{code}", func(s *Server) handlerFunc { return s.apiLicenseTypePut }},
 }
 
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {

@@ -284,6 +284,24 @@ type caseView struct {
 	TrackWho string
 }
 
+// CanVerify reports whether the viewer may record that they checked
+// materials against the originals: the case's own handlers, while it is
+// waiting or being worked.
+func (v *caseView) CanVerify() bool {
+	return v.Staff && (v.C.State == casework.StateSubmitted || v.C.State == casework.StateAccepted)
+}
+
+// Unverified are the uploaded materials nobody has verified yet.
+func (v *caseView) Unverified() []casework.Material {
+	var out []casework.Material
+	for _, m := range v.C.Materials {
+		if m.FileID != "" && m.Credibility == "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 func (s *Server) caseView(r *http.Request) (*caseView, error) {
 	actor, err := requireLogin(r)
 	if err != nil {
@@ -580,6 +598,15 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
 		_, err = s.Cases.Deliver(ctx, actor, id, casework.Delivery{Method: r.PostFormValue("method"),
 			Address: r.PostFormValue("address"), Carrier: r.PostFormValue("carrier"), Tracking: r.PostFormValue("tracking")})
 		msg = "已登记送达，办件已归档"
+	case "verify":
+		var idx []int
+		for _, v := range r.PostForm["m"] {
+			if n, cerr := strconv.Atoi(v); cerr == nil {
+				idx = append(idx, n)
+			}
+		}
+		_, err = s.Cases.VerifyMaterials(ctx, actor, id, idx)
+		msg = "已记录核验原件，申请人以后办事可复用这些材料"
 	case "special-start":
 		_, err = s.Cases.StartSpecial(ctx, actor, id, r.PostFormValue("kind"), r.PostFormValue("reason"))
 		msg = "已启动特别程序，期间不计入办理时限"

@@ -39,6 +39,8 @@ func status(err error) int {
 		return http.StatusUnauthorized
 	case yiwang.ETOOMANY:
 		return http.StatusTooManyRequests
+	case yiwang.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	case idempotency.CodeKeyInvalid:
 		return http.StatusBadRequest
 	case idempotency.CodeKeyReused:

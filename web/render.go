@@ -17,6 +17,7 @@ import (
 	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/idcode"
+	"github.com/yushan-gov/yiwang/license"
 	"github.com/yushan-gov/yiwang/publicinfo"
 	"github.com/yushan-gov/yiwang/webhook"
 )
@@ -53,9 +54,15 @@ var funcs = template.FuncMap{
 	"eventName": func(k string) string {
 		return map[string]string{"submit": "提交申请", "correct_notice": "一次性告知补正", "resubmit": "提交补正材料",
 			"accept": "受理", "refuse": "不予受理", "decide": "决定", "deliver": "送达", "withdraw": "撤回",
-			"special_start": "启动特别程序", "special_end": "特别程序结束", "task": "办理环节"}[k]
+			"special_start": "启动特别程序", "special_end": "特别程序结束", "task": "办理环节", "verify": "核验原件"}[k]
 	},
-	"kindName":       webhook.KindName,
+	"kindName":      webhook.KindName,
+	"licenseStatus": license.StatusName,
+	"licenseChange": license.ChangeName,
+	"checkWords":    license.CheckWords,
+	"matArgs": func(caseID string, m casework.Material, verb string) materialArgs {
+		return materialArgs{CaseID: caseID, M: m, Verb: verb}
+	},
 	"deliveryStatus": webhook.StatusName,
 	"pct":            func(f float64) string { return fmt.Sprintf("%.1f%%", f*100) },
 	"formArgs":       func(f Form, fields []catalog.Field) formArgs { return formArgs{f, fields} },
@@ -81,6 +88,13 @@ var funcs = template.FuncMap{
 type formArgs struct {
 	Form   Form
 	Fields []catalog.Field
+}
+
+// materialArgs feeds the "material" template: one material of a case.
+type materialArgs struct {
+	CaseID string
+	M      casework.Material
+	Verb   string
 }
 
 // fieldView is one labelled input with its hint and error.

@@ -17,6 +17,7 @@ import (
 	"github.com/yushan-gov/yiwang/files"
 	"github.com/yushan-gov/yiwang/idempotency"
 	"github.com/yushan-gov/yiwang/identity"
+	"github.com/yushan-gov/yiwang/license"
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/org"
 	"github.com/yushan-gov/yiwang/publicinfo"
@@ -40,6 +41,7 @@ type Server struct {
 	Box      *notify.Box
 	Webhooks *webhook.Service
 	Seals    *seal.Service
+	Licenses *license.Service
 	Holidays *calendar.Service
 	Audit    audit.Store
 	Outbox   notify.Store

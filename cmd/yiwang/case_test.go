@@ -167,20 +167,16 @@ func TestCaseJourney(t *testing.T) {
 	if p := officer.postFiles(task("review"), map[string]string{"opinion": "agree", "note": "材料齐全"}, nil); p.Status != http.StatusSeeOther {
 		t.Fatalf("review: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
 	}
-	// The decision comes with its document; the licence is made (制证) before delivery.
+	// The decision comes with its document; the grant issues the e-license
+	// (制证 by the platform) and signs the decision document.
 	if p := officer.postFiles("/work/"+id+"/decide", map[string]string{"decision": "granted", "note": "符合条件"},
 		map[string][]byte{"m0": testPDF}); p.Status != http.StatusSeeOther {
 		t.Fatalf("decide: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
 	}
-	if p := officer.post("/work/"+id+"/deliver", url.Values{"method": {"window"}}); p.Status != http.StatusConflict {
-		t.Fatalf("delivered before 制证: %d", p.Status)
-	}
-	if p := officer.postFiles(task("certify"), map[string]string{"note": "许可证编号 JY13405040000001"}, map[string][]byte{"m0": testPDF}); p.Status != http.StatusSeeOther {
-		t.Fatalf("certify: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
-	}
 	mine := citizen.get(casePath)
-	if mine.Doc.Find("a[href*='/files/']").Length() < 2 || !strings.Contains(mine.Body, "办理结果文书") {
-		t.Fatal("the applicant does not see the result documents")
+	if mine.Doc.Find("a[href*='/files/']").Length() < 1 || !strings.Contains(mine.Body, "办理结果文书") ||
+		mine.Doc.Find("a[href^='/licenses/']").Length() != 2 || !strings.Contains(mine.Body, "食品经营许可证") {
+		t.Fatal("the applicant does not see the result documents and the e-license")
 	}
 	// The result is mailed: the form asks again for what is missing, then archives the case.
 	checkPage(t, "case waiting for delivery", officer.get(casePath))
@@ -204,9 +200,10 @@ func TestCaseJourney(t *testing.T) {
 		t.Fatalf("tracker from a QR code: %d", p.Status)
 	}
 	tr := anon.get("/track?no=" + no + "&who=" + url.QueryEscape("张三"))
-	// Ten events: the review and 制证 tasks show as steps, the officers' remarks do not.
-	if tr.Status != 200 || tr.Doc.Find(".timeline li").Length() != 10 || !strings.Contains(tr.Body, "已送达") ||
-		strings.Contains(tr.Body, "湖东南路") || strings.Contains(tr.Body, "JY13405040000001") || !strings.Contains(tr.Body, "“制证”环节") {
+	// Nine events: the review task shows as a step, the officers' remarks do
+	// not; 制证 was the platform's, inside the decision.
+	if tr.Status != 200 || tr.Doc.Find(".timeline li").Length() != 9 || !strings.Contains(tr.Body, "已送达") ||
+		strings.Contains(tr.Body, "湖东南路") || !strings.Contains(tr.Body, "“审查及现场核查”环节") {
 		t.Fatalf("track: %d, %d events", tr.Status, tr.Doc.Find(".timeline li").Length())
 	}
 	if byPhone := anon.get("/track?no=" + no + "&who=" + demo.People[0].Mobile); strings.Contains(byPhone.Doc.Find("main").Text(), "张三") {

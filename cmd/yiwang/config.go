@@ -17,6 +17,7 @@ import (
 	"github.com/yushan-gov/yiwang/files"
 	"github.com/yushan-gov/yiwang/idempotency"
 	"github.com/yushan-gov/yiwang/identity"
+	"github.com/yushan-gov/yiwang/license"
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/org"
 	"github.com/yushan-gov/yiwang/pii"
@@ -79,6 +80,7 @@ type app struct {
 	webhooks *webhook.Service
 	idem     *idempotency.Service
 	seals    *seal.Service
+	licenses *license.Service
 	holidays *calendar.Service
 }
 
@@ -119,12 +121,14 @@ func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey 
 		db.Close()
 		return nil, err
 	}
-	a.cases = &casework.Service{Store: db, Drafts: db, Catalog: a.catalog, Orgs: a.orgs, Calendar: cal, Clock: clock}
+	a.seals = &seal.Service{Store: db, Sealer: p, Clock: clock}
+	a.licenses = &license.Service{Store: db, Seal: a.seals, Orgs: a.orgs, Enterprises: db, Clock: clock}
+	a.cases = &casework.Service{Store: db, Drafts: db, Catalog: a.catalog, Orgs: a.orgs, Calendar: cal, Clock: clock,
+		Licenses: a.licenses}
 	a.box = &notify.Box{Store: db, Clock: clock}
 	a.webhooks = &webhook.Service{Store: db, Orgs: a.orgs, Clock: clock}
 	a.files = &files.Service{Store: db, Blobs: files.Dir{Root: filepath.Join(cfg.Data, "files")}, Sealer: p, Clock: clock}
 	a.idem = &idempotency.Service{Store: db, Clock: clock}
-	a.seals = &seal.Service{Store: db, Sealer: p, Clock: clock}
 	a.holidays = &calendar.Service{Store: db, Calendar: cal, Clock: clock}
 	if err := a.holidays.Refresh(ctx); err != nil { // before `migrate` the table may not exist yet
 		log.Warn("节假日安排未加载", "err", err)

@@ -100,7 +100,7 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 		}
 	}
 
-	srv := &web.Server{Identity: a.identity, Orgs: a.orgs, Catalog: a.catalog, Info: a.info, Files: a.files, Cases: a.cases, Box: a.box, Webhooks: a.webhooks, Seals: a.seals, Holidays: a.holidays, Audit: a.db, Outbox: a.db, DB: a.db,
+	srv := &web.Server{Identity: a.identity, Orgs: a.orgs, Catalog: a.catalog, Info: a.info, Files: a.files, Cases: a.cases, Box: a.box, Webhooks: a.webhooks, Seals: a.seals, Licenses: a.licenses, Holidays: a.holidays, Audit: a.db, Outbox: a.db, DB: a.db,
 		Sessions: web.NewSessions(sqlstore.SessionStore{DB: a.db}, cfg.Prod), Clock: a.clock, Log: log,
 		Dev: !cfg.Prod, DemoSecrets: secrets, SecureCookies: cfg.Prod, LoginBurst: cfg.loginBurst,
 		MetricsToken: os.Getenv("YIWANG_METRICS_TOKEN"), Idempotency: a.idem}
