@@ -36,6 +36,9 @@ type applyView struct {
 	Form    Form
 	Bundle  *casework.BundleForm // a 一件事 application: E is its merged form
 	Who     casework.Applicant   // the applicant, as the account knows them
+	// Auto is what the platform attaches itself, by material index: the
+	// applicant's e-licenses (免提交) and verified materials (材料复用).
+	Auto map[int]casework.Material
 }
 
 // applicant returns the logged-in applicant's account; staff apply only
@@ -92,6 +95,9 @@ func (s *Server) applyView(r *http.Request) (*applyView, error) {
 		v.Form.Values["f."+k] = val
 	}
 	v.prefill(a, en.Guide.Fields)
+	if v.Auto, err = s.Cases.Attachable(r.Context(), en, v.Who); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 

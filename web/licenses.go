@@ -338,8 +338,12 @@ func (s *Server) runCheck(ctx context.Context, v *licenseCheckView, check func(c
 	}
 	v.Checked, v.Check = true, c
 	if c.License != nil {
-		v.Rows = licenseRows(*c.License, true)
-		v.Rows[0].Value = maskHolderName(*c.License)
+		// The public learns who holds it (masked), not what it says: the
+		// verifier compares with the document shown to them.
+		pub := *c.License
+		pub.Data.Fields = nil
+		v.Rows = licenseRows(pub, true)
+		v.Rows[0].Value = maskHolderName(pub)
 		v.Seal = template.HTML(render.SealSVG(c.License.Data.IssuerName))
 	}
 	return nil

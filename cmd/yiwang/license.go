@@ -11,16 +11,22 @@ import (
 	"strings"
 	"time"
 
+	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/license"
 	"github.com/yushan-gov/yiwang/seal"
 )
 
 const licenseUsage = `用法:
+  yiwang license list [--q 关键词] [--data DIR] [--db URL]        列出数据库中证照的标识（新的在前）
+  yiwang license export 证照标识 -o FILE [--data DIR] [--db URL]  把签名证照文件写到 FILE
   yiwang license verify FILE --keys KEYS.json   用已下载的公钥清单离线校验证照文件
   yiwang license verify FILE --url BASEURL      先从 BASEURL` + seal.WellKnownPath + ` 取一次公钥清单
-退出码: 0 有效；1 无效（签名无效、未知密钥或文件格式错误）；2 用法错误或读不到文件、公钥。`
+verify 的退出码: 0 有效；1 无效（签名无效、未知密钥或文件格式错误）；2 用法错误或读不到文件、公钥。`
 
 func cmdLicense(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "list" || args[0] == "export") {
+		return licenseFromDB(ctx, args, stdout, stderr)
+	}
 	if len(args) < 1 || args[0] != "verify" {
 		fmt.Fprintln(stderr, licenseUsage)
 		if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
@@ -87,6 +93,58 @@ func licenseVerify(ctx context.Context, path, keysFile, baseURL string, stdout i
 		fmt.Fprintf(stdout, "注意：该密钥已于 %s 停用（轮换），请确认证照签发于停用之前\n", k.RetiredAt.Format(time.DateOnly))
 	}
 	fmt.Fprintln(stdout, "离线校验只证明文件未被改动；证照当前状态（暂扣、撤销、注销等）请以平台在线查验为准")
+	return nil
+}
+
+// licenseFromDB lists the licenses in the database or exports one's signed
+// file: the operator's way to hand a file to someone, or to check one.
+func licenseFromDB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg config
+	fs := newFlags("license "+args[0], "license "+args[0]+" [--data DIR] [--db URL]", stderr, &cfg)
+	q := fs.String("q", "", "只列出标识、持证人、证照名称或办件编号含此关键词的证照")
+	out := fs.String("o", "", "写入的文件")
+	rest, id := args[1:], ""
+	if args[0] == "export" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		id, rest = rest[0], rest[1:] // IDENTIFIER before the flags
+	}
+	if ok, err := parse(fs, rest); !ok {
+		return err
+	}
+	if id == "" && fs.NArg() == 1 {
+		id = fs.Arg(0)
+	} else if fs.NArg() > 0 {
+		return exitError{2, licenseUsage}
+	}
+	if args[0] == "export" && (id == "" || *out == "") {
+		return exitError{2, "请给出证照标识，并用 -o 指定写入的文件\n" + licenseUsage}
+	}
+	a, err := open(ctx, cfg, quietLog(stderr), false, false)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if args[0] == "list" {
+		for offset := 0; ; offset += 500 {
+			ls, err := a.db.Licenses(ctx, license.ListQuery{Q: *q, Limit: 500, Offset: offset})
+			if err != nil {
+				return err
+			}
+			for _, l := range ls {
+				fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", l.ID, l.TypeName, license.StatusName(l.StatusOn(time.Now().In(yiwang.Shanghai).Format(time.DateOnly))), l.Data.HolderName)
+			}
+			if len(ls) < 500 {
+				return nil
+			}
+		}
+	}
+	l, err := a.licenses.Get(ctx, id)
+	if err != nil {
+		return exitError{1, err.Error()}
+	}
+	if err := os.WriteFile(*out, l.File, 0o600); err != nil {
+		return exitError{2, "写入文件失败：" + err.Error()}
+	}
+	fmt.Fprintf(stdout, "已导出 %s（%s，%s）到 %s\n", l.ID, l.TypeName, license.StatusName(l.Status), *out)
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/demo"
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/notify"
@@ -187,6 +188,35 @@ func background(ctx context.Context, a *app, log *slog.Logger) {
 	})
 	// Holiday years added on another instance.
 	go every(ctx, 10*time.Minute, "refresh holidays", log, a.holidays.Refresh)
+	// Licenses past their end date expire; holders hear 30 days before.
+	// Both are safe on several instances: a change is stored at its row
+	// version, so one instance's run makes the other's a conflict.
+	go func() {
+		job := func(ctx context.Context) error { return licenseJobs(ctx, a, log) }
+		if err := job(ctx); err != nil && ctx.Err() == nil { // once at start, then hourly
+			log.Warn("license expiry", "err", err)
+		}
+		every(ctx, time.Hour, "license expiry", log, job)
+	}()
+}
+
+// licenseJobs records expired licenses and sends the expiry reminders.
+func licenseJobs(ctx context.Context, a *app, log *slog.Logger) error {
+	n, err := a.licenses.ExpireDue(ctx)
+	if n > 0 {
+		log.Info("licenses expired", "n", n)
+	}
+	if err != nil && yiwang.ErrorCode(err) != yiwang.ECONFLICT {
+		return err
+	}
+	m, err := a.licenses.RemindExpiring(ctx)
+	if m > 0 {
+		log.Info("license expiry reminders sent", "n", m)
+	}
+	if yiwang.ErrorCode(err) == yiwang.ECONFLICT {
+		return nil
+	}
+	return err
 }
 
 // loopback reports whether addr listens on this machine only.
