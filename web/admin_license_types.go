@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -112,6 +113,16 @@ func (s *Server) licenseTypeSave(w http.ResponseWriter, r *http.Request) error {
 	}
 	if t.Fields, err = license.ParseFields(f.Values["fields"]); err != nil {
 		bad["fields"] = err.Error()
+	}
+	if len(bad) > 0 { // say every problem at once, not the parse ones first
+		var ye *yiwang.Error
+		if errors.As(t.Check(), &ye) {
+			for k, m := range ye.Fields {
+				if _, ok := bad[k]; !ok {
+					bad[k] = m
+				}
+			}
+		}
 	}
 	err = yiwang.Invalid(bad)
 	if err == nil {

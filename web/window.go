@@ -8,6 +8,7 @@ import (
 	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/identity"
+	"github.com/yushan-gov/yiwang/license"
 )
 
 type windowView struct {
@@ -20,6 +21,11 @@ type windowView struct {
 	Lookup  string
 	Form    Form
 	Channel string
+	// Auto is what the platform attaches for the person found; Issued
+	// names the license types this platform issues (the others come from
+	// the national library and are never asked for).
+	Auto   map[int]casework.Material
+	Issued map[string]bool
 }
 
 func requireWindow(r *http.Request) (yiwang.Actor, error) {
@@ -62,6 +68,22 @@ func (s *Server) windowView(r *http.Request, actor yiwang.Actor) (*windowView, e
 			v.Form.Errors["who"] = "未找到已注册的个人账号：请核对，或直接填写申请人信息"
 		default:
 			return nil, err
+		}
+	}
+	if v.E != nil {
+		ts, err := s.Licenses.Types(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		v.Issued = map[string]bool{}
+		for _, t := range ts {
+			v.Issued[t.Name] = t.Kind == license.KindLicense
+		}
+		if v.Person != nil {
+			who := casework.Applicant{AccountID: v.Person.ID, Name: v.Person.Name, IDCard: v.Person.IDCard}
+			if v.Auto, err = s.Cases.Attachable(r.Context(), *v.E, who); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return v, nil
