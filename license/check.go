@@ -86,6 +86,11 @@ func (s *Service) checkFile(ctx context.Context, file []byte, stored *License) (
 		}
 		l = &found
 	}
+	// Any published key verifies the signature; only the issuer's makes it
+	// the issuer's license.
+	if k, ok := ks.Find(r.KeyID); !ok || k.OrgID != l.IssuerOrgID {
+		return Check{Verdict: CheckBadSignature, Reason: "签名无效：签名密钥不属于该证照的颁发机构", License: stored}, nil
+	}
 	l.Status = l.StatusOn(s.today())
 	c := Check{Verdict: l.Status, License: l}
 	if evs, err := s.Store.LicenseEvents(ctx, l.ID); err == nil {

@@ -79,7 +79,7 @@ func TestMaterialReuse(t *testing.T) {
 	citizen := ts.client()
 	citizen.post("/login/citizen", url.Values{"with": {"password"}, "mobile": {demo.People[0].Mobile}, "password": {demo.CitizenPassword}})
 	files := map[string][]byte{}
-	citizen.get("/apply/"+food.Code).Doc.Find(`input[type=file]`).Each(func(_ int, s *goquery.Selection) {
+	citizen.get("/apply/" + food.Code).Doc.Find(`input[type=file]`).Each(func(_ int, s *goquery.Selection) {
 		name, _ := s.Attr("name")
 		files[name] = testPDF
 	})
