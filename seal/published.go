@@ -10,6 +10,7 @@ type Published struct {
 	KeyID        string     `json:"key_id"`
 	OrgID        string     `json:"org_id"`
 	OrgName      string     `json:"org_name"`
+	OrgCode      string     `json:"org_code"` // the org's 统一社会信用代码: a license's issuer_code must equal it
 	Alg          string     `json:"alg"`
 	PublicKeyPEM string     `json:"public_key_pem"`
 	CreatedAt    time.Time  `json:"created_at"`

@@ -55,7 +55,7 @@ func (db *DB) AddSealKey(ctx context.Context, k seal.Key, retire bool, e audit.E
 
 // SealKeys returns every org's keys with the org's name, oldest first.
 func (db *DB) SealKeys(ctx context.Context) ([]seal.Published, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT k.id, k.org_id, o.name, k.alg, k.public_key_pem, k.created_at, k.retired_at
+	rows, err := db.read.QueryContext(ctx, `SELECT k.id, k.org_id, o.name, o.credit_code, k.alg, k.public_key_pem, k.created_at, k.retired_at
 		FROM seal_keys k JOIN orgs o ON o.id = k.org_id ORDER BY k.created_at, k.id`)
 	if err != nil {
 		return nil, fmt.Errorf("list seal keys: %w", err)
@@ -65,7 +65,7 @@ func (db *DB) SealKeys(ctx context.Context) ([]seal.Published, error) {
 	for rows.Next() {
 		var p seal.Published
 		var retired sql.NullTime
-		if err := rows.Scan(&p.KeyID, &p.OrgID, &p.OrgName, &p.Alg, &p.PublicKeyPEM, &p.CreatedAt, &retired); err != nil {
+		if err := rows.Scan(&p.KeyID, &p.OrgID, &p.OrgName, &p.OrgCode, &p.Alg, &p.PublicKeyPEM, &p.CreatedAt, &retired); err != nil {
 			return nil, fmt.Errorf("list seal keys: %w", err)
 		}
 		p.CreatedAt = p.CreatedAt.UTC()

@@ -81,6 +81,10 @@ func licenseVerify(ctx context.Context, path, keysFile, baseURL string, stdout i
 	}
 	d := r.Data
 	k, _ := ks.Find(r.KeyID)
+	if k.OrgCode != d.IssuerCode {
+		return exitError{1, fmt.Sprintf("证照文件无效：签名密钥 %s 属于%s（%s），不是证照上的颁发机构 %s（%s）",
+			r.KeyID, k.OrgName, k.OrgCode, d.IssuerName, d.IssuerCode)}
+	}
 	fmt.Fprintf(stdout, "证照文件有效：签名由 %s 的签章密钥 %s 验证通过\n", k.OrgName, r.KeyID)
 	fmt.Fprintf(stdout, "  证照标识  %s\n  证照名称  %s\n  持证主体  %s\n  颁发机构  %s\n  颁发日期  %s\n", d.ID, d.TypeName,
 		d.HolderName, d.IssuerName, d.IssuedOn)

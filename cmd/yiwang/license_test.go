@@ -78,6 +78,19 @@ func TestLicenseVerify(t *testing.T) {
 	if _, err := cli(t, "license", "verify", "--keys", keysFile, licFile); err != nil {
 		t.Fatalf("flags first: %v", err)
 	}
+	// A good signature by a key of another org is not the issuer's license.
+	if k.OrgCode != issuerCode {
+		t.Fatalf("published org_code %q, want %q", k.OrgCode, issuerCode)
+	}
+	other := ks
+	other.Keys = append([]seal.Published(nil), ks.Keys...)
+	other.Keys[0].OrgCode, other.Keys[0].OrgName = "11340504MB5040010X", "别的单位"
+	otherFile := filepath.Join(dir, "other-keys.json")
+	ob, _ := json.Marshal(other)
+	write(otherFile, ob)
+	if out, err := cli(t, "license", "verify", licFile, "--keys", otherFile); exitCode(err) != 1 || !strings.Contains(err.Error(), "不是证照上的颁发机构") {
+		t.Fatalf("a key of another org: %v\n%s", err, out)
+	}
 
 	// One changed byte: in the data, in the signature, in the key ID.
 	for name, at := range map[string]int{
