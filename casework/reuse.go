@@ -2,13 +2,13 @@ package casework
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/catalog"
+	"github.com/yushan-gov/yiwang/idcode"
 	"github.com/yushan-gov/yiwang/license"
 )
 
@@ -25,13 +25,15 @@ type ReuseStore interface {
 	ReusableMaterials(ctx context.Context, holder string) (map[string]Reusable, error)
 }
 
-// holderOf is whom an applicant's licenses and materials belong to.
+// holderOf is whom an applicant's licenses and materials belong to. The ID
+// number is normalized as cases store it (a window clerk may type it with
+// spaces or a lower-case x).
 func holderOf(who Applicant) license.Holder {
-	return license.Holder{AccountID: who.AccountID, Name: who.Name, IDCard: who.IDCard, EnterpriseID: who.Enterprise}
+	return license.Holder{AccountID: who.AccountID, Name: who.Name, IDCard: idcode.NormalizeIDCard(who.IDCard), EnterpriseID: who.Enterprise}
 }
 
 func (who Applicant) holderKey() string {
-	return Case{Enterprise: who.Enterprise, IDCard: who.IDCard}.HolderKey()
+	return Case{Enterprise: who.Enterprise, IDCard: idcode.NormalizeIDCard(who.IDCard)}.HolderKey()
 }
 
 // Attachable finds, for each material of the entry, what the platform
@@ -51,7 +53,7 @@ func (s *Service) Attachable(ctx context.Context, en catalog.Entry, who Applican
 		switch {
 		case gm.Source == "license":
 			shared := Material{Index: i, Name: gm.Name, Note: "由电子证照库共享获取，无需提交"}
-			if s.Licenses == nil || gm.License == "" || (who.IDCard == "" && who.Enterprise == "") {
+			if s.Licenses == nil || gm.License == "" || holderOf(who).IDCard == "" && who.Enterprise == "" {
 				out[i] = shared
 				continue
 			}
@@ -120,7 +122,8 @@ func (s *Service) certify(ctx context.Context, actor yiwang.Actor, c *Case, plan
 		l := iss.License
 		c.Results = append(c.Results, Material{Index: len(c.Results), Name: l.TypeName, License: l.ID,
 			Credibility: CredLicense, Note: "电子签章文书"})
-		words = append(words, fmt.Sprintf("“%s”已签发（标识 %s）", l.TypeName, l.ID))
+		// The identifiers are in the results; these words also go by SMS.
+		words = append(words, "“"+l.TypeName+"”已签章发放")
 		return iss, nil
 	}
 	if _, err := issue(DocumentName(en.Base.Type, c.Decision)); err != nil {
@@ -142,7 +145,10 @@ func (s *Service) certify(ctx context.Context, actor yiwang.Actor, c *Case, plan
 			words[len(words)-1] += "，请在“制证”环节办理"
 		}
 	}
-	return strings.Join(words, "；"), nil
+	if len(c.Issued) > 0 {
+		words = append(words, "可在“我的证照”查看下载")
+	}
+	return strings.Join(words, "，"), nil
 }
 
 // VerifyMaterials records that a clerk checked materials of a case against

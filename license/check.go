@@ -2,6 +2,7 @@ package license
 
 import (
 	"context"
+	"strings"
 
 	"github.com/yushan-gov/yiwang"
 )
@@ -43,6 +44,7 @@ func (c Check) OK() bool { return c.Verdict == CheckValid }
 // verify with the issuer's published key, and then its status today
 // decides the verdict.
 func (s *Service) CheckID(ctx context.Context, id string) (Check, error) {
+	id = strings.TrimSpace(id)
 	if _, err := ParseID(id); err != nil {
 		return Check{Verdict: CheckMalformed, Reason: yiwang.ErrorMessage(err)}, nil
 	}
@@ -74,6 +76,10 @@ func (s *Service) checkFile(ctx context.Context, file []byte, stored *License) (
 		return Check{Verdict: CheckMalformed, Reason: r.Reason}, nil
 	default:
 		return Check{Verdict: CheckBadSignature, Reason: r.Reason, License: stored}, nil
+	}
+	if stored != nil && r.Data.ID != stored.ID {
+		// A well-signed file, but another license's.
+		return Check{Verdict: CheckBadSignature, Reason: "签名无效：存档的证照文件不是该证照的文件", License: stored}, nil
 	}
 	l := stored
 	if l == nil {

@@ -118,6 +118,10 @@ type Store interface {
 	AddLicense(ctx context.Context, l License, ev Event, e audit.Entry, msg *notify.Message) error
 	// ChangeLicense stores l's new status when its Rev still matches.
 	ChangeLicense(ctx context.Context, l License, ev Event, e audit.Entry, msg *notify.Message) error
+	// RenewLicense stores, in one transaction, the old version's new status
+	// (when its Rev still matches) and the new version, each with its event
+	// and audit entry.
+	RenewLicense(ctx context.Context, old, renewed Issuing, msg *notify.Message) error
 	// ValidLicensesEnding lists valid licenses that end on or before day,
 	// the earliest first; withReminded false leaves out the reminded ones.
 	ValidLicensesEnding(ctx context.Context, day string, withReminded bool, limit int) ([]License, error)

@@ -185,11 +185,8 @@ func (s *Service) Renew(ctx context.Context, actor yiwang.Actor, id, reason stri
 	}
 	msg := s.holderMessage(nl, fmt.Sprintf("您的“%s”已换发新版本，有效期至%s", nl.TypeName, orLong(nl.Data.ValidUntil)), now)
 	e := audit.New(actor, now, "license.renew", "license:"+nl.ID, audit.ResultOK, "换发自 "+old.ID+"："+reason)
-	if err := s.Store.ChangeLicense(ctx, old, oev, audit.New(actor, now, "license.supersede", "license:"+old.ID,
-		audit.ResultOK, "换发为 "+nl.ID), nil); err != nil {
-		return License{}, err
-	}
-	if err := s.Store.AddLicense(ctx, nl, ev, e, msg); err != nil {
+	oe := audit.New(actor, now, "license.supersede", "license:"+old.ID, audit.ResultOK, "换发为 "+nl.ID)
+	if err := s.Store.RenewLicense(ctx, Issuing{License: old, Event: oev, Audit: oe}, Issuing{License: nl, Event: ev, Audit: e}, msg); err != nil {
 		return License{}, err
 	}
 	return nl, nil

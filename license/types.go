@@ -117,6 +117,8 @@ func (t *Type) Check() error {
 	seen := map[string]bool{}
 	for _, f := range t.Fields {
 		switch {
+		case strings.TrimSpace(f.Name) == "" || strings.TrimSpace(f.From) == "":
+			bad["fields"] = "字段的名称和来源都不能为空"
 		case utf8.RuneCountInString(f.Name) > 20:
 			bad["fields"] = "字段名称不能超过20字：" + f.Name
 		case seen[f.Name]:

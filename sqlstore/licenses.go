@@ -252,16 +252,17 @@ func insertLicenseEvent(ctx context.Context, tx *sql.Tx, ev license.Event) error
 
 // ChangeLicense stores a license's new status at its Rev with its event.
 func (db *DB) ChangeLicense(ctx context.Context, l license.License, ev license.Event, e audit.Entry, msg *notify.Message) error {
+	return db.tx(ctx, func(tx *sql.Tx) error { return db.changeLicense(ctx, tx, l, ev, e, msg) })
+}
+
+// RenewLicense supersedes the old version and stores the new one in one
+// transaction, so that a failure leaves the old version as it was.
+func (db *DB) RenewLicense(ctx context.Context, old, renewed license.Issuing, msg *notify.Message) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE licenses SET status=$1, status_note=$2, updated_at=$3, reminded_at=$4,
-			rev=rev+1 WHERE id=$5 AND rev=$6`, l.Status, l.StatusNote, l.UpdatedAt.UTC(), nullTime(l.RemindedAt), l.ID, l.Rev)
-		if err != nil {
-			return fmt.Errorf("update license: %w", err)
+		if err := db.changeLicense(ctx, tx, old.License, old.Event, old.Audit, nil); err != nil {
+			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return yiwang.Errorf(yiwang.ECONFLICT, "该证照已被他人处理，请刷新后重试")
-		}
-		if err := insertLicenseEvent(ctx, tx, ev); err != nil {
+		if err := db.insertLicense(ctx, tx, renewed.License, renewed.Event); err != nil {
 			return err
 		}
 		if msg != nil {
@@ -269,6 +270,26 @@ func (db *DB) ChangeLicense(ctx context.Context, l license.License, ev license.E
 				return err
 			}
 		}
-		return appendAudit(ctx, tx, e)
+		return appendAudit(ctx, tx, renewed.Audit)
 	})
+}
+
+func (db *DB) changeLicense(ctx context.Context, tx *sql.Tx, l license.License, ev license.Event, e audit.Entry, msg *notify.Message) error {
+	res, err := tx.ExecContext(ctx, `UPDATE licenses SET status=$1, status_note=$2, updated_at=$3, reminded_at=$4,
+		rev=rev+1 WHERE id=$5 AND rev=$6`, l.Status, l.StatusNote, l.UpdatedAt.UTC(), nullTime(l.RemindedAt), l.ID, l.Rev)
+	if err != nil {
+		return fmt.Errorf("update license: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return yiwang.Errorf(yiwang.ECONFLICT, "该证照已被他人处理，请刷新后重试")
+	}
+	if err := insertLicenseEvent(ctx, tx, ev); err != nil {
+		return err
+	}
+	if msg != nil {
+		if err := insertMessage(ctx, tx, db, *msg); err != nil {
+			return err
+		}
+	}
+	return appendAudit(ctx, tx, e)
 }
