@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"regexp"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/yushan-gov/yiwang"
@@ -160,9 +159,10 @@ func writeString(b *bytes.Buffer, s string) {
 	b.WriteByte('"')
 }
 
-// Signer signs bytes with an org's current key; seal.Service is one.
+// Signer signs bytes with an org's current key and says which key and
+// algorithm; seal.Service is one.
 type Signer interface {
-	Sign(ctx context.Context, orgID string, msg []byte) (sig []byte, keyID string, err error)
+	SignAlg(ctx context.Context, orgID string, msg []byte) (sig []byte, keyID, alg string, err error)
 }
 
 // SignFile signs d with the org's key and returns the license file.
@@ -171,22 +171,33 @@ func SignFile(ctx context.Context, s Signer, orgID string, d Data) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	sig, keyID, err := s.Sign(ctx, orgID, msg)
+	sig, keyID, alg, err := s.SignAlg(ctx, orgID, msg)
 	if err != nil {
 		return nil, fmt.Errorf("sign license %s: %w", d.ID, err)
 	}
-	return assemble(msg, keyID, sig), nil
+	if _, ok := uidFor[alg]; !ok {
+		return nil, fmt.Errorf("sign license %s: unsupported algorithm %q", d.ID, alg)
+	}
+	return assemble(msg, alg, keyID, sig), nil
 }
+
+// uidFor is the signer ID a file names for each algorithm: GM/T 0009's
+// default for SM2, none for Ed25519.
+var uidFor = map[string]string{seal.AlgSM2SM3: seal.DefaultUID, seal.AlgEd25519: ""}
 
 // assemble writes the license file: one JSON object with the members alg,
 // data, key_id, signature, uid in that order, no whitespace, then one LF.
 // data is the canonical bytes themselves, so the file is RFC 8785 form too.
-func assemble(canonical []byte, keyID string, sig []byte) []byte {
+func assemble(canonical []byte, alg, keyID string, sig []byte) []byte {
 	var b bytes.Buffer
-	b.WriteString(`{"alg":` + strconv.Quote(seal.AlgSM2SM3) + `,"data":`)
+	b.WriteString(`{"alg":`)
+	writeString(&b, alg)
+	b.WriteString(`,"data":`)
 	b.Write(canonical)
 	b.WriteString(`,"key_id":`)
 	writeString(&b, keyID)
-	b.WriteString(`,"signature":"` + base64.StdEncoding.EncodeToString(sig) + `","uid":"` + seal.DefaultUID + `"}` + "\n")
+	b.WriteString(`,"signature":"` + base64.StdEncoding.EncodeToString(sig) + `","uid":`)
+	writeString(&b, uidFor[alg])
+	b.WriteString("}\n")
 	return b.Bytes()
 }

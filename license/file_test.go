@@ -3,6 +3,8 @@ package license
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/hex"
 	"os"
 	"strings"
@@ -38,9 +40,9 @@ func newExampleSigner(t testing.TB) (exampleSigner, map[string]string) {
 	return exampleSigner{priv: priv, keyID: id}, map[string]string{id: pemText}
 }
 
-func (s exampleSigner) Sign(_ context.Context, _ string, msg []byte) ([]byte, string, error) {
+func (s exampleSigner) SignAlg(_ context.Context, _ string, msg []byte) ([]byte, string, string, error) {
 	sig, err := s.priv.Sign(nil, msg, sm2.DefaultSM2SignerOpts)
-	return sig, s.keyID, err
+	return sig, s.keyID, seal.AlgSM2SM3, err
 }
 
 func exampleData(t testing.TB) Data {
@@ -189,5 +191,63 @@ func TestVerifyFileVerdicts(t *testing.T) {
 		if r.Verdict != tc.want || r.Reason == "" {
 			t.Errorf("%s: %+v, want verdict %d", name, r, tc.want)
 		}
+	}
+}
+
+// ed25519Signer signs with an Ed25519 key, as an installation that chose
+// YIWANG_SEAL_ALG=ed25519 does.
+type ed25519Signer struct {
+	priv  ed25519.PrivateKey
+	keyID string
+}
+
+func (s ed25519Signer) SignAlg(_ context.Context, _ string, msg []byte) ([]byte, string, string, error) {
+	return ed25519.Sign(s.priv, msg), s.keyID, seal.AlgEd25519, nil
+}
+
+// TestEd25519File: a file signed with Ed25519 names its algorithm and an
+// empty uid, verifies with the published key, and passing it off as the
+// other algorithm (or an SM2 file as Ed25519) fails with a clear verdict.
+func TestEd25519File(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemText, id, err := seal.PublicKeyPEM(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]string{id: pemText}
+	file, err := SignFile(context.Background(), ed25519Signer{priv, id}, "org", exampleData(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(file, []byte(`{"alg":"Ed25519","data":`)) || !bytes.HasSuffix(file, []byte(`,"uid":""}`+"\n")) {
+		t.Fatalf("file: %s", file)
+	}
+	if r := VerifyFile(file, keys); !r.OK() {
+		t.Fatalf("Ed25519 file: %+v", r)
+	}
+	asSM2 := bytes.Replace(bytes.Replace(file, []byte(`"alg":"Ed25519"`), []byte(`"alg":"SM2-SM3"`), 1),
+		[]byte(`"uid":""`), []byte(`"uid":"1234567812345678"`), 1)
+	if r := VerifyFile(asSM2, keys); r.Verdict != BadSignature || !strings.Contains(r.Reason, "算法") {
+		t.Fatalf("Ed25519 file passed off as SM2: %+v", r)
+	}
+	if r := VerifyFile(bytes.Replace(file, []byte(`"uid":""`), []byte(`"uid":"x"`), 1), keys); r.Verdict != Malformed {
+		t.Fatalf("Ed25519 file with a uid: %+v", r)
+	}
+	// An SM2 file relabelled Ed25519 against its own SM2 key.
+	sm2Signer, sm2Keys := newExampleSigner(t)
+	sm2File, err := SignFile(context.Background(), sm2Signer, "org", exampleData(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	relabelled := bytes.Replace(bytes.Replace(sm2File, []byte(`"alg":"SM2-SM3"`), []byte(`"alg":"Ed25519"`), 1),
+		[]byte(`"uid":"1234567812345678"`), []byte(`"uid":""`), 1)
+	if r := VerifyFile(relabelled, sm2Keys); r.Verdict != BadSignature {
+		t.Fatalf("SM2 file relabelled Ed25519: %+v", r)
+	}
+	if r := VerifyFile(bytes.Replace(sm2File, []byte(`"alg":"SM2-SM3"`), []byte(`"alg":"RSA"`), 1), sm2Keys); r.Verdict != Malformed {
+		t.Fatalf("unknown algorithm: %+v", r)
 	}
 }

@@ -82,6 +82,7 @@ func strictDecode(b []byte, v any) error {
 // Parsed is a license file read without checking its signature.
 type Parsed struct {
 	Data      Data
+	Alg       string // seal.AlgSM2SM3 or seal.AlgEd25519
 	KeyID     string
 	Signature []byte
 	Canonical []byte // the signed bytes
@@ -114,11 +115,15 @@ func readFile(data []byte) (Parsed, *Result) {
 	if err := strictDecode(f.Data, &dj); err != nil {
 		return fail("证照数据 data 格式不正确")
 	}
-	if f.Alg != seal.AlgSM2SM3 {
-		return fail("不支持的签名算法（须为 SM2-SM3）")
+	uid, ok := uidFor[f.Alg]
+	if !ok {
+		return fail("不支持的签名算法（须为 SM2-SM3 或 Ed25519）")
 	}
-	if f.UID != seal.DefaultUID {
-		return fail("签名者标识 uid 须为 1234567812345678")
+	if f.UID != uid {
+		if f.Alg == seal.AlgSM2SM3 {
+			return fail("签名者标识 uid 须为 1234567812345678")
+		}
+		return fail("Ed25519 签名的 uid 须为空")
 	}
 	if dj.Format != Format {
 		return fail("证照数据格式须为 " + Format)
@@ -137,10 +142,10 @@ func readFile(data []byte) (Parsed, *Result) {
 	if err != nil {
 		return fail("证照内容不合规：" + yiwang.ErrorMessage(err))
 	}
-	if !bytes.Equal(assemble(msg, f.KeyID, sig), data) {
+	if !bytes.Equal(assemble(msg, f.Alg, f.KeyID, sig), data) {
 		return fail("文件不是规范格式（多余的空白、字段顺序、转义或换行与规定不符）")
 	}
-	return Parsed{Data: d, KeyID: f.KeyID, Signature: sig, Canonical: msg}, nil
+	return Parsed{Data: d, Alg: f.Alg, KeyID: f.KeyID, Signature: sig, Canonical: msg}, nil
 }
 
 // VerifyFile checks a license file against published keys (key ID → PEM
@@ -153,16 +158,16 @@ func VerifyFile(data []byte, keys map[string]string) Result {
 	if bad != nil {
 		return *bad
 	}
-	d, msg, sig := p.Data, p.Canonical, p.Signature
-	f := struct{ KeyID string }{p.KeyID}
-	r := Result{KeyID: f.KeyID}
-	switch err := seal.Verify(keys, f.KeyID, msg, sig); {
+	r := Result{KeyID: p.KeyID}
+	switch err := seal.VerifyAlg(keys, p.KeyID, p.Alg, p.Canonical, p.Signature); {
 	case err == nil:
-		r.Verdict, r.Reason, r.Data = Valid, "签名有效", d
+		r.Verdict, r.Reason, r.Data = Valid, "签名有效", p.Data
 	case errors.Is(err, seal.ErrUnknownKey):
-		r.Verdict, r.Reason = UnknownKey, "未知的签章密钥 "+f.KeyID+"：公布的公钥中没有它"
+		r.Verdict, r.Reason = UnknownKey, "未知的签章密钥 "+p.KeyID+"：公布的公钥中没有它"
 	case errors.Is(err, seal.ErrBadKey):
-		r.Verdict, r.Reason = UnknownKey, "签章密钥 "+f.KeyID+" 的公布公钥无效"
+		r.Verdict, r.Reason = UnknownKey, "签章密钥 "+p.KeyID+" 的公布公钥无效"
+	case errors.Is(err, seal.ErrWrongAlg):
+		r.Verdict, r.Reason = BadSignature, "签名无效：文件所称的算法 "+p.Alg+" 与公布的密钥 "+p.KeyID+" 的算法不符"
 	default:
 		r.Verdict, r.Reason = BadSignature, "签名无效：文件内容已被改动，或签名不是该密钥所签"
 	}

@@ -6,6 +6,7 @@ package seal
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/pem"
@@ -19,9 +20,16 @@ import (
 	"github.com/yushan-gov/yiwang/audit"
 )
 
-// AlgSM2SM3 names SM2 signatures over SM3 with Z_A. Stored in the database
-// and published: never change it.
-const AlgSM2SM3 = "SM2-SM3"
+// Signature algorithms. Stored in the database, published and written into
+// signed files: never change a value.
+const (
+	// AlgSM2SM3 is SM2 signatures over SM3 with Z_A of DefaultUID (GB/T
+	// 32918.2); the default.
+	AlgSM2SM3 = "SM2-SM3"
+	// AlgEd25519 is pure Ed25519 (RFC 8032), for installations that choose
+	// it (YIWANG_SEAL_ALG=ed25519).
+	AlgEd25519 = "Ed25519"
+)
 
 // DefaultUID is the SM2 signer ID of GM/T 0009-2012 used for every signature.
 const DefaultUID = "1234567812345678"
@@ -67,6 +75,9 @@ type Service struct {
 	Store  Store
 	Sealer Sealer
 	Clock  yiwang.Clock
+	// Alg is the algorithm of new keys: AlgSM2SM3 (also when "") or
+	// AlgEd25519. Keys keep the algorithm they were made with.
+	Alg string
 }
 
 // KeyFor returns the org's current key, making one on first use. Two callers
@@ -103,27 +114,40 @@ func (s *Service) Rotate(ctx context.Context, orgID string) (Key, error) {
 	return k, nil
 }
 
-// Sign signs msg with the org's current key (made on first use): SM2 with
-// SM3 and Z_A of DefaultUID, ASN.1 DER of (r, s). It returns the signature
-// and the key's ID.
+// Sign signs msg with the org's current key (made on first use) and returns
+// the signature and the key's ID; SignAlg also says the key's algorithm.
 func (s *Service) Sign(ctx context.Context, orgID string, msg []byte) (sig []byte, keyID string, err error) {
+	sig, keyID, _, err = s.SignAlg(ctx, orgID, msg)
+	return sig, keyID, err
+}
+
+// SignAlg signs msg with the org's current key: for SM2, SM2 with SM3 and
+// Z_A of DefaultUID, ASN.1 DER of (r, s); for Ed25519, the 64-byte RFC 8032
+// signature.
+func (s *Service) SignAlg(ctx context.Context, orgID string, msg []byte) (sig []byte, keyID, alg string, err error) {
 	k, err := s.KeyFor(ctx, orgID)
 	if err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
 	der, err := s.Sealer.OpenBytes(k.PrivateSealed)
 	if err != nil {
-		return nil, "", fmt.Errorf("open seal key %s: %w", k.ID, err)
+		return nil, "", "", fmt.Errorf("open seal key %s: %w", k.ID, err)
 	}
-	priv, err := parsePrivate(der)
+	priv, err := smx509.ParsePKCS8PrivateKey(der)
 	if err != nil {
-		return nil, "", fmt.Errorf("seal key %s: %w", k.ID, err)
+		return nil, "", "", fmt.Errorf("seal key %s: %w", k.ID, err)
 	}
-	sig, err = priv.Sign(rand.Reader, msg, sm2.DefaultSM2SignerOpts)
-	if err != nil {
-		return nil, "", fmt.Errorf("sign with seal key %s: %w", k.ID, err)
+	switch priv := priv.(type) {
+	case *sm2.PrivateKey:
+		sig, err = priv.Sign(rand.Reader, msg, sm2.DefaultSM2SignerOpts)
+		if err != nil {
+			return nil, "", "", fmt.Errorf("sign with seal key %s: %w", k.ID, err)
+		}
+		return sig, k.ID, AlgSM2SM3, nil
+	case ed25519.PrivateKey:
+		return ed25519.Sign(priv, msg), k.ID, AlgEd25519, nil
 	}
-	return sig, k.ID, nil
+	return nil, "", "", fmt.Errorf("seal key %s: unsupported private key %T", k.ID, priv)
 }
 
 // Keys returns every org's published keys.
@@ -145,36 +169,38 @@ func (s *Service) entry(action string, k Key) audit.Entry {
 }
 
 func (s *Service) newKey(orgID string) (Key, error) {
-	priv, err := sm2.GenerateKey(rand.Reader)
-	if err != nil {
-		return Key{}, fmt.Errorf("generate SM2 key: %w", err)
+	var priv, pub any
+	alg := AlgSM2SM3
+	switch s.Alg {
+	case "", AlgSM2SM3:
+		k, err := sm2.GenerateKey(rand.Reader)
+		if err != nil {
+			return Key{}, fmt.Errorf("generate SM2 key: %w", err)
+		}
+		priv, pub = k, &k.PublicKey
+	case AlgEd25519:
+		p, k, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			return Key{}, fmt.Errorf("generate Ed25519 key: %w", err)
+		}
+		priv, pub, alg = k, p, AlgEd25519
+	default:
+		return Key{}, fmt.Errorf("seal: unknown key algorithm %q", s.Alg)
 	}
 	der, err := smx509.MarshalPKCS8PrivateKey(priv)
 	if err != nil {
-		return Key{}, fmt.Errorf("marshal SM2 key: %w", err)
+		return Key{}, fmt.Errorf("marshal %s key: %w", alg, err)
 	}
-	pubPEM, id, err := PublicKeyPEM(&priv.PublicKey)
+	pubPEM, id, err := PublicKeyPEM(pub)
 	if err != nil {
 		return Key{}, err
 	}
-	return Key{ID: id, OrgID: orgID, Alg: AlgSM2SM3, PublicKeyPEM: pubPEM,
+	return Key{ID: id, OrgID: orgID, Alg: alg, PublicKeyPEM: pubPEM,
 		PrivateSealed: s.Sealer.SealBytes(der), CreatedAt: s.Clock.Now().UTC()}, nil
 }
 
-func parsePrivate(der []byte) (*sm2.PrivateKey, error) {
-	k, err := smx509.ParsePKCS8PrivateKey(der)
-	if err != nil {
-		return nil, err
-	}
-	priv, ok := k.(*sm2.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("not an SM2 private key: %T", k)
-	}
-	return priv, nil
-}
-
-// PublicKeyPEM returns the PEM SubjectPublicKeyInfo of an SM2 public key and
-// its key ID.
+// PublicKeyPEM returns the PEM SubjectPublicKeyInfo of an SM2 or Ed25519
+// public key and its key ID.
 func PublicKeyPEM(pub any) (pemText, keyID string, err error) {
 	der, err := smx509.MarshalPKIXPublicKey(pub)
 	if err != nil {

@@ -3,6 +3,7 @@ package seal
 import (
 	"bytes"
 	"crypto/ecdsa"
+	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/x509"
@@ -52,7 +53,44 @@ func TestVerifyRejects(t *testing.T) {
 			t.Errorf("%s: %v, want %v", name, err, tc.want)
 		}
 	}
-	if _, _, err := ParsePublicKey(p256PEM); !errors.Is(err, ErrBadKey) {
+	if _, _, _, err := ParsePublicKey(p256PEM); !errors.Is(err, ErrBadKey) {
 		t.Errorf("P-256 key accepted as SM2: %v", err)
+	}
+	if err := VerifyAlg(map[string]string{id: pemText}, id, AlgEd25519, msg, sig); !errors.Is(err, ErrWrongAlg) {
+		t.Errorf("an SM2 key verified a signature said to be Ed25519: %v", err)
+	}
+}
+
+// TestEd25519: an Ed25519 key signs and verifies by its own algorithm; a
+// signature said to be SM2 is refused; a changed message fails.
+func TestEd25519(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pemText, id, err := PublicKeyPEM(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]string{id: pemText}
+	msg := []byte("雨山区市场监督管理局")
+	sig := ed25519.Sign(priv, msg)
+	if got, alg, kid, err := ParsePublicKey(pemText); err != nil || alg != AlgEd25519 || kid != id || !bytes.Equal(got.(ed25519.PublicKey), pub) {
+		t.Fatalf("parse: %s %s %v", alg, kid, err)
+	}
+	if err := VerifyAlg(keys, id, AlgEd25519, msg, sig); err != nil {
+		t.Fatalf("good signature: %v", err)
+	}
+	if err := Verify(keys, id, msg, sig); err != nil {
+		t.Fatalf("good signature, algorithm from the key: %v", err)
+	}
+	if err := VerifyAlg(keys, id, AlgSM2SM3, msg, sig); !errors.Is(err, ErrWrongAlg) {
+		t.Fatalf("Ed25519 key used as SM2: %v", err)
+	}
+	if err := Verify(keys, id, append(msg, '!'), sig); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("changed message: %v", err)
+	}
+	if err := Verify(keys, id, msg, sig[:63]); !errors.Is(err, ErrBadSignature) {
+		t.Fatalf("short signature: %v", err)
 	}
 }

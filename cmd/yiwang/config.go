@@ -122,6 +122,14 @@ func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey 
 		return nil, err
 	}
 	a.seals = &seal.Service{Store: db, Sealer: p, Clock: clock}
+	switch alg := os.Getenv("YIWANG_SEAL_ALG"); alg {
+	case "", "sm2":
+	case "ed25519":
+		a.seals.Alg = seal.AlgEd25519
+	default:
+		db.Close()
+		return nil, fmt.Errorf("YIWANG_SEAL_ALG 须为 sm2 或 ed25519，而不是 %q", alg)
+	}
 	a.licenses = &license.Service{Store: db, Seal: a.seals, Orgs: a.orgs, Enterprises: db, Clock: clock}
 	a.cases = &casework.Service{Store: db, Drafts: db, Catalog: a.catalog, Orgs: a.orgs, Calendar: cal, Clock: clock,
 		Licenses: a.licenses}

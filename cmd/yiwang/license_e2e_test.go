@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/yushan-gov/yiwang/demo"
 	"github.com/yushan-gov/yiwang/license"
+	"github.com/yushan-gov/yiwang/seal"
+	"github.com/yushan-gov/yiwang/sqlstore"
 	"github.com/yushan-gov/yiwang/yiwangtest"
 )
 
@@ -248,4 +251,32 @@ func exitCode(err error) int {
 		return ee.code
 	}
 	return 1
+}
+
+// TestLicenseEd25519: an installation that chose Ed25519 seal keys issues
+// licenses that name the algorithm, verify online and offline, and whose
+// published key says Ed25519.
+func TestLicenseEd25519(t *testing.T) {
+	t.Setenv("YIWANG_SEAL_ALG", "ed25519")
+	ts := startServer(t, sqlstore.SQLite)
+	l := demoLicense(t, ts)
+	if !bytes.HasPrefix(l.File, []byte(`{"alg":"Ed25519"`)) {
+		t.Fatalf("file: %.40s", l.File)
+	}
+	if p := ts.client().get(seal.WellKnownPath); !strings.Contains(p.Body, `"alg": "Ed25519"`) && !strings.Contains(p.Body, `"alg":"Ed25519"`) {
+		t.Fatalf("published keys: %s", p.Body)
+	}
+	fpath := filepath.Join(t.TempDir(), "l.json")
+	os.WriteFile(fpath, l.File, 0o600)
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"license", "verify", fpath, "--url", ts.URL}, &out, &errb); err != nil {
+		t.Fatalf("offline: %v %s", err, errb.String())
+	}
+	if v := ts.client().get("/verify?id=" + url.QueryEscape(l.ID)); strings.TrimSpace(v.Doc.Find("#verdict-word").Text()) != "有效" {
+		t.Fatalf("online: %s", v.Doc.Find("#verdict").Text())
+	}
+	t.Setenv("YIWANG_SEAL_ALG", "rsa")
+	if _, err := open(context.Background(), ts.cfg.config, quietLog(io.Discard), false, false); err == nil || !strings.Contains(err.Error(), "YIWANG_SEAL_ALG") {
+		t.Fatalf("an unknown algorithm is not refused: %v", err)
+	}
 }
