@@ -745,3 +745,51 @@ func TestExpiredNeverReminded(t *testing.T) {
 		})
 	}
 }
+
+// TestEnterpriseHolder: a license for an enterprise names its credit code
+// (code type 001) and name; the enterprise's users hold it, the person
+// acting for it does not hold it personally; renewal keeps the enterprise.
+func TestEnterpriseHolder(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			e := newEnv(t, engine)
+			ent, err := e.db.EnterpriseByCreditCode(e.ctx, demo.EnterpriseCode())
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := license.Holder{AccountID: e.citizen.AccountID, Name: demo.People[0].Name, IDCard: demo.People[0].IDCard, EnterpriseID: ent.ID}
+			iss, err := e.svc.Prepare(e.ctx, license.Request{TypeName: "食品经营许可证", CaseID: "case-E1", CaseNo: "E20260309001",
+				ItemName: "食品经营许可", OrgID: e.officer.OrgID, Holder: h, Actor: e.officer,
+				Form: map[string]string{"operator": ent.Name, "premises": "雨山区湖东路1号"}})
+			if err != nil || iss == nil {
+				t.Fatalf("prepare: %v", err)
+			}
+			d := iss.License.Data
+			if d.HolderCodeType != license.HolderCreditCode || d.HolderCode != ent.CreditCode || d.HolderName != ent.Name {
+				t.Fatalf("holder: %s %s %s", d.HolderCodeType, d.HolderCode, d.HolderName)
+			}
+			if err := e.db.AddLicense(e.ctx, iss.License, iss.Event, iss.Audit, nil); err != nil {
+				t.Fatal(err)
+			}
+			if held, err := e.svc.Held(e.ctx, h); err != nil || len(held) != 1 || held[0].ID != iss.License.ID {
+				t.Fatalf("enterprise wallet: %d %v", len(held), err)
+			}
+			if _, ok, err := e.svc.ValidHeld(e.ctx, e.holder(), "食品经营许可证"); err != nil || ok {
+				t.Fatalf("the person holds the enterprise's license personally: %v %v", ok, err)
+			}
+			if !e.svc.IsHolder(e.ctx, h, iss.License) || e.svc.IsHolder(e.ctx, e.holder(), iss.License) {
+				t.Fatal("IsHolder mixes the enterprise and the person")
+			}
+			nl, err := e.svc.Renew(e.ctx, e.officer, iss.License.ID, "经营场所扩建后换发")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if nl.Data.HolderCode != ent.CreditCode || nl.Data.HolderCodeType != license.HolderCreditCode || nl.Version != 2 {
+				t.Fatalf("renewed: %+v", nl.Data)
+			}
+			if c := e.wantVerdict(t, nl.ID, license.CheckValid); c.License.Data.HolderName != ent.Name {
+				t.Fatalf("renewed holder %q", c.License.Data.HolderName)
+			}
+		})
+	}
+}
