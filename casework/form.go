@@ -1,7 +1,7 @@
 package casework
 
 import (
-	"strconv"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -23,6 +23,10 @@ func prefill(f catalog.Field, who Applicant) (string, bool) {
 	}
 	return "", false
 }
+
+// plainNumber is a number as people write it on a form: no exponent, no
+// hexadecimal, no NaN or infinity that ParseFloat would take.
+var plainNumber = regexp.MustCompile(`^-?[0-9]{1,18}(\.[0-9]{1,6})?$`)
 
 // formValues checks the values entered in an item's application form and
 // returns the values to keep and the problems, keyed "f.<key>". Prefilled
@@ -46,14 +50,17 @@ func formValues(fields []catalog.Field, in map[string]string, who Applicant) (ma
 			continue
 		case v == "":
 			continue
+		case !utf8.ValidString(v) || strings.ContainsRune(v, 0):
+			bad[key] = "“" + f.Label + "”含有无法识别的字符，请重新输入"
+			continue
 		case utf8.RuneCountInString(v) > 1000:
 			bad[key] = "“" + f.Label + "”不能超过1000个字"
 			continue
 		}
 		switch f.Type {
 		case "number":
-			if _, err := strconv.ParseFloat(v, 64); err != nil {
-				bad[key] = "“" + f.Label + "”应为数字"
+			if !plainNumber.MatchString(v) {
+				bad[key] = "“" + f.Label + "”应为数字，例如 5 或 12.5"
 				continue
 			}
 		case "date":

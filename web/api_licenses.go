@@ -219,7 +219,7 @@ func (s *Server) writeCheck(w http.ResponseWriter, c license.Check) {
 // apiVerifyID verifies a license by identifier (or the URL of its QR
 // code): 200 with a verdict for any input, never an error for a bad one.
 func (s *Server) apiVerifyID(w http.ResponseWriter, r *http.Request) error {
-	id, err := verifyTarget(r.PathValue("id"))
+	id, err := verifyTarget(r.PathValue("id"), r.Host)
 	if err != nil {
 		s.writeCheck(w, license.Check{Verdict: license.CheckMalformed, Reason: yiwang.ErrorMessage(err)})
 		return nil

@@ -127,6 +127,9 @@ func (s *Server) uploads(w http.ResponseWriter, r *http.Request, actor yiwang.Ac
 		}
 		return nil, map[string]string{"_": "提交的表单格式不正确"}, nil
 	}
+	if !cleanValues(r.MultipartForm.Value) {
+		return nil, map[string]string{"_": "提交的内容含有无法识别的字符，请重新输入后提交"}, nil
+	}
 	bad := map[string]string{}
 	var out []casework.Material
 	for field, fhs := range r.MultipartForm.File {

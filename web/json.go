@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -39,7 +40,16 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		return yiwang.Errorf(yiwang.EINVALID, "请求内容须为 JSON（Content-Type: application/json）")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxJSONBody))
+	if err != nil {
+		return err
+	}
+	// NUL cannot be stored in a PostgreSQL text column; refuse it here
+	// rather than fail deep inside (invalid UTF-8 is replaced by the decoder).
+	if bytes.Contains(bytes.ToLower(body), []byte(`\u0000`)) {
+		return yiwang.Errorf(yiwang.EINVALID, "请求内容含有无法识别的字符（\\u0000）")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var mbe *http.MaxBytesError

@@ -294,14 +294,17 @@ type licenseCheckView struct {
 }
 
 // verifyTarget reads what someone typed or scanned into an identifier: the
-// identifier itself, or the URL of our QR code. A URL elsewhere is refused.
-func verifyTarget(q string) (string, error) {
+// identifier itself, or the URL of our QR code, which must be this site's
+// (host) /verify page. A URL elsewhere is refused, even with a real
+// identifier in it: the code in the person's hand leads to another site.
+func verifyTarget(q, host string) (string, error) {
 	q = strings.TrimSpace(q)
 	if !strings.Contains(q, "://") && !strings.HasPrefix(q, "/") {
 		return q, nil
 	}
 	u, err := url.Parse(q)
-	if err != nil || u.Path != "/verify" || u.Query().Get("id") == "" {
+	if err != nil || u.Path != "/verify" || u.Query().Get("id") == "" || (u.Host != "" && u.Host != host) ||
+		(u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https") || (u.Host == "" && u.Scheme != "") {
 		return "", yiwang.Errorf(yiwang.EINVALID, "这不是本平台的证照核验二维码，请核对来源，谨防假冒网站")
 	}
 	return u.Query().Get("id"), nil
@@ -317,7 +320,7 @@ func (s *Server) verifyLicensePage(w http.ResponseWriter, r *http.Request) error
 	}
 	v.Query = q
 	if strings.TrimSpace(q) != "" {
-		id, err := verifyTarget(q)
+		id, err := verifyTarget(q, r.Host)
 		if err != nil {
 			v.Error = yiwang.ErrorMessage(err)
 			w.WriteHeader(http.StatusBadRequest)

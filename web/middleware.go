@@ -7,7 +7,9 @@ import (
 	"html/template"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/identity"
@@ -21,6 +23,10 @@ const (
 	sessPendingStaff   = "pending_staff" // passed the password, awaiting TOTP
 	sessFlash          = "flash"
 	sessNext           = "next" // where to go after the TOTP step
+	sessAMR            = "amr"          // how the person logged in ([]string: otp, pwd, totp, cert)
+	sessAuthTime       = "auth_time"    // when they logged in (Unix seconds)
+	sessSID            = "sid"          // the login's session ID, told to OIDC clients (random, not the cookie)
+	sessOIDCClients    = "oidc_clients" // OIDC clients logged in to in this session ([]string), for single logout
 	elderCookie        = "yiwang_elder"
 )
 
@@ -149,7 +155,7 @@ const maxFormBody = 1 << 20
 // uploadPath reports whether a page accepts files (each such handler sets
 // its own size limit).
 func uploadPath(p string) bool {
-	return p == "/admin/catalog/import" || p == "/admin/holidays" || p == "/window/file" || strings.HasPrefix(p, "/apply/") || strings.HasPrefix(p, "/bundles/") ||
+	return p == "/admin/catalog/import" || p == "/admin/holidays" || p == "/enterprise/certs" || p == "/window/file" || strings.HasPrefix(p, "/apply/") || strings.HasPrefix(p, "/bundles/") ||
 		(strings.HasPrefix(p, "/cases/") && strings.HasSuffix(p, "/resubmit")) ||
 		(strings.HasPrefix(p, "/admin/catalog/") && strings.HasSuffix(p, "/files")) ||
 		(strings.HasPrefix(p, "/work/") && (strings.HasSuffix(p, "/decide") || strings.Contains(p, "/tasks/")))
@@ -160,6 +166,10 @@ func uploadPath(p string) bool {
 // bodies are refused until a page needs uploads.
 func limitForms(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !cleanValues(r.URL.Query()) {
+			writeFormError(w, r, http.StatusBadRequest, "网址中含有无法识别的字符，请从本网站页面重新打开")
+			return
+		}
 		if r.Method == http.MethodPost && !isAPI(r) {
 			ct := r.Header.Get("Content-Type")
 			if strings.HasPrefix(ct, "multipart/") && uploadPath(r.URL.Path) {
@@ -180,10 +190,33 @@ func limitForms(next http.Handler) http.Handler {
 				}
 				return
 			}
+			if !cleanValues(r.PostForm) {
+				writeFormError(w, r, http.StatusBadRequest, "提交的内容含有无法识别的字符，请重新输入后提交")
+				return
+			}
 		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// cleanValues reports whether every name and value is valid UTF-8 without
+// NUL: what the databases can store and the pages can show. Anything else
+// is refused at the door rather than failing deep inside.
+func cleanValues(vs url.Values) bool {
+	for k, list := range vs {
+		if !cleanText(k) {
+			return false
+		}
+		for _, v := range list {
+			if !cleanText(v) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func cleanText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
 // writeFormError answers a refused form before the session is loaded, with
 // a small self-contained page.

@@ -136,8 +136,10 @@ func licenseJourney(t *testing.T, engine string) {
 	if v := anon.get("/verify?q=" + url.QueryEscape(ts.URL+"/verify?id="+l.ID)); strings.TrimSpace(v.Doc.Find("#verdict-word").Text()) != "有效" {
 		t.Fatal("the QR code's URL does not verify")
 	}
-	if v := anon.get("/verify?q=" + url.QueryEscape("https://evil.example/check?id="+l.ID)); v.Status != 400 || !strings.Contains(v.Doc.Find("#verify-error").Text(), "不是本平台") {
-		t.Fatalf("a QR pointing elsewhere: %d", v.Status)
+	for _, elsewhere := range []string{"https://evil.example/check?id=" + l.ID, "https://evil.example/verify?id=" + l.ID} {
+		if v := anon.get("/verify?q=" + url.QueryEscape(elsewhere)); v.Status != 400 || !strings.Contains(v.Doc.Find("#verify-error").Text(), "不是本平台") {
+			t.Fatalf("a QR pointing elsewhere (%s): %d", elsewhere, v.Status)
+		}
 	}
 	if v := anon.get("/verify?q=garbage"); strings.TrimSpace(v.Doc.Find("#verdict-word").Text()) != "无法识别" {
 		t.Fatal("garbage is not refused")
