@@ -50,6 +50,7 @@ type DB struct {
 	read   *sql.DB
 	pool   *pgxpool.Pool
 	pii    *pii.Protector
+	path   string // the SQLite file
 }
 
 // Open opens the database named by dsn: "" means SQLite in dataDir, a
@@ -93,7 +94,7 @@ func openSQLite(path string, p *pii.Protector) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &DB{Engine: SQLite, write: w, read: r, pii: p}, nil
+	return &DB{Engine: SQLite, write: w, read: r, pii: p, path: path}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string, p *pii.Protector) (*DB, error) {

@@ -27,7 +27,9 @@ const usage = `yiwang — 雨山区一体化网上政务服务平台
   catalog       事项目录导出/导入 Excel：catalog export FILE.xlsx | catalog import FILE.xlsx
   audit verify  校验审计日志哈希链
   holidays      节假日安排：holidays list | holidays add FILE（国务院办公厅公布的下一年安排，holiday-cn 格式）
-  license       电子证照：license verify FILE --keys KEYS.json | --url 平台地址（离线校验证照文件）
+  license       电子证照：license list | license export 证照标识 -o FILE | license verify FILE --keys KEYS.json | --url 平台地址
+  backup        在线备份到空目录：backup DIR（SQLite 数据库、材料文件、密钥）
+  restore       从备份恢复到新的数据目录并校验：restore DIR --data NEWDIR
   bench         性能基准（本机回环地址）：bench [--items 10000] [--n 4000] [--concurrency 4] [--db postgres://…]
   version       显示版本
 
@@ -79,6 +81,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdCatalog(ctx, rest, stdout, stderr)
 	case "license":
 		return cmdLicense(ctx, rest, stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, rest, stdout, stderr)
+	case "restore":
+		return cmdRestore(ctx, rest, stdout, stderr)
 	case "holidays":
 		return cmdHolidays(ctx, rest, stdout, stderr)
 	case "bench":
