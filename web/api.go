@@ -57,6 +57,8 @@ var apiRouteTable = []apiRoute{
 	{"GET /api/v1/webhooks", func(s *Server) handlerFunc { return s.apiWebhooks }},
 	{"POST /api/v1/webhooks", func(s *Server) handlerFunc { return s.apiWebhookCreate }},
 	{"DELETE /api/v1/webhooks/{id}", func(s *Server) handlerFunc { return s.apiWebhookDelete }},
+	{"GET /api/v1/oidc-clients", func(s *Server) handlerFunc { return s.apiOIDCClients }},
+	{"POST /api/v1/oidc-clients", func(s *Server) handlerFunc { return s.apiOIDCClientCreate }},
 	{"POST /api/v1/files", func(s *Server) handlerFunc { return s.apiFileUpload }},
 	{"GET /api/v1/cases", func(s *Server) handlerFunc { return s.apiCaseList }},
 	{"POST /api/v1/cases", func(s *Server) handlerFunc { return s.keyed(http.StatusCreated, s.apiCaseSubmit) }},
@@ -86,6 +88,8 @@ var apiRouteTable = []apiRoute{
 	{"POST /api/v1/verify", func(s *Server) handlerFunc { return s.apiVerifyFile }},
 	{"GET /api/v1/license-types", func(s *Server) handlerFunc { return s.apiLicenseTypes }},
 	{"PUT /api/v1/license-types/{code}", func(s *Server) handlerFunc { return s.apiLicenseTypePut }},
+	{"POST /api/v1/cases/{id}/review", func(s *Server) handlerFunc { return s.apiCaseReview }},
+	{"GET /api/v1/reviews/figures", func(s *Server) handlerFunc { return s.apiReviewFigures }},
 }
 
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {

@@ -291,6 +291,7 @@ type caseView struct {
 	Siblings []casework.Case // the applicant's other cases of the same 一件事 application
 	TrackNo  string
 	TrackWho string
+	Review   reviewPart // the applicant's own case: 好差评
 }
 
 // CanVerify reports whether the viewer may record that they checked
@@ -325,6 +326,9 @@ func (s *Server) caseView(r *http.Request) (*caseView, error) {
 		return nil, err
 	}
 	v.Mine = c.ApplicantID == actor.AccountID
+	if err := s.reviewPartOf(r, v); err != nil {
+		return nil, err
+	}
 	if v.Mine && c.Bundle != "" {
 		mine, err := s.Cases.Mine(r.Context(), actor)
 		if err != nil {

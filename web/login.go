@@ -33,15 +33,22 @@ func (s *Server) loginChooser(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// startSession renews the session token (no fixation) and records who logged in.
-func (s *Server) startSession(ctx context.Context, accountID string) error {
+// startSession renews the session token (no fixation) and records who
+// logged in, how (amr: "otp" one-time code, "pwd" password, "totp" staff
+// second factor, "cert" certificate) and when; single sign-on tells OIDC
+// clients both. Each login gets a new sid, the session ID clients see.
+func (s *Server) startSession(ctx context.Context, accountID string, amr ...string) error {
 	if err := s.Sessions.RenewToken(ctx); err != nil {
 		return err
 	}
 	s.Sessions.Remove(ctx, sessPendingStaff)
 	s.Sessions.Remove(ctx, sessEnterprise)
 	s.Sessions.Remove(ctx, sessEnterpriseName)
+	s.Sessions.Remove(ctx, sessOIDCClients)
 	s.Sessions.Put(ctx, sessAccount, accountID)
+	s.Sessions.Put(ctx, sessAMR, amr)
+	s.Sessions.Put(ctx, sessAuthTime, s.Clock.Now().UnixMilli())
+	s.Sessions.Put(ctx, sessSID, newSID())
 	return nil
 }
 
@@ -75,7 +82,11 @@ func (s *Server) citizenLogin(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		if err := s.startSession(r.Context(), a.ID); err != nil {
+		amr := "otp"
+		if v.Password {
+			amr = "pwd"
+		}
+		if err := s.startSession(r.Context(), a.ID, amr); err != nil {
 			return err
 		}
 		http.Redirect(w, r, v.Next, http.StatusSeeOther)
@@ -127,7 +138,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		if err := s.startSession(r.Context(), a.ID); err != nil {
+		if err := s.startSession(r.Context(), a.ID, "otp"); err != nil {
 			return err
 		}
 		s.Sessions.Put(r.Context(), sessFlash, "注册成功，已为您登录。实名等级："+identity.RealNameLevelName(a.RealNameLevel))
@@ -138,14 +149,15 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) enterpriseLoginPage(w http.ResponseWriter, r *http.Request) error {
 	v := loginView{Page: s.page(r, "法人登录"), Form: Form{Values: map[string]string{}},
-		Password: r.URL.Query().Get("with") != "code"}
+		Password: r.URL.Query().Get("with") != "code", Next: safeNext(r.URL.Query().Get("next"), "")}
 	s.render(w, r, "login_enterprise", &v)
 	return nil
 }
 
 func (s *Server) enterpriseLogin(w http.ResponseWriter, r *http.Request) error {
 	f := newForm(r, "credit_code", "mobile", "password", "code")
-	v := &loginView{Page: s.page(r, "法人登录"), Password: r.PostFormValue("with") != "code"}
+	v := &loginView{Page: s.page(r, "法人登录"), Password: r.PostFormValue("with") != "code",
+		Next: safeNext(r.PostFormValue("next"), "")}
 	return s.codeForm(w, r, "login_enterprise", v, f, identity.PurposeLogin, func() error {
 		pw := r.PostFormValue("password")
 		if !v.Password {
@@ -155,12 +167,16 @@ func (s *Server) enterpriseLogin(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		if err := s.startSession(r.Context(), a.ID); err != nil {
+		amr := "otp"
+		if v.Password {
+			amr = "pwd"
+		}
+		if err := s.startSession(r.Context(), a.ID, amr); err != nil {
 			return err
 		}
 		s.Sessions.Put(r.Context(), sessEnterprise, m.EnterpriseID)
 		s.Sessions.Put(r.Context(), sessEnterpriseName, m.EnterpriseName)
-		http.Redirect(w, r, "/account", http.StatusSeeOther)
+		http.Redirect(w, r, safeNext(v.Next, "/account"), http.StatusSeeOther)
 		return nil
 	})
 }
@@ -257,18 +273,21 @@ func (s *Server) totp(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	next := safeNext(s.Sessions.PopString(r.Context(), sessNext), "/staff")
-	if err := s.startSession(r.Context(), a.ID); err != nil {
+	if err := s.startSession(r.Context(), a.ID, "pwd", "totp"); err != nil {
 		return err
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
 
+// logout ends the session everywhere: tokens issued in it are revoked and
+// every client logged in to through it is told (front-channel logout).
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
-	if err := s.Sessions.Destroy(r.Context()); err != nil {
+	frames, err := s.endPlatformSession(r)
+	if err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	s.loggedOut(w, r, frames, "/")
 	return nil
 }
 

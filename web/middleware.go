@@ -22,9 +22,9 @@ const (
 	sessEnterpriseName = "enterprise_name"
 	sessPendingStaff   = "pending_staff" // passed the password, awaiting TOTP
 	sessFlash          = "flash"
-	sessNext           = "next" // where to go after the TOTP step
+	sessNext           = "next"         // where to go after the TOTP step
 	sessAMR            = "amr"          // how the person logged in ([]string: otp, pwd, totp, cert)
-	sessAuthTime       = "auth_time"    // when they logged in (Unix seconds)
+	sessAuthTime       = "auth_time"    // when they logged in (Unix milliseconds)
 	sessSID            = "sid"          // the login's session ID, told to OIDC clients (random, not the cookie)
 	sessOIDCClients    = "oidc_clients" // OIDC clients logged in to in this session ([]string), for single logout
 	elderCookie        = "yiwang_elder"

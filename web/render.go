@@ -19,6 +19,7 @@ import (
 	"github.com/yushan-gov/yiwang/idcode"
 	"github.com/yushan-gov/yiwang/license"
 	"github.com/yushan-gov/yiwang/publicinfo"
+	"github.com/yushan-gov/yiwang/review"
 	"github.com/yushan-gov/yiwang/webhook"
 )
 
@@ -60,6 +61,10 @@ var funcs = template.FuncMap{
 	"licenseStatus": license.StatusName,
 	"licenseChange": license.ChangeName,
 	"checkWords":    license.CheckWords,
+	"reviewLevel":   review.LevelName,
+	"reviewLevels":  func() []int { return review.Levels },
+	"rectState":     review.RectName,
+	"reviewChannel": review.ChannelName,
 	"matArgs": func(caseID string, m casework.Material, verb string) materialArgs {
 		return materialArgs{CaseID: caseID, M: m, Verb: verb}
 	},

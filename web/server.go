@@ -17,10 +17,13 @@ import (
 	"github.com/yushan-gov/yiwang/files"
 	"github.com/yushan-gov/yiwang/idempotency"
 	"github.com/yushan-gov/yiwang/identity"
+	"github.com/yushan-gov/yiwang/identity/certlogin"
+	"github.com/yushan-gov/yiwang/identity/oidc"
 	"github.com/yushan-gov/yiwang/license"
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/org"
 	"github.com/yushan-gov/yiwang/publicinfo"
+	"github.com/yushan-gov/yiwang/review"
 	"github.com/yushan-gov/yiwang/seal"
 	"github.com/yushan-gov/yiwang/webhook"
 )
@@ -42,7 +45,10 @@ type Server struct {
 	Webhooks *webhook.Service
 	Seals    *seal.Service
 	Licenses *license.Service
+	Reviews  *review.Service
 	Holidays *calendar.Service
+	// Certs is enterprise certificate login (一证通).
+	Certs    *certlogin.Service
 	Audit    audit.Store
 	Outbox   notify.Store
 	DB       Pinger
@@ -53,6 +59,12 @@ type Server struct {
 	// Idempotency remembers the answers of API requests sent with an
 	// Idempotency-Key, so that a retry never does the work twice.
 	Idempotency *idempotency.Service
+
+	// OIDC is the OpenID provider (single sign-on for other government
+	// systems) and OIDCClients the registration of those systems; nil
+	// turns both off.
+	OIDC        *oidc.Provider
+	OIDCClients *oidc.Service
 
 	// Dev shows one-time codes on /dev/outbox and demo staff TOTP codes.
 	Dev bool
@@ -98,6 +110,9 @@ func (s *Server) Handler() http.Handler {
 	s.routes(mux)
 	s.apiRoutes(mux)
 	csrf := http.NewCrossOriginProtection()
+	for _, p := range oidcBypass {
+		csrf.AddInsecureBypassPattern(p)
+	}
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, &yiwang.Error{Code: yiwang.EFORBIDDEN, Message: "请求来源不被信任（跨站请求已被拒绝）。请从本网站页面重新操作。"})
 	}))

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/calendar"
@@ -17,11 +18,14 @@ import (
 	"github.com/yushan-gov/yiwang/files"
 	"github.com/yushan-gov/yiwang/idempotency"
 	"github.com/yushan-gov/yiwang/identity"
+	"github.com/yushan-gov/yiwang/identity/certlogin"
+	"github.com/yushan-gov/yiwang/identity/oidc"
 	"github.com/yushan-gov/yiwang/license"
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/org"
 	"github.com/yushan-gov/yiwang/pii"
 	"github.com/yushan-gov/yiwang/publicinfo"
+	"github.com/yushan-gov/yiwang/review"
 	"github.com/yushan-gov/yiwang/seal"
 	"github.com/yushan-gov/yiwang/sqlstore"
 	"github.com/yushan-gov/yiwang/webhook"
@@ -81,7 +85,11 @@ type app struct {
 	idem     *idempotency.Service
 	seals    *seal.Service
 	licenses *license.Service
+	reviews  *review.Service
 	holidays *calendar.Service
+	certs    *certlogin.Service
+	oidc     *oidc.Service  // registration of single sign-on clients
+	pii      *pii.Protector // the data key: seals secrets, makes keyed hashes
 }
 
 // open opens (and, when migrate is true, migrates) the database of cfg.
@@ -111,7 +119,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey 
 		return nil, err
 	}
 	clock := yiwang.SystemClock{}
-	a := &app{db: db, clock: clock, log: log}
+	a := &app{db: db, clock: clock, log: log, pii: p}
 	a.orgs = &org.Service{Store: db, Clock: clock}
 	a.identity = &identity.Service{Store: db, Orgs: a.orgs, Clock: clock, Log: log}
 	a.catalog = &catalog.Service{Store: db, Orgs: a.orgs, Clock: clock}
@@ -133,11 +141,24 @@ func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey 
 	a.licenses = &license.Service{Store: db, Seal: a.seals, Orgs: a.orgs, Enterprises: db, Clock: clock}
 	a.cases = &casework.Service{Store: db, Drafts: db, Catalog: a.catalog, Orgs: a.orgs, Calendar: cal, Clock: clock,
 		Licenses: a.licenses}
+	a.reviews = &review.Service{Store: db, Cases: db, Orgs: a.orgs, Calendar: cal, Clock: clock}
+	for env, days := range map[string]*int{"YIWANG_REVIEW_REVISIT_DAYS": &a.reviews.RevisitDays, "YIWANG_REVIEW_REPLY_DAYS": &a.reviews.ReplyDays} {
+		if v := os.Getenv(env); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 60 {
+				db.Close()
+				return nil, fmt.Errorf("%s 须为 1 到 60 之间的工作日数，而不是 %q", env, v)
+			}
+			*days = n
+		}
+	}
 	a.box = &notify.Box{Store: db, Clock: clock}
 	a.webhooks = &webhook.Service{Store: db, Orgs: a.orgs, Clock: clock}
 	a.files = &files.Service{Store: db, Blobs: files.Dir{Root: filepath.Join(cfg.Data, "files")}, Sealer: p, Clock: clock}
 	a.idem = &idempotency.Service{Store: db, Clock: clock}
+	a.oidc = &oidc.Service{Store: db, Hasher: p, Clock: clock}
 	a.holidays = &calendar.Service{Store: db, Calendar: cal, Clock: clock}
+	a.certs = &certlogin.Service{Store: db, Clock: clock}
 	if err := a.holidays.Refresh(ctx); err != nil { // before `migrate` the table may not exist yet
 		log.Warn("节假日安排未加载", "err", err)
 	}

@@ -28,10 +28,14 @@ type testServer struct {
 	stop func()
 }
 
-// startServer runs `yiwang serve` on engine in dev mode with a fresh data dir.
-func startServer(t testing.TB, engine string) *testServer {
+// startServer runs `yiwang serve` on engine in dev mode with a fresh data
+// dir; opts may change the configuration first.
+func startServer(t testing.TB, engine string, opts ...func(*serveConfig)) *testServer {
 	t.Helper()
 	cfg := serveConfig{config: config{Data: t.TempDir()}, loginBurst: 10000}
+	for _, o := range opts {
+		o(&cfg)
+	}
 	if engine == sqlstore.Postgres {
 		cfg.DB = yiwangtest.PostgresSchema(t)
 	}

@@ -30,6 +30,7 @@ const usage = `yiwang — 雨山区一体化网上政务服务平台
   license       电子证照：license list | license export 证照标识 -o FILE | license verify FILE --keys KEYS.json | --url 平台地址
   backup        在线备份到空目录：backup DIR（SQLite 数据库、材料文件、密钥）
   restore       从备份恢复到新的数据目录并校验：restore DIR --data NEWDIR
+  cert          企业证书登录：cert sign --key KEY.pem --challenge 挑战码（输出签名值）| cert new（测试证书）
   bench         性能基准（本机回环地址）：bench [--items 10000] [--n 4000] [--concurrency 4] [--db postgres://…]
   version       显示版本
 
@@ -81,6 +82,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdCatalog(ctx, rest, stdout, stderr)
 	case "license":
 		return cmdLicense(ctx, rest, stdout, stderr)
+	case "cert":
+		return cmdCert(ctx, rest, stdout, stderr)
 	case "backup":
 		return cmdBackup(ctx, rest, stdout, stderr)
 	case "restore":

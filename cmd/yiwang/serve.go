@@ -9,11 +9,13 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/demo"
 	"github.com/yushan-gov/yiwang/identity"
+	"github.com/yushan-gov/yiwang/identity/oidc"
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/sqlstore"
 	"github.com/yushan-gov/yiwang/web"
@@ -26,6 +28,9 @@ type serveConfig struct {
 	Prod bool
 	// loginBurst overrides the per-IP login rate limit (tests log in often).
 	loginBurst int
+	// sso configures the OpenID provider: the issuer from --issuer, the
+	// token lifetimes from tests (zero: the defaults).
+	sso oidc.Config
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -33,6 +38,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlags("serve", "serve [--addr 127.0.0.1:8080] [--data DIR] [--db URL] [--prod]", stderr, &cfg.config)
 	fs.StringVar(&cfg.Addr, "addr", envOr("YIWANG_ADDR", "127.0.0.1:8080"), "监听地址 (YIWANG_ADDR)")
 	fs.BoolVar(&cfg.Prod, "prod", os.Getenv("YIWANG_PROD") == "1", "生产模式：不显示验证码、不自动载入演示数据、JSON 日志、Cookie 仅限 HTTPS；须配置短信网关 YIWANG_SMS_URL (YIWANG_PROD=1)")
+	fs.StringVar(&cfg.sso.Issuer, "issuer", envOr("YIWANG_ISSUER", ""), "本站对外网址，统一身份认证（OIDC）的 issuer，如 https://zwfw.yushan.gov.cn；开发模式默认 http://监听地址；生产模式不设则不开启 (YIWANG_ISSUER)")
 	if ok, err := parse(fs, args); !ok {
 		return err
 	}
@@ -62,6 +68,8 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 		log = slog.New(slog.NewTextHandler(stdout, nil))
 		sender = notify.LogSender{Log: log}
 	}
+	// zitadel/oidc logs only through the default logger.
+	slog.SetDefault(log)
 	a, err := open(ctx, cfg.config, log, true, true)
 	if err != nil {
 		ln.Close()
@@ -85,6 +93,10 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 			ln.Close()
 			return fmt.Errorf("载入演示办件: %w", err)
 		}
+		if _, err := demo.LoadReviews(ctx, a.db, a.reviews); err != nil {
+			ln.Close()
+			return fmt.Errorf("载入演示评价: %w", err)
+		}
 		log.Info("已载入雨山区演示数据", "orgs", res.Orgs, "staff", len(res.StaffSecret), "catalog_entries", res.Items, "cases", n)
 	}
 	secrets := map[string]string{}
@@ -101,10 +113,18 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 		}
 	}
 
-	srv := &web.Server{Identity: a.identity, Orgs: a.orgs, Catalog: a.catalog, Info: a.info, Files: a.files, Cases: a.cases, Box: a.box, Webhooks: a.webhooks, Seals: a.seals, Licenses: a.licenses, Holidays: a.holidays, Audit: a.db, Outbox: a.db, DB: a.db,
+	sso, err := newProvider(cfg, a, ln, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	srv := &web.Server{Identity: a.identity, Orgs: a.orgs, Catalog: a.catalog, Info: a.info, Files: a.files, Cases: a.cases, Box: a.box, Webhooks: a.webhooks, Seals: a.seals, Licenses: a.licenses, Reviews: a.reviews, Holidays: a.holidays, Audit: a.db, Outbox: a.db, DB: a.db,
 		Sessions: web.NewSessions(sqlstore.SessionStore{DB: a.db}, cfg.Prod), Clock: a.clock, Log: log,
 		Dev: !cfg.Prod, DemoSecrets: secrets, SecureCookies: cfg.Prod, LoginBurst: cfg.loginBurst,
-		MetricsToken: os.Getenv("YIWANG_METRICS_TOKEN"), Idempotency: a.idem}
+		MetricsToken: os.Getenv("YIWANG_METRICS_TOKEN"), Idempotency: a.idem, Certs: a.certs}
+	if sso != nil {
+		srv.OIDC, srv.OIDCClients = sso, a.oidc
+	}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
 
@@ -115,6 +135,12 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 	wd := &webhook.Dispatcher{Store: a.db, Clock: a.clock, Log: log}
 	go wd.Run(bg, 2*time.Second)
 	background(bg, a, log)
+	if sso != nil {
+		go every(bg, time.Hour, "purge oidc", log, func(ctx context.Context) error {
+			_, err := sso.Purge(ctx)
+			return err
+		})
+	}
 
 	url := "http://" + ln.Addr().String()
 	log.Info("雨山区政务服务网已启动", "url", url, "engine", a.db.Engine, "data", cfg.Data, "prod", cfg.Prod)
@@ -153,6 +179,28 @@ func logDemoLogins(log *slog.Logger, url string, secrets map[string]string) {
 		log.Info("演示账号：工作人员 "+url+"/staff/login", "用户名", s.Username, "密码", demo.StaffPassword, "角色", roles)
 	}
 	log.Info("工作人员的动态口令：用验证器添加登录页显示的密钥，或在开发模式下查看 " + url + "/dev/outbox")
+}
+
+// newProvider builds the OpenID provider. Its issuer is --issuer
+// (YIWANG_ISSUER); in dev mode it defaults to the listen address, and in
+// production without one single sign-on stays off.
+func newProvider(cfg serveConfig, a *app, ln net.Listener, log *slog.Logger) (*oidc.Provider, error) {
+	c := cfg.sso
+	if c.Issuer == "" {
+		if cfg.Prod {
+			log.Warn("未设置 YIWANG_ISSUER（本站对外网址），统一身份认证（OIDC）未开启")
+			return nil, nil
+		}
+		c.Issuer = "http://" + ln.Addr().String()
+	}
+	if cfg.Prod && !strings.HasPrefix(c.Issuer, "https://") {
+		return nil, fmt.Errorf("YIWANG_ISSUER 须为 https:// 开头的本站对外网址，而不是 %q", c.Issuer)
+	}
+	p := &oidc.Provider{Store: a.db, Directory: a.db, Orgs: a.orgs, Hasher: a.pii, Sealer: a.pii, Clock: a.clock, Config: c}
+	if err := p.Init(); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // every runs job every interval until ctx ends, logging its failures.
@@ -198,6 +246,14 @@ func background(ctx context.Context, a *app, log *slog.Logger) {
 		}
 		every(ctx, time.Hour, "license expiry", log, job)
 	}()
+	// Bad reviews whose revisit or reply is overdue go to the supervisors.
+	go every(ctx, time.Hour, "review escalation", log, func(ctx context.Context) error {
+		n, err := a.reviews.Escalate(ctx)
+		if n > 0 {
+			log.Info("overdue rectifications escalated", "n", n)
+		}
+		return err
+	})
 }
 
 // licenseJobs records expired licenses and sends the expiry reminders.

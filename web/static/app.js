@@ -19,6 +19,19 @@ document.addEventListener("DOMContentLoaded", function () {
     toggle();
   }
 
+  // After a single logout, go on once every client's logout page has had
+  // its chance to load (at most 3 seconds); the 继续 link works without this.
+  var cont = document.querySelector("a[data-auto-continue]");
+  if (cont) {
+    var frames = document.querySelectorAll("iframe");
+    var left = frames.length;
+    var go = function () { window.location.assign(cont.href); };
+    frames.forEach(function (f) {
+      f.addEventListener("load", function () { left -= 1; if (left === 0) { setTimeout(go, 200); } });
+    });
+    setTimeout(go, 3000);
+  }
+
   // Autosave an application: a moment after a file is chosen or the note
   // changes, the form is saved as a draft in the background.
   var form = document.querySelector("form[data-autosave]");
