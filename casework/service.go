@@ -115,8 +115,10 @@ func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant,
 	// case page shows the number.
 	c, err = s.Store.CreateCase(ctx, c, ev, fmt.Sprintf("%04d%02d%02d", day.Year, day.Month, day.Day), e,
 		s.notice(c, "已收到您的申请，正在预审"))
-	if err == nil && s.Drafts != nil {
-		// A stale draft left by a failure here is harmless: it only prefills.
+	if err == nil && s.Drafts != nil && !draft.UpdatedAt.IsZero() {
+		// A stale draft left by a failure here, or saved meanwhile, is
+		// harmless: it only prefills. Without a draft there is nothing to
+		// delete, and no write to wait for.
 		_ = s.Drafts.DeleteDraft(ctx, actor.AccountID, en.Code)
 	}
 	return c, err

@@ -24,8 +24,9 @@ type Service struct {
 	Orgs  OrgLookup
 	Clock yiwang.Clock
 
-	mu    sync.Mutex
-	index *index // published entries, rebuilt when the generation changes
+	mu      sync.Mutex
+	index   *index     // published entries, rebuilt when the generation changes
+	entries entryCache // published versions read, while the generation stays (entry_cache.go)
 }
 
 // may reports whether actor holds role in an org at or above orgID: a
@@ -305,7 +306,19 @@ func (s *Service) Version(ctx context.Context, actor yiwang.Actor, id string) (E
 }
 
 // Get returns one version by ID.
-func (s *Service) Get(ctx context.Context, id string) (Entry, error) { return s.Store.Entry(ctx, id) }
+func (s *Service) Get(ctx context.Context, id string) (Entry, error) {
+	gen, ok := s.generation(ctx)
+	if ok {
+		if en, hit := s.cached(gen, id, false); hit {
+			return en, nil
+		}
+	}
+	en, err := s.Store.Entry(ctx, id)
+	if err == nil && ok {
+		s.remember(gen, en)
+	}
+	return en, err
+}
 
 // Versions returns every version of an implementation code, newest first.
 func (s *Service) Versions(ctx context.Context, code string) ([]Entry, error) {
@@ -318,12 +331,21 @@ func (s *Service) Versions(ctx context.Context, code string) ([]Entry, error) {
 
 // Published returns the published version of an implementation code.
 func (s *Service) Published(ctx context.Context, code string) (Entry, error) {
+	gen, ok := s.generation(ctx)
+	if ok {
+		if en, hit := s.cached(gen, code, true); hit {
+			return en, nil
+		}
+	}
 	vs, err := s.Versions(ctx, code)
 	if err != nil {
 		return Entry{}, err
 	}
 	for _, v := range vs {
 		if v.Status == StatusPublished {
+			if ok {
+				s.remember(gen, v)
+			}
 			return v, nil
 		}
 	}

@@ -36,7 +36,7 @@ func appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
 
 // AppendAudit stores one entry in a transaction of its own.
 func (db *DB) AppendAudit(ctx context.Context, e audit.Entry) error {
-	return db.tx(ctx, func(tx *sql.Tx) error { return appendAudit(ctx, tx, e) })
+	return db.chained(ctx, func(ctx context.Context, tx *sql.Tx) error { return appendAudit(ctx, tx, e) })
 }
 
 const auditCols = `seq, id, at, actor_id, actor_name, action, object, result, ip, detail, prev_hash, hash`

@@ -85,22 +85,35 @@ func insertEvent(ctx context.Context, tx *sql.Tx, ev casework.Event) error {
 // CreateCase numbers and stores a new case with its first event. The daily
 // serial comes from one upsert, so concurrent submissions never share a number.
 // An idempotency claim in ctx is bound to the case in the same transaction.
+// Concurrent calls share one commit (group.go), each in its own
+// savepoint; the answer comes after that commit.
 func (db *DB) CreateCase(ctx context.Context, c casework.Case, ev casework.Event, day string, e audit.Entry, msg *notify.Message) (casework.Case, error) {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		if err := bindClaim(ctx, tx, c.ID); err != nil {
+	var out casework.Case
+	if err := db.chained(ctx, db.createCaseWork(casework.NewCase{Case: c, Event: ev, Day: day, Audit: e, Msg: msg}, &out)); err != nil {
+		return c, err
+	}
+	return out, nil
+}
+
+// createCaseWork is CreateCase's share of a group: the claim bound, the
+// case stored, the stored case in *out.
+func (db *DB) createCaseWork(nc casework.NewCase, out *casework.Case) func(ctx context.Context, tx *sql.Tx) error {
+	return func(ctx context.Context, tx *sql.Tx) error {
+		if err := bindClaim(ctx, tx, nc.Case.ID); err != nil {
 			return err
 		}
-		var err error
-		c, err = db.createCase(ctx, tx, casework.NewCase{Case: c, Event: ev, Day: day, Audit: e, Msg: msg})
+		c, err := db.createCase(ctx, tx, nc)
+		if err == nil {
+			*out = c
+		}
 		return err
-	})
-	return c, err
+	}
 }
 
 // CreateCases stores the cases of one 一件事 application in one transaction.
 func (db *DB) CreateCases(ctx context.Context, ncs []casework.NewCase) ([]casework.Case, error) {
 	var out []casework.Case
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.chained(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		out = out[:0]
 		for _, nc := range ncs {
 			c, err := db.createCase(ctx, tx, nc)
@@ -153,7 +166,7 @@ func (db *DB) createCase(ctx context.Context, tx *sql.Tx, nc casework.NewCase) (
 // UpdateCase stores a case's new state with its event, if nobody changed it
 // meanwhile; an idempotency claim in ctx is bound to the case in the same transaction.
 func (db *DB) UpdateCase(ctx context.Context, c casework.Case, ev casework.Event, e audit.Entry, msg *notify.Message) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.chained(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		if err := bindClaim(ctx, tx, c.ID); err != nil {
 			return err
 		}

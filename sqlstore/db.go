@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -50,7 +51,10 @@ type DB struct {
 	read   *sql.DB
 	pool   *pgxpool.Pool
 	pii    *pii.Protector
-	path   string // the SQLite file
+	path   string     // the SQLite file
+	commit *committer // groups concurrent writes into one commit (group.go)
+	// licFiles keeps licenses' files opened and parsed (license_files.go).
+	licFiles licenseFiles
 }
 
 // Open opens the database named by dsn: "" means SQLite in dataDir, a
@@ -72,11 +76,20 @@ func Open(ctx context.Context, dsn, dataDir string, p *pii.Protector) (*DB, erro
 	return openSQLite(path, p)
 }
 
-func openSQLite(path string, p *pii.Protector) (*DB, error) {
-	// synchronous(FULL): an acknowledged commit survives power loss, not only a crash.
-	params := "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
-		"&_pragma=synchronous(FULL)&_time_format=sqlite"
-	w, err := sql.Open("sqlite", "file:"+path+params+"&_txlock=immediate")
+// sqliteParams are the pragmas of every SQLite connection. synchronous(FULL):
+// an acknowledged commit survives power loss, not only a crash.
+const sqliteParams = "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+	"&_pragma=synchronous(FULL)&_time_format=sqlite"
+
+// OpenSQLiteWriter opens the file at path as the server opens its one
+// writer connection: WAL, synchronous=FULL, transactions begun IMMEDIATE,
+// prepared statements kept. The benchmark's storage reference uses it, so
+// that it measures what the server's own writes could reach.
+func OpenSQLiteWriter(path string) (*sql.DB, error) {
+	// temp_store(MEMORY): the savepoints of a group commit (group.go)
+	// journal the pages they change; in a temporary file that cost a
+	// write system call per page.
+	w, err := openSQLiteDB("file:" + path + sqliteParams + "&_txlock=immediate&_pragma=temp_store(2)")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -87,14 +100,22 @@ func openSQLite(path string, p *pii.Protector) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	r, err := sql.Open("sqlite", "file:"+path+params+"&_pragma=query_only(1)")
+	return w, nil
+}
+
+func openSQLite(path string, p *pii.Protector) (*DB, error) {
+	w, err := OpenSQLiteWriter(path)
+	if err != nil {
+		return nil, err
+	}
+	r, err := openSQLiteDB("file:" + path + sqliteParams + "&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite reader %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &DB{Engine: SQLite, write: w, read: r, pii: p, path: path}, nil
+	return &DB{Engine: SQLite, write: w, read: r, pii: p, path: path, commit: newCommitter(w)}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string, p *pii.Protector) (*DB, error) {
@@ -106,6 +127,12 @@ func openPostgres(ctx context.Context, dsn string, p *pii.Protector) (*DB, error
 		cfg.ConnConfig.RuntimeParams = map[string]string{}
 	}
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
+	// pgxpool's default, max(4, CPUs), left requests waiting for a
+	// connection while the database idled: a request makes a dozen round
+	// trips. pool_max_conns in the URL overrides this.
+	if !strings.Contains(dsn, "pool_max_conns") {
+		cfg.MaxConns = max(cfg.MaxConns, int32(8*runtime.GOMAXPROCS(0)), 16)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect postgres: %w", err)
@@ -117,11 +144,12 @@ func openPostgres(ctx context.Context, dsn string, p *pii.Protector) (*DB, error
 		return nil, fmt.Errorf("connect postgres: %w", err)
 	}
 	db := stdlib.OpenDBFromPool(pool)
-	return &DB{Engine: Postgres, write: db, read: db, pool: pool, pii: p}, nil
+	return &DB{Engine: Postgres, write: db, read: db, pool: pool, pii: p, commit: newCommitter(db)}, nil
 }
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	db.commit.close()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())

@@ -17,9 +17,12 @@ type draftBody struct {
 // SaveDraft stores an application draft (one per applicant and item).
 func (db *DB) SaveDraft(ctx context.Context, d casework.Draft) error {
 	b, _ := json.Marshal(draftBody{Materials: d.Materials, Fields: d.Fields, Note: d.Note})
-	_, err := db.write.ExecContext(ctx, `INSERT INTO case_drafts (applicant_id, entry_code, body, updated_at)
-		VALUES ($1,$2,$3,$4) ON CONFLICT (applicant_id, entry_code) DO UPDATE SET body = excluded.body,
-		updated_at = excluded.updated_at`, d.ApplicantID, d.EntryCode, string(b), d.UpdatedAt)
+	err := db.group(ctx, func(ctx context.Context, q execer) error {
+		_, err := q.ExecContext(ctx, `INSERT INTO case_drafts (applicant_id, entry_code, body, updated_at)
+			VALUES ($1,$2,$3,$4) ON CONFLICT (applicant_id, entry_code) DO UPDATE SET body = excluded.body,
+			updated_at = excluded.updated_at`, d.ApplicantID, d.EntryCode, string(b), d.UpdatedAt)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("save draft: %w", err)
 	}
@@ -45,6 +48,8 @@ func (db *DB) Draft(ctx context.Context, applicantID, entryCode string) (casewor
 
 // DeleteDraft removes a draft (after it was submitted).
 func (db *DB) DeleteDraft(ctx context.Context, applicantID, entryCode string) error {
-	_, err := db.write.ExecContext(ctx, `DELETE FROM case_drafts WHERE applicant_id = $1 AND entry_code = $2`, applicantID, entryCode)
-	return err
+	return db.group(ctx, func(ctx context.Context, q execer) error {
+		_, err := q.ExecContext(ctx, `DELETE FROM case_drafts WHERE applicant_id = $1 AND entry_code = $2`, applicantID, entryCode)
+		return err
+	})
 }

@@ -15,13 +15,17 @@ var _ idempotency.Store = (*DB)(nil)
 // ReserveKey inserts the record unless the account already has one for the
 // key; the primary key makes exactly one of concurrent reservations win.
 func (db *DB) ReserveKey(ctx context.Context, r idempotency.Record) (bool, error) {
-	res, err := db.write.ExecContext(ctx, `INSERT INTO idempotency_keys (account_id, idem_key, method, path, request_hash,
-		owner_token, created_at, reserved_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (account_id, idem_key) DO NOTHING`,
-		r.AccountID, r.Key, r.Method, r.Path, r.RequestHash, r.Owner, r.CreatedAt.UTC(), r.ReservedAt.UTC())
-	if err != nil {
-		return false, fmt.Errorf("reserve idempotency key: %w", err)
-	}
-	n, err := res.RowsAffected()
+	var n int64
+	err := db.group(ctx, func(ctx context.Context, q execer) error {
+		res, err := q.ExecContext(ctx, `INSERT INTO idempotency_keys (account_id, idem_key, method, path, request_hash,
+			owner_token, created_at, reserved_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (account_id, idem_key) DO NOTHING`,
+			r.AccountID, r.Key, r.Method, r.Path, r.RequestHash, r.Owner, r.CreatedAt.UTC(), r.ReservedAt.UTC())
+		if err != nil {
+			return fmt.Errorf("reserve idempotency key: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
 	return n == 1, err
 }
 
@@ -47,9 +51,11 @@ func (db *DB) IdempotencyRecord(ctx context.Context, accountID, key string) (ide
 // (and is returned) or fails after (its owner no longer matches).
 func (db *DB) TakeOverKey(ctx context.Context, accountID, key, oldOwner, newOwner string, at time.Time) (bool, string, error) {
 	var caseID string
-	err := db.write.QueryRowContext(ctx, `UPDATE idempotency_keys SET owner_token = $1, reserved_at = $2
-		WHERE account_id = $3 AND idem_key = $4 AND owner_token = $5 AND status = 0 RETURNING case_id`,
-		newOwner, at.UTC(), accountID, key, oldOwner).Scan(&caseID)
+	err := db.group(ctx, func(ctx context.Context, q execer) error {
+		return q.QueryRowContext(ctx, `UPDATE idempotency_keys SET owner_token = $1, reserved_at = $2
+			WHERE account_id = $3 AND idem_key = $4 AND owner_token = $5 AND status = 0 RETURNING case_id`,
+			newOwner, at.UTC(), accountID, key, oldOwner).Scan(&caseID)
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, "", nil
 	}
@@ -61,9 +67,12 @@ func (db *DB) TakeOverKey(ctx context.Context, accountID, key, oldOwner, newOwne
 
 // CompleteKey stores the answer, if owner still holds the reservation.
 func (db *DB) CompleteKey(ctx context.Context, accountID, key, owner string, status int, response []byte, at time.Time) error {
-	_, err := db.write.ExecContext(ctx, `UPDATE idempotency_keys SET status = $1, response = $2, completed_at = $3
-		WHERE account_id = $4 AND idem_key = $5 AND owner_token = $6 AND status = 0`,
-		status, string(response), at.UTC(), accountID, key, owner)
+	err := db.group(ctx, func(ctx context.Context, q execer) error {
+		_, err := q.ExecContext(ctx, `UPDATE idempotency_keys SET status = $1, response = $2, completed_at = $3
+			WHERE account_id = $4 AND idem_key = $5 AND owner_token = $6 AND status = 0`,
+			status, string(response), at.UTC(), accountID, key, owner)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("complete idempotency key: %w", err)
 	}
@@ -74,8 +83,11 @@ func (db *DB) CompleteKey(ctx context.Context, accountID, key, owner string, sta
 // to it: a request that changed a case keeps its key, so a retry answers
 // from the case instead of changing it again.
 func (db *DB) ReleaseKey(ctx context.Context, accountID, key, owner string) error {
-	_, err := db.write.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE account_id = $1 AND idem_key = $2
-		AND owner_token = $3 AND status = 0 AND case_id = ''`, accountID, key, owner)
+	err := db.group(ctx, func(ctx context.Context, q execer) error {
+		_, err := q.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE account_id = $1 AND idem_key = $2
+			AND owner_token = $3 AND status = 0 AND case_id = ''`, accountID, key, owner)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("release idempotency key: %w", err)
 	}

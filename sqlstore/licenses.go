@@ -104,17 +104,9 @@ func (db *DB) scanLicense(sc interface{ Scan(...any) error }) (license.License, 
 	if reminded.Valid {
 		l.RemindedAt = reminded.Time
 	}
-	file, err := db.pii.Open(sealed)
-	if err != nil {
-		return l, fmt.Errorf("license %s: open file: %w", l.ID, err)
-	}
-	l.File = []byte(file)
-	p, err := license.ReadFile(l.File)
-	if err != nil {
-		return l, fmt.Errorf("license %s: stored file is damaged: %w", l.ID, err)
-	}
-	l.Data = p.Data
-	return l, nil
+	var err error
+	l.File, l.Data, err = db.licFiles.open(db, l.ID, sealed)
+	return l, err
 }
 
 func (db *DB) licenses(ctx context.Context, where string, args ...any) ([]license.License, error) {

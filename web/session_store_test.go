@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alexedwards/scs/v2"
 	"github.com/alexedwards/scs/v2/memstore"
 )
 
@@ -52,5 +53,35 @@ func TestQuietStore(t *testing.T) {
 	}
 	if err := q.Commit("tok", []byte("b"), now.Add(20*time.Minute)); err != nil || inner.commits != 5 {
 		t.Fatalf("after delete, a commit must write: %d %v", inner.commits, err)
+	}
+}
+
+// TestQuietStoreMapOrder: scs encodes a session's values with gob, whose
+// map order varies from one encoding to the next; an unchanged session of
+// several values must still be written once, not on every request.
+func TestQuietStoreMapOrder(t *testing.T) {
+	inner := &countingStore{MemStore: memstore.New()}
+	q := newQuietStore(inner)
+	now := time.Now()
+	deadline := now.Add(12 * time.Hour)
+	vals := map[string]any{"account": "0193a", "amr": "pwd", "kind": "citizen", "at": now.Unix(), "n": 3, "ent": "", "x": "y"}
+	seen := map[string]bool{}
+	for i := range 50 {
+		b, err := scs.GobCodec{}.Encode(deadline, vals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[string(b)] = true
+		if err := q.Commit("tok", b, now.Add(30*time.Minute+time.Duration(i)*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if inner.commits != 1 {
+		t.Fatalf("%d writes of an unchanged session (%d distinct encodings), want 1", inner.commits, len(seen))
+	}
+	vals["amr"] = "otp"
+	b, _ := scs.GobCodec{}.Encode(deadline, vals)
+	if err := q.Commit("tok", b, now.Add(30*time.Minute)); err != nil || inner.commits != 2 {
+		t.Fatalf("a changed value must be written: %d writes, %v", inner.commits, err)
 	}
 }

@@ -6,35 +6,28 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/yushan-gov/yiwang"
-	"github.com/yushan-gov/yiwang/audit"
-	"github.com/yushan-gov/yiwang/casework"
-	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/demo"
-	"github.com/yushan-gov/yiwang/identity"
 )
 
-// benchResult is one line of benchmark output.
+// benchResult is one line of benchmark output. Its keys and their order are
+// fixed (issue 8): every workload prints exactly these.
 type benchResult struct {
 	Workload    string  `json:"workload"`
 	Backend     string  `json:"backend"`
 	N           int     `json:"n"`
 	Concurrency int     `json:"concurrency"`
-	Items       int     `json:"items"`
 	Throughput  float64 `json:"throughput_per_s"`
 	P50         float64 `json:"p50_ms"`
 	P99         float64 `json:"p99_ms"`
@@ -42,36 +35,77 @@ type benchResult struct {
 	RSSMB       float64 `json:"rss_mb"`
 }
 
-var benchQueries = []string{"低保", "社保", "户口", "营业执照", "居住证", "食品经营许可", "最低生活保障", "养老保险 参保",
-	"救助", "残疾人", "宅基地", "不存在的事项名称", "民政局", "就业"}
+// benchWorkloads are the workloads in the order they run; --workloads picks
+// some. "search" prints search-inprocess, search-page and search-api; "raw"
+// is the storage reference (sqlite-raw-single-tx, sqlite-raw-batch, and on
+// PostgreSQL postgres-raw-single-tx, postgres-raw-batch). "scan" (the
+// supervision scan) waits for issue 6.
+var benchWorkloads = []string{"idle", "raw", "submit", "track", "search", "inbox"}
 
-// cmdBench is the benchmark harness. Workload "search": a catalog of
-// --items published entries (the demo items, varied), the real server on
-// loopback, and --n searches (two-character and longer) through the portal
-// page and the API at --concurrency. It talks only to 127.0.0.1 and stops by
-// itself.
+// benchRun is one run of the harness: its settings and the server under test.
+type benchRun struct {
+	backend    string
+	cfg        serveConfig
+	base       string // the server's URL on loopback
+	n, conc    int    // --n and --concurrency (0: each workload's own)
+	quick      bool
+	cpuprofile string
+	blockprof  string
+	profiled   int // workloads chosen, to name the profile files
+	deadline   time.Duration
+	out        io.Writer
+	log        io.Writer
+	tracked    []trackKey // cases submitted, for the tracker
+}
+
+// cmdBench is the benchmark harness (DESIGN.md §9): a fresh data dir (or an
+// empty PostgreSQL database given with --db), the demo data, a catalog of
+// --items published entries, the real server on 127.0.0.1, and bounded
+// workloads at a given concurrency, one JSON line each. It talks only to
+// loopback and stops by itself: every workload has a bounded number of
+// requests, each request a timeout, and each workload a time limit.
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	items := fs.Int("items", 10000, "number of published catalog entries")
-	cases := fs.Int("cases", 0, "cases in the database for the inbox workload (e.g. 1000000); 0 skips it")
-	n := fs.Int("n", 4000, "requests per workload")
-	conc := fs.Int("concurrency", 4, "concurrent clients")
+	cases := fs.Int("cases", 0, "cases in the database for the inbox workload (e.g. 1000000); 0 skips inbox (--quick: 10000)")
+	n := fs.Int("n", 0, "requests per workload (0: submit 20000, track 20000, search and inbox 4000, raw 5000; --quick: fewer)")
+	conc := fs.Int("concurrency", 0, "concurrent clients (0: submit 64, track 16, search and inbox 4)")
 	db := fs.String("db", "", "postgres://… to benchmark on PostgreSQL (a fresh, empty database); empty = SQLite in a temp dir")
-	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured requests to this file")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured requests to this file (FILE.workload when several workloads run)")
+	blockprofile := fs.String("blockprofile", "", "write a profile of where goroutines waited (mutexes, channels, the database pools) during the measured requests")
 	keep := fs.String("keep", "", "keep the SQLite data in this new directory after the run (to study its query plans)")
+	quick := fs.Bool("quick", false, "a small run that finishes in under a minute (1,000 entries, 10,000 cases, small N)")
+	workloads := fs.String("workloads", strings.Join(benchWorkloads, ","), "workloads to run, comma-separated: "+strings.Join(benchWorkloads, ","))
+	limit := fs.Duration("timeout", 5*time.Minute, "time limit of one workload: after it no new request starts")
 	if ok, err := parse(fs, args); !ok {
 		return err
 	}
-	if *cpuprofile != "" && *cases == 0 { // with --cases, only the inbox requests are profiled
-		f, err := os.Create(*cpuprofile)
-		if err != nil {
-			return err
+	chosen := map[string]bool{}
+	for _, w := range strings.Split(*workloads, ",") {
+		w = strings.TrimSpace(w)
+		if w == "scan" {
+			return exitError{2, "bench: the scan workload waits for the supervision scan (issue 6)"}
 		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
+		if !slices.Contains(benchWorkloads, w) {
+			return exitError{2, fmt.Sprintf("bench: unknown workload %q (have %s)", w, strings.Join(benchWorkloads, ","))}
 		}
-		defer func() { pprof.StopCPUProfile(); f.Close() }()
+		chosen[w] = true
+	}
+	if *quick {
+		if !flagSet(fs, "items") {
+			*items = 1000
+		}
+		if !flagSet(fs, "cases") {
+			*cases = 10000
+		}
+	}
+	if *cases == 0 {
+		delete(chosen, "inbox")
+	}
+	backend := "sqlite"
+	if *db != "" {
+		backend = "postgres"
 	}
 	dir, err := os.MkdirTemp("", "yiwang-bench-")
 	if err != nil {
@@ -84,33 +118,49 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		dir = *keep
 	}
-	cfg := serveConfig{config: config{Data: filepath.Join(dir, "data"), DB: *db}, loginBurst: 1 << 30}
-	a, err := open(ctx, cfg.config, quietLog(io.Discard), true, true)
+	b := &benchRun{backend: backend, n: *n, conc: *conc, quick: *quick, cpuprofile: *cpuprofile, blockprof: *blockprofile, profiled: len(chosen),
+		deadline: *limit, out: stdout, log: stderr,
+		cfg: serveConfig{config: config{Data: filepath.Join(dir, "data"), DB: *db}, loginBurst: 1 << 30}}
+
+	// The data: the demo district and the catalog, loaded before the server starts.
+	a, err := open(ctx, b.cfg.config, quietLog(io.Discard), true, true)
 	if err != nil {
 		return err
 	}
+	// As `serve` loads them into an empty dev database: the district, its
+	// people and staff, and the demo cases and licenses.
 	if _, err := demo.Load(ctx, a.db, a.clock); err != nil {
 		a.Close()
 		return err
 	}
-	total, err := benchCatalog(ctx, a, *items)
-	if err != nil {
+	if _, err := demo.LoadCases(ctx, a.db, a.cases, a.files); err != nil {
 		a.Close()
 		return err
 	}
-	// In process: the search itself, no HTTP.
-	lat := make([]time.Duration, 0, *n)
-	start := time.Now()
-	for i := 0; i < *n; i++ {
-		t0 := time.Now()
-		if _, err := a.catalog.Search(ctx, catalog.Query{Q: benchQueries[i%len(benchQueries)]}); err != nil {
-			a.Close()
+	total, err := benchCatalog(ctx, a, *items)
+	if err == nil {
+		fmt.Fprintf(stderr, "bench: %s, %d published entries\n", backend, total)
+		if chosen["search"] {
+			err = b.searchInProcess(ctx, a)
+		}
+	}
+	a.Close()
+	if err != nil {
+		return err
+	}
+	if chosen["idle"] {
+		if err := b.idle(ctx); err != nil {
 			return err
 		}
-		lat = append(lat, time.Since(t0))
 	}
-	report(stdout, benchResult{Workload: "search-inprocess", Backend: a.db.Engine, N: *n, Concurrency: 1, Items: total}, lat, time.Since(start), 0)
-	a.Close()
+	if chosen["raw"] {
+		if err := b.raw(ctx, dir); err != nil {
+			return err
+		}
+	}
+	if !chosen["submit"] && !chosen["track"] && !chosen["search"] && !chosen["inbox"] {
+		return nil
+	}
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -118,162 +168,188 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	sctx, stop := context.WithCancel(ctx)
 	done := make(chan error, 1)
-	go func() { done <- serve(sctx, cfg, ln, io.Discard) }()
+	go func() { done <- serve(sctx, b.cfg, ln, io.Discard) }()
 	defer func() { stop(); <-done }()
-	base := "http://" + ln.Addr().String()
-	for i := 0; i < 100; i++ {
-		if resp, err := http.Get(base + "/healthz"); err == nil {
+	b.base = "http://" + ln.Addr().String()
+	if err := waitHealthy(b.base, 30*time.Second); err != nil {
+		return err
+	}
+	if chosen["submit"] || chosen["track"] {
+		if err := b.submit(ctx, chosen["submit"]); err != nil {
+			return err
+		}
+	}
+	if chosen["track"] {
+		if err := b.track(); err != nil {
+			return err
+		}
+	}
+	if chosen["search"] {
+		b.searchHTTP()
+	}
+	if chosen["inbox"] {
+		return b.inbox(ctx, *cases)
+	}
+	return nil
+}
+
+// flagSet reports whether the flag was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// size returns the number of requests of a workload: --n, or its default.
+func (b *benchRun) size(full, quick int) int {
+	switch {
+	case b.n > 0:
+		return b.n
+	case b.quick:
+		return quick
+	}
+	return full
+}
+
+// clients returns the concurrency of a workload: --concurrency, or its default.
+func (b *benchRun) clients(def int) int {
+	if b.conc > 0 {
+		return b.conc
+	}
+	return def
+}
+
+// profile starts the CPU (and block) profile of one workload when
+// --cpuprofile (--blockprofile) is set and returns the function that stops it.
+func (b *benchRun) profile(workload string) (func(), error) {
+	name := func(f string) string {
+		if b.profiled > 1 {
+			return f + "." + workload
+		}
+		return f
+	}
+	stops := []func(){}
+	stop := func() {
+		for _, s := range stops {
+			s()
+		}
+	}
+	if b.cpuprofile != "" {
+		f, err := os.Create(name(b.cpuprofile))
+		if err != nil {
+			return nil, err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return nil, err
+		}
+		stops = append(stops, func() { pprof.StopCPUProfile(); f.Close() })
+	}
+	if b.blockprof != "" {
+		f, err := os.Create(name(b.blockprof))
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		runtime.SetBlockProfileRate(10000) // one sample per 10 µs waited
+		stops = append(stops, func() {
+			pprof.Lookup("block").WriteTo(f, 0)
+			runtime.SetBlockProfileRate(0)
+			f.Close()
+		})
+	}
+	return stop, nil
+}
+
+func waitHealthy(base string, within time.Duration) error {
+	hc := &http.Client{Timeout: 2 * time.Second}
+	deadline := time.Now().Add(within)
+	for {
+		if resp, err := hc.Get(base + "/healthz"); err == nil {
 			resp.Body.Close()
-			break
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("bench: the server at %s did not become healthy within %s", base, within)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	backend := "sqlite"
-	if *db != "" {
-		backend = "postgres"
-	}
-	for _, w := range []struct{ name, path string }{{"search-page", "/items?q="}, {"search-api", "/api/v1/items?q="}} {
-		lat, elapsed, errs := drive(base, w.path, *n, *conc, nil)
-		report(stdout, benchResult{Workload: w.name, Backend: backend, N: *n, Concurrency: *conc, Items: total}, lat, elapsed, errs)
-	}
-	if *cases > 0 {
-		return benchInbox(ctx, cfg, base, backend, *cases, *n, *conc, *cpuprofile, stdout)
-	}
-	return nil
 }
 
-// benchInbox fills the database with cases spread over the district's
-// departments and townships (most of them closed, as in a real year), then
-// has the 市场监管局 officer open the inbox again and again.
-func benchInbox(ctx context.Context, cfg serveConfig, base, backend string, n, reqs, conc int, profile string, stdout io.Writer) error {
-	a, err := open(ctx, cfg.config, quietLog(io.Discard), false, false)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	if err := genCases(ctx, a, n); err != nil {
-		return err
-	}
-	// Log the officer in (password, then the current TOTP code).
-	jar, _ := cookiejar.New(nil)
-	hc := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	post := func(path string, v url.Values) error {
-		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(v.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Origin", base)
-		resp, err := hc.Do(req)
-		if err != nil {
-			return err
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusSeeOther {
-			return fmt.Errorf("bench login %s: %s", path, resp.Status)
-		}
-		return nil
-	}
-	off, err := a.db.AccountByUsername(ctx, "officer")
-	if err != nil {
-		return err
-	}
-	if err := post("/staff/login", url.Values{"username": {"officer"}, "password": {demo.StaffPassword}}); err != nil {
-		return err
-	}
-	if err := post("/staff/totp", url.Values{"code": {identity.CurrentTOTP(off.TOTPSecret, time.Now())}}); err != nil {
-		return err
-	}
-	if profile != "" {
-		f, err := os.Create(profile)
-		if err != nil {
-			return err
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer func() { pprof.StopCPUProfile(); f.Close() }()
-	}
-	lat, elapsed, errs := drive(base, "/work", reqs, conc, jar)
-	report(stdout, benchResult{Workload: "inbox", Backend: backend, N: reqs, Concurrency: conc, Items: n}, lat, elapsed, errs)
-	return nil
+// benchClient is an HTTP client for conc concurrent callers on loopback,
+// with a timeout on every request.
+func benchClient(conc int, jar http.CookieJar) *http.Client {
+	return &http.Client{Timeout: 10 * time.Second, Jar: jar,
+		Transport:     &http.Transport{MaxIdleConnsPerHost: conc, MaxIdleConns: conc},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-// benchCatalog publishes items entries: the demo items repeated with new base
-// codes and numbered names, spread over the district's orgs.
-func benchCatalog(ctx context.Context, a *app, items int) (int, error) {
-	have, err := a.db.ListEntries(ctx, catalog.Filter{Statuses: []string{catalog.StatusPublished}})
-	if err != nil {
-		return 0, err
-	}
-	var bases []catalog.Base
-	var entries []catalog.Entry
-	now := a.clock.Now()
-	for i := 0; len(have)+len(entries) < items; i++ {
-		src := have[i%len(have)]
-		b := src.Base
-		b.ID = yiwang.NewID()
-		b.Code = fmt.Sprintf("34%s%08d", b.Type, 10000000+i)
-		b.Name = fmt.Sprintf("%s（专项%d）", b.Name, i/len(have)+1)
-		e := src
-		e.ID, e.Base = yiwang.NewID(), b
-		e.Code = src.Code[:19] + b.Code
-		bases = append(bases, b)
-		entries = append(entries, e)
-	}
-	if len(entries) > 0 {
-		if err := a.db.Import(ctx, bases, entries, audit.New(yiwang.System("bench"), now, "catalog.import", "bench", audit.ResultOK, "")); err != nil {
-			return 0, err
-		}
-	}
-	return len(have) + len(entries), nil
-}
-
-func drive(base, path string, n, conc int, jar http.CookieJar) ([]time.Duration, time.Duration, int) {
-	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: conc}, Jar: jar}
+// measure calls do for i = 0 … n-1 from conc goroutines and returns each call's
+// latency, the wall time and the number of failed calls. No call starts
+// after limit has passed.
+func (b *benchRun) measure(n, conc int, limit time.Duration, do func(i int) error) ([]time.Duration, time.Duration, int) {
 	var mu sync.Mutex
-	var lat []time.Duration
+	lat := make([]time.Duration, 0, n)
 	errs := 0
+	var firstErr error
 	next := make(chan int)
+	start := time.Now()
 	go func() {
-		for i := 0; i < n; i++ {
+		defer close(next)
+		for i := 0; i < n && time.Since(start) < limit; i++ {
 			next <- i
 		}
-		close(next)
 	}()
-	start := time.Now()
 	var wg sync.WaitGroup
 	for c := 0; c < conc; c++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := range next {
 				t0 := time.Now()
-				u := base + path
-				if strings.HasSuffix(path, "=") {
-					u += url.QueryEscape(benchQueries[i%len(benchQueries)])
-				}
-				resp, err := client.Get(u)
-				ok := err == nil && resp.StatusCode == 200
-				if err == nil {
-					io.Copy(io.Discard, resp.Body)
-					resp.Body.Close()
-				}
+				err := do(i)
 				d := time.Since(t0)
 				mu.Lock()
 				lat = append(lat, d)
-				if !ok {
+				if err != nil {
+					if errs == 0 {
+						firstErr = err
+					}
 					errs++
 				}
 				mu.Unlock()
 			}
-		}()
+		})
 	}
 	wg.Wait()
-	return lat, time.Since(start), errs
+	elapsed := time.Since(start)
+	if firstErr != nil {
+		fmt.Fprintf(b.log, "bench: %d of %d failed, the first: %v\n", errs, len(lat), firstErr)
+	}
+	return lat, elapsed, errs
+}
+
+// benchGet fetches u and fails unless the status is 200.
+func benchGet(hc *http.Client, u string) error {
+	resp, err := hc.Get(u)
+	if err != nil {
+		return err
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", u, resp.Status)
+	}
+	return nil
 }
 
 // rssMB reads this process's resident set size (the harness and the server
 // run in one process); 0 where /proc is missing.
-func rssMB() float64 {
-	b, err := os.ReadFile("/proc/self/status")
+func rssMB() float64 { return rssOf("self") }
+
+// rssOf reads the resident set size of process pid ("self" for this one).
+func rssOf(pid string) float64 {
+	b, err := os.ReadFile("/proc/" + pid + "/status")
 	if err != nil {
 		return 0
 	}
@@ -286,73 +362,31 @@ func rssMB() float64 {
 	return 0
 }
 
+// report prints r with the latencies' percentiles, the throughput and the
+// resident set size filled in.
 func report(w io.Writer, r benchResult, lat []time.Duration, elapsed time.Duration, errs int) {
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	reportPer(w, r, lat, elapsed, errs, 1)
+}
+
+// reportPer is report for calls that each do per units of work (rows of a
+// batch): n and the throughput count units, the latencies are the calls'.
+func reportPer(w io.Writer, r benchResult, lat []time.Duration, elapsed time.Duration, errs, per int) {
+	slices.Sort(lat)
 	pct := func(p float64) float64 {
 		if len(lat) == 0 {
 			return 0
 		}
 		return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
 	}
+	r.N = len(lat) * per
 	r.P50, r.P99, r.Errors = pct(0.50), pct(0.99), errs
-	r.Throughput = float64(len(lat)) / elapsed.Seconds()
-	r.RSSMB = rssMB()
+	if elapsed > 0 {
+		r.Throughput = float64(int(float64(r.N)/elapsed.Seconds()*10)) / 10
+	}
+	if r.RSSMB == 0 {
+		r.RSSMB = rssMB()
+	}
+	r.RSSMB = float64(int(r.RSSMB*10)) / 10
 	b, _ := json.Marshal(r)
 	fmt.Fprintln(w, string(b))
-}
-
-func benchTask(c casework.Case, org, kind string) casework.Task {
-	return casework.Task{ID: yiwang.NewID(), CaseID: c.ID, Name: "审查", Kind: kind, OrgID: org, Role: yiwang.RoleCaseOfficer,
-		State: casework.TaskOpen, OpenedAt: c.SubmittedAt, Due: c.Due}
-}
-
-// genCases adds n cases spread over the published entries, submitted over
-// the past year: two thirds closed, a third open or waiting for delivery.
-func genCases(ctx context.Context, a *app, n int) error {
-	entries, err := a.db.ListEntries(ctx, catalog.Filter{Statuses: []string{catalog.StatusPublished}})
-	if err != nil {
-		return err
-	}
-	now := a.clock.Now()
-	rng := rand.New(rand.NewPCG(1, 2))
-	states := []string{casework.StateDelivered, casework.StateDelivered, casework.StateDelivered, casework.StateDelivered,
-		casework.StateDelivered, casework.StateDelivered, casework.StateDelivered, casework.StateDecided, casework.StateRefused,
-		casework.StateAccepted, casework.StateSubmitted, casework.StateCorrection}
-	batch := make([]casework.Case, 0, 20000)
-	for i := 0; i < n; i++ {
-		en := entries[rng.IntN(len(entries))]
-		st := states[rng.IntN(len(states))]
-		at := now.Add(-time.Duration(rng.IntN(365*24)) * time.Hour)
-		c := casework.Case{ID: yiwang.NewID(), No: fmt.Sprintf("%s%s%07d", en.Code, at.Format("20060102"), i), // synthetic: unique, not the 4-digit serial
-			EntryID: en.ID, EntryCode: en.Code, ItemName: en.Base.Name, OrgID: en.OrgID, ApplicantID: yiwang.NewID(),
-			Applicant: "测试申请人", Mobile: "13800000000", IDCard: "34050419850312001X", Channel: casework.ChannelWeb,
-			State: st, SubmittedAt: at, Version: 1, Due: "9999-12-31",
-			Materials: []casework.Material{{Index: 0, Name: "申请书", FileID: strings.Repeat("a", 64)}}}
-		switch st {
-		case casework.StateSubmitted:
-			c.Due = at.AddDate(0, 0, 7).Format("2006-01-02")
-		case casework.StateAccepted:
-			c.Deadline = at.AddDate(0, 0, 20).Format("2006-01-02")
-			c.Due, c.AcceptedAt = c.Deadline, at
-			// Under review at its own org; one in ten also by another
-			// department in parallel (会办), as the inbox has to find them.
-			c.Tasks = append(c.Tasks, benchTask(c, c.OrgID, catalog.StepReview))
-			if rng.IntN(10) == 0 {
-				if o := entries[rng.IntN(len(entries))].OrgID; o != c.OrgID {
-					c.Tasks = append(c.Tasks, benchTask(c, o, catalog.StepReview))
-				}
-			}
-		case casework.StateDecided:
-			c.DecidedAt, c.Due = at, at.AddDate(0, 0, 14).Format("2006-01-02")
-			c.Tasks = append(c.Tasks, benchTask(c, c.OrgID, catalog.StepDeliver))
-		}
-		batch = append(batch, c)
-		if len(batch) == cap(batch) || i == n-1 {
-			if err := a.db.BulkCases(ctx, batch); err != nil {
-				return err
-			}
-			batch = batch[:0]
-		}
-	}
-	return a.db.AnalyzeCases(ctx)
 }

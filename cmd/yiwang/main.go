@@ -31,7 +31,7 @@ const usage = `yiwang — 雨山区一体化网上政务服务平台
   backup        在线备份到空目录：backup DIR（SQLite 数据库、材料文件、密钥）
   restore       从备份恢复到新的数据目录并校验：restore DIR --data NEWDIR
   cert          企业证书登录：cert sign --key KEY.pem --challenge 挑战码（输出签名值）| cert new（测试证书）
-  bench         性能基准（本机回环地址）：bench [--items 10000] [--n 4000] [--concurrency 4] [--db postgres://…]
+  bench         性能基准（本机回环地址）：bench [--quick] [--workloads idle,raw,submit,track,search,inbox] [--items 10000] [--n N] [--concurrency N] [--cases N] [--db postgres://…]
   version       显示版本
 
 每个命令都可加 --help 查看参数。涉及数据的命令都接受 --data 和 --db

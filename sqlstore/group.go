@@ -1,0 +1,263 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Group commit. SQLite has one writer, and every commit waits for an fsync
+// (synchronous=FULL). Concurrent writes on the hot paths (applications,
+// case actions, idempotency keys, drafts, stand-alone audit entries; the
+// other writes still take the writer connection one transaction at a time,
+// between groups) are
+// therefore handed to one committer, which runs whatever is waiting, up to
+// maxGroup, in ONE transaction: each caller's work inside a SAVEPOINT of its
+// own, so that a failing one (a unique violation, a lost idempotency claim,
+// a version conflict) is rolled back alone and gets its own error, and each
+// caller gets its answer only after the single COMMIT. Durability is
+// unchanged. The committer does not wait for more work: what arrives while
+// it commits forms the next group, so a lone request is not delayed.
+//
+// The work runs on the committer's goroutine with the caller's context
+// values but without its cancellation: a statement interrupted by a client
+// that hung up would make SQLite roll back the whole transaction, and with
+// it the others' work. A caller whose context ended before its turn is
+// skipped with the context's error.
+//
+// On PostgreSQL only work that appends to the audit chain is grouped
+// (chained): the chain's single head row serialises it anyway, each
+// transaction holding the row's lock until its commit has been flushed, so
+// one at a time, one flush each. Grouped, the lock is taken and the WAL
+// flushed once per group. Other writes (group) are transactions of their
+// own there, run in parallel by the pool.
+
+// maxGroup bounds the work committed together.
+const maxGroup = 128
+
+// groupWork is one caller's share of a group.
+type groupWork struct {
+	ctx    context.Context // the caller's values, never cancelled
+	caller context.Context // the caller's own, checked before its turn
+	fn     func(ctx context.Context, tx *sql.Tx) error
+	err    error
+	res    chan error
+}
+
+// committer runs the group transactions, one at a time.
+type committer struct {
+	db    *sql.DB
+	queue chan *groupWork
+	quit  chan struct{}
+	done  chan struct{}
+	once  sync.Once
+	batch []*groupWork
+	// groups and grouped count commits and the work in them, busy the
+	// time spent running groups (GroupStats).
+	groups, grouped, busy atomic.Int64
+}
+
+func newCommitter(db *sql.DB) *committer {
+	c := &committer{db: db, queue: make(chan *groupWork, maxGroup), quit: make(chan struct{}), done: make(chan struct{}),
+		batch: make([]*groupWork, 0, maxGroup)}
+	go c.loop()
+	return c
+}
+
+// errClosed answers work handed in after Close.
+var errClosed = errors.New("sqlstore: database closed")
+
+// execer runs statements: a transaction, or the database itself.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// group runs fn, one write statement: on SQLite in a transaction shared
+// with other concurrent callers (see above), on PostgreSQL on its own, as
+// the pool gives it a connection. fn must use the ctx it is given, not its
+// caller's, and must not wait for another write of this DB (it would wait
+// for itself).
+func (db *DB) group(ctx context.Context, fn func(ctx context.Context, q execer) error) error {
+	if db.Engine != SQLite {
+		return fn(ctx, db.write)
+	}
+	return db.commit.do(ctx, func(ctx context.Context, tx *sql.Tx) error { return fn(ctx, tx) })
+}
+
+// chained runs fn, work that appends to the audit chain, in a transaction
+// shared with other concurrent callers, on every engine.
+func (db *DB) chained(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	return db.commit.do(ctx, fn)
+}
+
+// do hands fn to the committer and waits for the group's commit.
+func (c *committer) do(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	w := &groupWork{ctx: context.WithoutCancel(ctx), caller: ctx, fn: fn, res: make(chan error, 1)}
+	select {
+	case c.queue <- w:
+	case <-c.quit:
+		return errClosed
+	}
+	// Wait for the commit even if the caller gives up: the answer must
+	// not come before the work is durable (or known not to be). The
+	// committer answers every group it runs before it stops; work it
+	// never took gets errClosed.
+	select {
+	case err := <-w.res:
+		return err
+	case <-c.done:
+		select {
+		case err := <-w.res:
+			return err
+		default:
+			return errClosed
+		}
+	}
+}
+
+// close stops the committer after the group in progress.
+func (c *committer) close() {
+	c.once.Do(func() { close(c.quit) })
+	<-c.done
+}
+
+func (c *committer) loop() {
+	defer close(c.done)
+	for {
+		var first *groupWork
+		select {
+		case first = <-c.queue:
+		case <-c.quit:
+			for {
+				select {
+				case w := <-c.queue:
+					w.res <- errClosed
+				default:
+					return
+				}
+			}
+		}
+		batch := append(c.batch[:0], first)
+	more:
+		for len(batch) < maxGroup {
+			select {
+			case w := <-c.queue:
+				batch = append(batch, w)
+			default:
+				break more
+			}
+		}
+		t0 := time.Now()
+		c.run(batch)
+		c.busy.Add(int64(time.Since(t0)))
+		clear(batch)
+	}
+}
+
+// run commits one group and answers every caller in it.
+func (c *committer) run(batch []*groupWork) {
+	ctx := context.Background()
+	fail := func(err error) {
+		for _, w := range batch {
+			if w.err == nil {
+				w.err = err
+			}
+			w.res <- w.err
+		}
+	}
+	tx, err := c.db.BeginTx(ctx, nil)
+	if err != nil {
+		fail(fmt.Errorf("begin: %w", err))
+		return
+	}
+	alone := len(batch) == 1
+	ran := 0
+	for _, w := range batch {
+		if err := w.caller.Err(); err != nil {
+			w.err = err
+			continue
+		}
+		if alone { // no savepoint needed: a failure rolls the transaction back
+			if w.err = call(w, tx); w.err != nil {
+				_ = tx.Rollback()
+				w.res <- w.err
+				return
+			}
+			ran++
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT g`); err != nil {
+			_ = tx.Rollback()
+			fail(fmt.Errorf("savepoint: %w", err))
+			return
+		}
+		if w.err = call(w, tx); w.err != nil {
+			// A statement error leaves the transaction open and the
+			// savepoint undoes the rest of this caller's work. If SQLite
+			// rolled the whole transaction back (disk full, I/O error),
+			// ROLLBACK TO fails and the whole group fails with it.
+			if _, err := tx.ExecContext(ctx, `ROLLBACK TO g`); err != nil {
+				_ = tx.Rollback()
+				fail(fmt.Errorf("rollback to savepoint after %v: %w", w.err, err))
+				return
+			}
+		} else {
+			ran++
+		}
+		if _, err := tx.ExecContext(ctx, `RELEASE g`); err != nil {
+			_ = tx.Rollback()
+			fail(fmt.Errorf("release savepoint: %w", err))
+			return
+		}
+	}
+	if ran == 0 {
+		err = tx.Rollback()
+	} else {
+		err = tx.Commit()
+	}
+	if err != nil {
+		fail(fmt.Errorf("commit: %w", err))
+		return
+	}
+	c.groups.Add(1)
+	c.grouped.Add(int64(len(batch)))
+	for _, w := range batch {
+		w.res <- w.err
+	}
+}
+
+// call runs one caller's work, turning a panic into its error (a panic in a
+// request's handler must not take the committer, and every other caller's
+// work, down with it).
+func call(w *groupWork, tx *sql.Tx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			slog.Error("panic in a grouped write", "panic", r, "stack", string(debug.Stack()))
+			err = fmt.Errorf("sqlstore: panic in a grouped write: %v", r)
+		}
+	}()
+	return w.fn(w.ctx, tx)
+}
+
+// GroupStats says how the SQLite writes were grouped: how many commits,
+// how many grouped writes they held, and how long the committer was busy.
+type GroupStats struct {
+	Commits, Writes int64
+	Busy            time.Duration
+}
+
+// GroupStats returns the counts so far.
+func (db *DB) GroupStats() GroupStats {
+	return GroupStats{Commits: db.commit.groups.Load(), Writes: db.commit.grouped.Load(), Busy: time.Duration(db.commit.busy.Load())}
+}
