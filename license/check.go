@@ -55,6 +55,9 @@ func (s *Service) CheckID(ctx context.Context, id string) (Check, error) {
 	if err != nil {
 		return Check{}, err
 	}
+	if l.Damaged {
+		return Check{Verdict: CheckBadSignature, Reason: "平台存储的证照文件已损坏，无法验证签名，请联系颁发机构", License: &l}, nil
+	}
 	return s.checkFile(ctx, l.File, &l)
 }
 

@@ -51,6 +51,10 @@ type License struct {
 	UpdatedAt   time.Time
 	RemindedAt  time.Time // the 30-day expiry reminder, once sent
 	Rev         int64     // row version, for optimistic updates
+	// Damaged is set when the stored file cannot be opened or read: the
+	// license is listed (the rest of the wallet still works), verifies as
+	// signature_invalid, and is never attached or renewed.
+	Damaged bool
 }
 
 // StatusOn is the license's status on a day ("YYYY-MM-DD"): a valid
@@ -190,7 +194,7 @@ func (s *Service) ValidHeld(ctx context.Context, h Holder, typeName string) (Lic
 		return License{}, false, err
 	}
 	for _, l := range ls {
-		if l.TypeName == typeName && l.Status == StatusValid && l.Kind != KindDocument {
+		if l.TypeName == typeName && l.Status == StatusValid && l.Kind != KindDocument && !l.Damaged {
 			return l, true, nil
 		}
 	}

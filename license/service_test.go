@@ -793,3 +793,35 @@ func TestEnterpriseHolder(t *testing.T) {
 		})
 	}
 }
+
+// TestDamagedFile: a stored file that no longer opens spoils only its own
+// license: the wallet still lists the holder's licenses, the damaged one
+// verifies as signature_invalid, is never attached and cannot be renewed.
+func TestDamagedFile(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			e := newEnv(t, engine)
+			good := e.issue(t, "T20260309001")
+			bad := e.issue(t, "T20260309002")
+			if _, err := e.db.SQL().Exec(`UPDATE licenses SET file_sealed = $1 WHERE id = $2`, "not sealed at all", bad.ID); err != nil {
+				t.Fatal(err)
+			}
+			held, err := e.svc.Held(e.ctx, e.holder())
+			if err != nil || len(held) != 2 {
+				t.Fatalf("wallet with a damaged file: %d %v", len(held), err)
+			}
+			for _, l := range held {
+				if l.Damaged != (l.ID == bad.ID) {
+					t.Fatalf("%s damaged=%v", l.ID, l.Damaged)
+				}
+			}
+			e.wantVerdict(t, bad.ID, license.CheckBadSignature)
+			e.wantVerdict(t, good.ID, license.CheckValid)
+			if l, ok, err := e.svc.ValidHeld(e.ctx, e.holder(), "食品经营许可证"); err != nil || !ok || l.ID != good.ID {
+				t.Fatalf("attached %s %v %v, want the good one", l.ID, ok, err)
+			}
+			_, err = e.svc.Renew(e.ctx, e.officer, bad.ID, "换发测试理由")
+			wantCode(t, "renewing a damaged license", err, yiwang.ECONFLICT)
+		})
+	}
+}

@@ -152,6 +152,9 @@ func (s *Service) Renew(ctx context.Context, actor yiwang.Actor, id, reason stri
 	if err := s.mayManage(ctx, actor, old); err != nil {
 		return License{}, err
 	}
+	if old.Damaged {
+		return License{}, yiwang.Errorf(yiwang.ECONFLICT, "该证照的存储文件已损坏，不能据此换发，请核实后重新签发")
+	}
 	reason = strings.TrimSpace(reason)
 	if n := utf8.RuneCountInString(reason); n < 4 || n > 200 {
 		return License{}, yiwang.Invalid(map[string]string{"reason": "请写明换发的理由（4至200字）"})

@@ -105,8 +105,12 @@ func (db *DB) scanLicense(sc interface{ Scan(...any) error }) (license.License, 
 		l.RemindedAt = reminded.Time
 	}
 	var err error
-	l.File, l.Data, err = db.licFiles.open(db, l.ID, sealed)
-	return l, err
+	if l.File, l.Data, err = db.licFiles.open(db, l.ID, sealed); err != nil {
+		// A damaged file spoils this license only, not every list it is in.
+		l.File, l.Damaged = nil, true
+		l.Data = license.Data{ID: l.ID, TypeCode: l.TypeCode, TypeName: l.TypeName}
+	}
+	return l, nil
 }
 
 func (db *DB) licenses(ctx context.Context, where string, args ...any) ([]license.License, error) {

@@ -16,6 +16,9 @@ import (
 	"github.com/yushan-gov/yiwang/license/render"
 )
 
+// errDamaged answers for a license whose stored file cannot be read.
+var errDamaged = yiwang.Errorf(yiwang.ECONFLICT, "该证照的存储文件已损坏，无法下载，请联系颁发机构")
+
 // siteURL is this site's address as the request reached it, for links
 // printed on paper (QR codes).
 func (s *Server) siteURL(r *http.Request) string {
@@ -182,6 +185,9 @@ func (s *Server) licenseFile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if l.Damaged {
+		return errDamaged
+	}
 	writeLicenseFile(w, l)
 	return nil
 }
@@ -198,6 +204,9 @@ func (s *Server) licensePDF(w http.ResponseWriter, r *http.Request) error {
 	l, _, err := s.licenseFor(r)
 	if err != nil {
 		return err
+	}
+	if l.Damaged {
+		return errDamaged
 	}
 	b, err := s.licensePDFBytes(r, l)
 	if err != nil {

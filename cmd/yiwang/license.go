@@ -145,6 +145,9 @@ func licenseFromDB(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return exitError{1, err.Error()}
 	}
+	if l.Damaged {
+		return exitError{1, "证照 " + l.ID + " 的存储文件已损坏，无法导出"}
+	}
 	if err := os.WriteFile(*out, l.File, 0o600); err != nil {
 		return exitError{2, "写入文件失败：" + err.Error()}
 	}
