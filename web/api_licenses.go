@@ -219,6 +219,9 @@ func (s *Server) writeCheck(w http.ResponseWriter, c license.Check) {
 // apiVerifyID verifies a license by identifier (or the URL of its QR
 // code): 200 with a verdict for any input, never an error for a bad one.
 func (s *Server) apiVerifyID(w http.ResponseWriter, r *http.Request) error {
+	if err := s.limitVerify(r); err != nil {
+		return err
+	}
 	id, err := verifyTarget(r.PathValue("id"), r.Host)
 	if err != nil {
 		s.writeCheck(w, license.Check{Verdict: license.CheckMalformed, Reason: yiwang.ErrorMessage(err)})
@@ -234,6 +237,9 @@ func (s *Server) apiVerifyID(w http.ResponseWriter, r *http.Request) error {
 
 // apiVerifyFile verifies a license file sent as the request body.
 func (s *Server) apiVerifyFile(w http.ResponseWriter, r *http.Request) error {
+	if err := s.limitVerify(r); err != nil {
+		return err
+	}
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, license.MaxFileSize))
 	if err != nil {
 		return err

@@ -9,12 +9,23 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/idcode"
 	"github.com/yushan-gov/yiwang/license"
 	"github.com/yushan-gov/yiwang/license/render"
 )
+
+// limitVerify lets one address verify 100 licenses at once, then ten a
+// second: enough for a hall's terminals behind one address, not for
+// harvesting the register.
+func (s *Server) limitVerify(r *http.Request) error {
+	if !s.limits.allow("verify:"+clientIP(r), 100*time.Millisecond, 100) {
+		return yiwang.Errorf(yiwang.ETOOMANY, "核验过于频繁，请稍后再试")
+	}
+	return nil
+}
 
 // errDamaged answers for a license whose stored file cannot be read.
 var errDamaged = yiwang.Errorf(yiwang.ECONFLICT, "该证照的存储文件已损坏，无法下载，请联系颁发机构")
@@ -329,6 +340,9 @@ func (s *Server) verifyLicensePage(w http.ResponseWriter, r *http.Request) error
 	}
 	v.Query = q
 	if strings.TrimSpace(q) != "" {
+		if err := s.limitVerify(r); err != nil {
+			return err
+		}
 		id, err := verifyTarget(q, r.Host)
 		if err != nil {
 			v.Error = yiwang.ErrorMessage(err)
@@ -373,6 +387,9 @@ func maskHolderName(l license.License) string {
 // verifyLicenseFile checks an uploaded license file.
 func (s *Server) verifyLicenseFile(w http.ResponseWriter, r *http.Request) error {
 	v := &licenseCheckView{Page: s.page(r, "电子证照核验")}
+	if err := s.limitVerify(r); err != nil {
+		return err
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, license.MaxFileSize+64<<10)
 	f, _, err := r.FormFile("file")
 	if err != nil {

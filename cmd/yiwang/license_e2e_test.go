@@ -282,3 +282,28 @@ func TestLicenseEd25519(t *testing.T) {
 		t.Fatalf("an unknown algorithm is not refused: %v", err)
 	}
 }
+
+// TestVerifyRateLimited: one address may verify 100 licenses at once, then
+// it is slowed down with 429 ETOOMANY rather than harvesting the register.
+func TestVerifyRateLimited(t *testing.T) {
+	ts := startServer(t, sqlstore.SQLite)
+	l := demoLicense(t, ts)
+	c := ts.client()
+	limited := 0
+	for i := 0; i < 130; i++ {
+		p := c.api(http.MethodGet, "/api/v1/verify/"+l.ID, "", "")
+		switch p.Status {
+		case http.StatusOK:
+		case http.StatusTooManyRequests:
+			if !strings.Contains(p.Body, "ETOOMANY") {
+				t.Fatalf("429 without the code: %s", p.Body)
+			}
+			limited++
+		default:
+			t.Fatalf("verify %d: %d %s", i, p.Status, p.Body)
+		}
+	}
+	if limited == 0 || limited > 40 {
+		t.Fatalf("%d of 130 quick verifications limited, want some (not the first 100)", limited)
+	}
+}
