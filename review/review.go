@@ -70,12 +70,15 @@ type Review struct {
 	EntryCode  string
 	ItemName   string
 	ReviewerID string
-	Window     bool // a window visit (一次一评): the window dimensions
-	Channel    string
-	Scores     map[string]int // dimension key → level
-	Text       string
-	FollowUp   bool // 追评: the one follow-up to an earlier review
-	CreatedAt  time.Time
+	Window     bool // rated on the window dimensions
+	// Visit marks the review of a window or agent visit (一次一评), given
+	// on the spot through the QR code; OrgID is then the org of the counter.
+	Visit     bool
+	Channel   string
+	Scores    map[string]int // dimension key → level
+	Text      string
+	FollowUp  bool // 追评: the one follow-up to an earlier review
+	CreatedAt time.Time
 	// Excluded is set when a supervisor upheld an appeal: the review stays
 	// visible but counts in no figure.
 	Excluded bool

@@ -2,6 +2,7 @@ package review
 
 import (
 	"context"
+	"crypto/subtle"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -33,6 +34,9 @@ type Service struct {
 	// RevisitDays and ReplyDays are the working days a bad review gives the
 	// org to call back and to rectify and reply (0: 1 and 15).
 	RevisitDays, ReplyDays int
+	// Token keys the visit link a counter shows (一次一评): a keyed hash of
+	// the case ID, so that only the person at the counter can rate it.
+	Token func(caseID string) string
 }
 
 // Input is a rating as the applicant gives it.
@@ -65,36 +69,21 @@ func (s *Service) ReviewCase(ctx context.Context, actor yiwang.Actor, caseID str
 	if !reviewable[c.State] {
 		return Review{}, yiwang.Errorf(yiwang.ECONFLICT, "办件办结后才能评价")
 	}
-	prior, err := s.Store.ReviewsOfCase(ctx, c.ID)
+	all, err := s.Store.ReviewsOfCase(ctx, c.ID)
 	if err != nil {
 		return Review{}, err
+	}
+	var prior []Review
+	for _, r := range all {
+		if !r.Visit {
+			prior = append(prior, r)
+		}
 	}
 	if len(prior) >= 2 {
 		return Review{}, yiwang.Errorf(yiwang.ECONFLICT, "每件办件可评价一次、追评一次，您已评价过了")
 	}
 	dims, window := DimensionsOf(c)
-	bad := map[string]string{}
-	if ChannelName(in.Channel) == "" {
-		bad["channel"] = "评价渠道不正确"
-	}
-	for k := range in.Scores {
-		if !hasDim(dims, k) {
-			bad["scores"] = "评价项目不正确：" + k
-		}
-	}
-	for _, d := range dims {
-		if l := in.Scores[d.Key]; l < VerySatisfied || l > VeryUnsatisfied {
-			bad["s."+d.Key] = "请为“" + d.Name + "”选择 1（非常满意）到 5（非常不满意）"
-		}
-	}
-	in.Text = strings.TrimSpace(in.Text)
-	if utf8.RuneCountInString(in.Text) > 500 {
-		bad["text"] = "文字评价不能超过500字"
-	}
-	if Bad(in.Scores["overall"]) && utf8.RuneCountInString(in.Text) < 4 {
-		bad["text"] = "不满意时请写明原因（至少4个字），便于整改"
-	}
-	if err := yiwang.Invalid(bad); err != nil {
+	if err := checkInput(dims, &in); err != nil {
 		return Review{}, err
 	}
 	now := s.Clock.Now()
@@ -116,6 +105,79 @@ func (s *Service) ReviewCase(ctx context.Context, actor yiwang.Actor, caseID str
 		what = "追评"
 	}
 	e := audit.New(actor, now, "review.add", "case:"+c.ID, audit.ResultOK, fmt.Sprintf("%s %s：%s", c.No, what, LevelName(r.Overall())))
+	if err := s.Store.AddReview(ctx, r, rect, e); err != nil {
+		return Review{}, err
+	}
+	return r, nil
+}
+
+// checkInput checks a rating against the dimensions asked.
+func checkInput(dims []Dimension, in *Input) error {
+	bad := map[string]string{}
+	if ChannelName(in.Channel) == "" {
+		bad["channel"] = "评价渠道不正确"
+	}
+	for k := range in.Scores {
+		if !hasDim(dims, k) {
+			bad["scores"] = "评价项目不正确：" + k
+		}
+	}
+	for _, d := range dims {
+		if l := in.Scores[d.Key]; l < VerySatisfied || l > VeryUnsatisfied {
+			bad["s."+d.Key] = "请为“" + d.Name + "”选择 1（非常满意）到 5（非常不满意）"
+		}
+	}
+	in.Text = strings.TrimSpace(in.Text)
+	if utf8.RuneCountInString(in.Text) > 500 {
+		bad["text"] = "文字评价不能超过500字"
+	}
+	if Bad(in.Scores["overall"]) && utf8.RuneCountInString(in.Text) < 4 {
+		bad["text"] = "不满意时请写明原因（至少4个字），便于整改"
+	}
+	return yiwang.Invalid(bad)
+}
+
+// VisitToken is the key of a case's visit link, "" without a Token func.
+func (s *Service) VisitToken(caseID string) string {
+	if s.Token == nil {
+		return ""
+	}
+	return s.Token("visit:" + caseID)
+}
+
+// ReviewVisit records the rating of a counter visit (一次一评): given on
+// the spot, without logging in, through the link the counter shows (its
+// token), on the window dimensions, once per visit. The org rated is the
+// counter's; a bad rating opens its rectification.
+func (s *Service) ReviewVisit(ctx context.Context, caseID, token string, in Input) (Review, error) {
+	c, err := s.Cases.Case(ctx, caseID)
+	if err != nil || s.Token == nil || token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.VisitToken(caseID))) != 1 ||
+		c.Channel == casework.ChannelWeb {
+		return Review{}, yiwang.Errorf(yiwang.ENOTFOUND, "评价链接无效，请扫描窗口出示的二维码")
+	}
+	if err := checkInput(WindowDimensions, &in); err != nil {
+		return Review{}, err
+	}
+	now := s.Clock.Now()
+	org := c.FiledAt
+	if org == "" {
+		org = c.OrgID
+	}
+	r := Review{ID: yiwang.NewID(), CaseID: c.ID, CaseNo: c.No, OrgID: org, EntryCode: c.EntryCode, ItemName: c.ItemName,
+		ReviewerID: c.ApplicantID, Window: true, Visit: true, Channel: in.Channel, Scores: map[string]int{}, Text: in.Text,
+		CreatedAt: now}
+	for _, d := range WindowDimensions {
+		r.Scores[d.Key] = in.Scores[d.Key]
+	}
+	var rect *Rectification
+	if Bad(r.Overall()) {
+		today := calendar.DateOf(now)
+		rect = &Rectification{ID: yiwang.NewID(), ReviewID: r.ID, OrgID: org, State: RectOpen,
+			RevisitDue: s.Calendar.AddWorkdays(today, orDefault(s.RevisitDays, 1)).String(),
+			ReplyDue:   s.Calendar.AddWorkdays(today, orDefault(s.ReplyDays, 15)).String()}
+	}
+	e := audit.New(yiwang.System("review"), now, "review.visit", "case:"+c.ID, audit.ResultOK,
+		fmt.Sprintf("%s 窗口服务评价：%s", c.No, LevelName(r.Overall())))
 	if err := s.Store.AddReview(ctx, r, rect, e); err != nil {
 		return Review{}, err
 	}

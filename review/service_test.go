@@ -279,3 +279,49 @@ func TestReviews(t *testing.T) {
 		})
 	}
 }
+
+// TestVisitReviews: a counter visit is rated once through its keyed link,
+// on the window dimensions, for the counter's org; a forged token or an
+// online case is refused; the case's own review is still open afterwards.
+func TestVisitReviews(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			e := newEnv(t, engine)
+			e.svc.Token = func(s string) string { return "k-" + s }
+			clerkAcc, err := e.db.AccountByUsername(e.ctx, "clerk")
+			if err != nil {
+				t.Fatal(err)
+			}
+			clerk := clerkAcc.Actor("127.0.0.1", "web")
+			var mats []casework.Material
+			for i, m := range e.business.Guide.Materials {
+				if m.Source == "applicant" && m.Required {
+					mats = append(mats, casework.Material{Index: i, FileID: fmt.Sprintf("%064d", i)})
+				}
+			}
+			c, err := e.cases.FileFor(e.ctx, clerk, e.zhangWho, casework.Application{EntryCode: e.business.Code, Materials: mats,
+				Fields: map[string]string{"shop": "雨山区便利店", "premises": "雨山区佳山路9号", "scope": "日用百货零售", "capital": "5", "form": "个人经营"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			window := map[string]int{"overall": 4, "efficiency": 3, "level": 2, "attitude": 5}
+			_, err = e.svc.ReviewVisit(e.ctx, c.ID, "forged", review.Input{Channel: "3", Scores: window, Text: "排队太久了"})
+			wantCode(t, "a forged token", err, yiwang.ENOTFOUND)
+			_, err = e.svc.ReviewVisit(e.ctx, c.ID, e.svc.VisitToken(c.ID), review.Input{Channel: "3", Scores: scores(1)})
+			wantCode(t, "online dimensions for a visit", err, yiwang.EINVALID)
+			r, err := e.svc.ReviewVisit(e.ctx, c.ID, e.svc.VisitToken(c.ID), review.Input{Channel: "3", Scores: window, Text: "排队太久了"})
+			if err != nil || !r.Visit || !r.Window || r.OrgID != clerk.OrgID {
+				t.Fatalf("visit review: %+v %v", r, err)
+			}
+			_, err = e.svc.ReviewVisit(e.ctx, c.ID, e.svc.VisitToken(c.ID), review.Input{Channel: "4", Scores: window, Text: "排队太久了"})
+			wantCode(t, "a second visit review", err, yiwang.ECONFLICT)
+			xs, _ := e.db.Rectifications(e.ctx, []string{clerk.OrgID}, 10)
+			if len(xs) != 1 || xs[0].ReviewID != r.ID {
+				t.Fatalf("the counter's rectification: %+v", xs)
+			}
+			online := e.decided(t, e.zhang, e.zhangWho)
+			_, err = e.svc.ReviewVisit(e.ctx, online.ID, e.svc.VisitToken(online.ID), review.Input{Channel: "3", Scores: window, Text: "排队太久了"})
+			wantCode(t, "a visit review of an online case", err, yiwang.ENOTFOUND)
+		})
+	}
+}

@@ -14,14 +14,14 @@ import (
 
 var _ review.Store = (*DB)(nil)
 
-const reviewCols = `id, case_id, case_no, org_id, entry_code, item_name, reviewer_id, is_window, channel, scores, body,
-	follow_up, excluded, created_at`
+const reviewCols = `id, case_id, case_no, org_id, entry_code, item_name, reviewer_id, is_window, visit, channel, scores,
+	body, follow_up, excluded, created_at`
 
 func scanReview(sc interface{ Scan(...any) error }) (review.Review, error) {
 	var r review.Review
 	var scores string
 	if err := sc.Scan(&r.ID, &r.CaseID, &r.CaseNo, &r.OrgID, &r.EntryCode, &r.ItemName, &r.ReviewerID, &r.Window,
-		&r.Channel, &scores, &r.Text, &r.FollowUp, &r.Excluded, &r.CreatedAt); err != nil {
+		&r.Visit, &r.Channel, &scores, &r.Text, &r.FollowUp, &r.Excluded, &r.CreatedAt); err != nil {
 		return r, err
 	}
 	return r, json.Unmarshal([]byte(scores), &r.Scores)
@@ -32,10 +32,13 @@ func (db *DB) AddReview(ctx context.Context, r review.Review, rect *review.Recti
 	scores, _ := json.Marshal(r.Scores)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO reviews (id, case_id, case_no, org_id, entry_code, item_name, reviewer_id,
-			is_window, channel, scores, overall, body, follow_up, excluded, created_at)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)`,
-			r.ID, r.CaseID, r.CaseNo, r.OrgID, r.EntryCode, r.ItemName, r.ReviewerID, r.Window, r.Channel, string(scores),
+			is_window, visit, channel, scores, overall, body, follow_up, excluded, created_at)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
+			r.ID, r.CaseID, r.CaseNo, r.OrgID, r.EntryCode, r.ItemName, r.ReviewerID, r.Window, r.Visit, r.Channel, string(scores),
 			r.Overall(), r.Text, r.FollowUp, false, r.CreatedAt.UTC())
+		if isUnique(err) && r.Visit {
+			return yiwang.Errorf(yiwang.ECONFLICT, "本次窗口服务已经评价过了")
+		}
 		if isUnique(err) {
 			return yiwang.Errorf(yiwang.ECONFLICT, "每件办件可评价一次、追评一次，您已评价过了")
 		}
@@ -70,7 +73,7 @@ func (db *DB) reviews(ctx context.Context, where string, args ...any) ([]review.
 	return out, rows.Err()
 }
 
-// ReviewsOfCase lists a case's review and follow-up, oldest first.
+// ReviewsOfCase lists a case's reviews (the visit's too), oldest first.
 func (db *DB) ReviewsOfCase(ctx context.Context, caseID string) ([]review.Review, error) {
 	return db.reviews(ctx, `case_id = $1 ORDER BY created_at, follow_up`, caseID)
 }

@@ -292,6 +292,10 @@ type caseView struct {
 	TrackNo  string
 	TrackWho string
 	Review   reviewPart // the applicant's own case: 好差评
+	// VisitURL and VisitQR are the counter's 一次一评 link for the person
+	// in front of it, while their visit is not yet rated.
+	VisitURL string
+	VisitQR  template.URL
 }
 
 // CanVerify reports whether the viewer may record that they checked
@@ -338,6 +342,11 @@ func (s *Server) caseView(r *http.Request) (*caseView, error) {
 			if o.Bundle == c.Bundle && o.ID != c.ID {
 				v.Siblings = append(v.Siblings, o)
 			}
+		}
+	}
+	if actor.Kind == yiwang.KindStaff && s.Reviews != nil && c.Channel != casework.ChannelWeb && c.FiledBy == actor.AccountID {
+		if err := s.visitLink(r, v); err != nil {
+			return nil, err
 		}
 	}
 	if actor.Kind == yiwang.KindStaff {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -291,4 +292,101 @@ func (s *Server) apiCaseReview(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusCreated, map[string]any{"id": rv.ID, "case_id": rv.CaseID, "follow_up": rv.FollowUp,
 		"overall": rv.Overall(), "scores": rv.Scores, "channel": rv.Channel, "created_at": rv.CreatedAt.UTC().Format(apiTime)})
 	return nil
+}
+
+type visitView struct {
+	Page
+	CaseNo, ItemName string
+	Dims             []review.Dimension
+	Form             Form
+	Done             bool
+}
+
+// visitPage is the counter's QR code's page (一次一评): rate the visit on
+// the spot, without logging in.
+func (s *Server) visitPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.visitView(r)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, "rate_visit", v)
+	return nil
+}
+
+func (s *Server) visitView(r *http.Request) (*visitView, error) {
+	id, token := r.PathValue("id"), r.URL.Query().Get("t")
+	c, err := s.Reviews.Cases.Case(r.Context(), id)
+	if err != nil || token == "" || token != s.Reviews.VisitToken(id) {
+		return nil, yiwang.Errorf(yiwang.ENOTFOUND, "评价链接无效，请扫描窗口出示的二维码")
+	}
+	v := &visitView{Page: s.page(r, "评价本次窗口服务"), CaseNo: c.No, ItemName: c.ItemName, Dims: review.WindowDimensions,
+		Form: Form{Values: map[string]string{}, Errors: map[string]string{}}}
+	rs, err := s.Reviews.Store.ReviewsOfCase(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	for _, rv := range rs {
+		v.Done = v.Done || rv.Visit
+	}
+	return v, nil
+}
+
+// visitRate takes the rating of a counter visit.
+func (s *Server) visitRate(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.visitView(r)
+	if err != nil {
+		return err
+	}
+	if v.Done { // rated already: say so, change nothing
+		s.render(w, r, "rate_visit", v)
+		return nil
+	}
+	channel := "3" // 二维码
+	if r.PostFormValue("via") == "tablet" {
+		channel = "4" // 政务大厅平板电脑
+	}
+	in := review.Input{Channel: channel, Scores: map[string]int{}, Text: r.PostFormValue("text")}
+	for _, d := range v.Dims {
+		if n, err := strconv.Atoi(r.PostFormValue("s." + d.Key)); err == nil {
+			in.Scores[d.Key] = n
+		}
+	}
+	if _, err := s.Reviews.ReviewVisit(r.Context(), r.PathValue("id"), r.URL.Query().Get("t"), in); err != nil {
+		if status(err) == http.StatusInternalServerError {
+			return err
+		}
+		v.Form = newForm(r, "text")
+		for _, d := range v.Dims {
+			v.Form.Values["s."+d.Key] = r.PostFormValue("s." + d.Key)
+		}
+		v.Form.Fail(err)
+		w.WriteHeader(status(err))
+		s.render(w, r, "rate_visit", v)
+		return nil
+	}
+	v.Done = true
+	v.Flash = "感谢您的评价！"
+	s.render(w, r, "rate_visit", v)
+	return nil
+}
+
+// visitLink fills the counter's 一次一评 QR code on the case page of the
+// clerk who filed it, until the visit is rated.
+func (s *Server) visitLink(r *http.Request, v *caseView) error {
+	rs, err := s.Reviews.Store.ReviewsOfCase(r.Context(), v.C.ID)
+	if err != nil {
+		return err
+	}
+	for _, rv := range rs {
+		if rv.Visit {
+			return nil
+		}
+	}
+	token := s.Reviews.VisitToken(v.C.ID)
+	if token == "" {
+		return nil
+	}
+	v.VisitURL = s.siteURL(r) + "/rate/" + v.C.ID + "?t=" + url.QueryEscape(token)
+	v.VisitQR, err = qrDataURL(v.VisitURL)
+	return err
 }

@@ -59,6 +59,8 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /work/licenses", s.h(s.workLicensesPage))
 	mux.HandleFunc("POST /cases/{id}/review", s.h(s.caseReview))
 	mux.HandleFunc("GET /reviews", s.h(s.reviewsPublic))
+	mux.HandleFunc("GET /rate/{id}", s.h(s.visitPage))
+	mux.HandleFunc("POST /rate/{id}", s.h(s.visitRate))
 	mux.HandleFunc("GET /work/reviews", s.h(s.workReviewsPage))
 	mux.HandleFunc("POST /review-actions/{id}/{op}", s.h(s.workReviewOp))
 

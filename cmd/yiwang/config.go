@@ -141,7 +141,8 @@ func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey 
 	a.licenses = &license.Service{Store: db, Seal: a.seals, Orgs: a.orgs, Enterprises: db, Clock: clock}
 	a.cases = &casework.Service{Store: db, Drafts: db, Catalog: a.catalog, Orgs: a.orgs, Calendar: cal, Clock: clock,
 		Licenses: a.licenses}
-	a.reviews = &review.Service{Store: db, Cases: db, Orgs: a.orgs, Calendar: cal, Clock: clock}
+	a.reviews = &review.Service{Store: db, Cases: db, Orgs: a.orgs, Calendar: cal, Clock: clock,
+		Token: func(s string) string { return p.Hash("review_visit", s) }}
 	for env, days := range map[string]*int{"YIWANG_REVIEW_REVISIT_DAYS": &a.reviews.RevisitDays, "YIWANG_REVIEW_REPLY_DAYS": &a.reviews.ReplyDays} {
 		if v := os.Getenv(env); v != "" {
 			n, err := strconv.Atoi(v)

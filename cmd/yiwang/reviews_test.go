@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -138,5 +139,69 @@ func TestReviewJourney(t *testing.T) {
 	p = ts.client().api(http.MethodGet, "/api/v1/reviews/figures?by=org", "", "")
 	if json.Unmarshal([]byte(p.Body), &fig); len(fig.Figures) != 1 || fig.Figures[0].Reviews != 2 || fig.Figures[0].Bad != 1 {
 		t.Fatalf("open data after the appeal: %s", p.Body)
+	}
+}
+
+// TestVisitReview: after filing for a walk-in, the clerk's case page shows
+// the 一次一评 QR code; the person rates the visit on the spot without
+// logging in, once; a forged link is refused; a bad rating opens a
+// rectification for the counter's org.
+func TestVisitReview(t *testing.T) {
+	ts := startServer(t, sqlstore.SQLite)
+	food := publishedByName(t, ts, "食品经营许可")
+	clerk := ts.client()
+	ts.staffLogin(clerk, "clerk", demo.StaffPassword)
+	form := clerk.get("/window/file?code=" + food.Code)
+	files := map[string][]byte{}
+	form.Doc.Find(`input[type=file]`).Each(func(_ int, s *goquery.Selection) {
+		name, _ := s.Attr("name")
+		files[name] = testPDF
+	})
+	p := clerk.postFiles("/window/file?code="+food.Code, foodForm(map[string]string{"name": "赵六", "idcard": demo.People[2].IDCard, "mobile": "13900000066"}), files)
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("file: %d %s", p.Status, p.Doc.Find(".error-summary").Text())
+	}
+	link, ok := clerk.get(p.Location).Doc.Find(`#visit-qr a`).Attr("href")
+	if !ok || !strings.Contains(link, "/rate/") {
+		t.Fatal("no 一次一评 link on the clerk's case page")
+	}
+	u, _ := url.Parse(link)
+	visitor := ts.client()
+	if f := visitor.get(u.RequestURI()); f.Status != 200 || f.Doc.Find(`#visit-form input[name="s.attitude"]`).Length() != 5 {
+		t.Fatalf("the visit form: %d", f.Status)
+	}
+	forged := strings.Replace(u.RequestURI(), "t=", "t=x", 1)
+	if f := visitor.get(forged); f.Status != http.StatusNotFound {
+		t.Fatalf("a forged link: %d", f.Status)
+	}
+	rate := func(level, text string) url.Values {
+		v := url.Values{"text": {text}}
+		for _, k := range []string{"overall", "efficiency", "level", "attitude"} {
+			v.Set("s."+k, level)
+		}
+		return v
+	}
+	before := ts.count("reviews")
+	if f := visitor.post(u.RequestURI(), rate("5", "")); f.Status != http.StatusBadRequest {
+		t.Fatalf("a bad rating without reasons: %d", f.Status)
+	}
+	if f := visitor.post(forged, rate("1", "")); f.Status != http.StatusNotFound || ts.count("reviews") != before {
+		t.Fatalf("a forged rating: %d", f.Status)
+	}
+	if f := visitor.post(u.RequestURI(), rate("4", "窗口前排队太久")); f.Status != 200 || f.Doc.Find("#visit-done").Length() == 0 {
+		t.Fatalf("rating: %d %s", f.Status, f.Doc.Find(".error-summary").Text())
+	}
+	if f := visitor.post(u.RequestURI(), rate("1", "")); f.Status != 200 || f.Doc.Find("#visit-done").Length() == 0 || ts.count("reviews") != before+1 {
+		t.Fatalf("a second rating of the visit: %d, %d reviews", f.Status, ts.count("reviews")-before)
+	}
+	if clerk.get(p.Location).Doc.Find(`#visit-qr`).Length() != 0 {
+		t.Fatal("the QR code is still shown after the visit was rated")
+	}
+	// The rectification is the counter's, not the department's.
+	var org, rectOrg string
+	ts.app.db.SQL().QueryRow(`SELECT r.org_id, x.org_id FROM reviews r JOIN review_rectifications x ON x.review_id = r.id WHERE r.visit = $1`, true).Scan(&org, &rectOrg)
+	clerkAcc, _ := ts.app.db.AccountByUsername(context.Background(), "clerk")
+	if org != clerkAcc.OrgID || rectOrg != clerkAcc.OrgID {
+		t.Fatalf("visit review rated %s / rectification %s, want the counter %s", org, rectOrg, clerkAcc.OrgID)
 	}
 }

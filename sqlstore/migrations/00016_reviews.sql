@@ -1,6 +1,7 @@
 -- +goose Up
--- 好差评: one row per rating (a case has at most its review and one
--- follow-up). scores is a JSON object dimension → level (1 非常满意 … 5
+-- 好差评: one row per rating. A case has at most its review and one
+-- follow-up (一事一评), and for a case filed at a window or agent point one
+-- review of that visit (一次一评, visit true). scores is a JSON object dimension → level (1 非常满意 … 5
 -- 非常不满意); overall is copied out for the figures. excluded is set when
 -- a supervisor upheld an appeal: the review stays, counting nowhere.
 CREATE TABLE reviews (
@@ -12,6 +13,7 @@ CREATE TABLE reviews (
     item_name   TEXT NOT NULL,
     reviewer_id TEXT NOT NULL,
     is_window   BOOLEAN NOT NULL,
+    visit       BOOLEAN NOT NULL,
     channel     TEXT NOT NULL,
     scores      TEXT NOT NULL,
     overall     INTEGER NOT NULL,
@@ -19,7 +21,7 @@ CREATE TABLE reviews (
     follow_up   BOOLEAN NOT NULL,
     excluded    BOOLEAN NOT NULL,
     created_at  TIMESTAMP NOT NULL,
-    UNIQUE (case_id, follow_up)
+    UNIQUE (case_id, visit, follow_up)
 );
 CREATE INDEX reviews_org ON reviews (org_id, created_at);
 CREATE INDEX reviews_entry ON reviews (entry_code);
