@@ -93,13 +93,7 @@ func (s *Service) ReviewCase(ctx context.Context, actor yiwang.Actor, caseID str
 	for _, d := range dims {
 		r.Scores[d.Key] = in.Scores[d.Key]
 	}
-	var rect *Rectification
-	if Bad(r.Overall()) {
-		today := calendar.DateOf(now)
-		rect = &Rectification{ID: yiwang.NewID(), ReviewID: r.ID, OrgID: c.OrgID, State: RectOpen,
-			RevisitDue: s.Calendar.AddWorkdays(today, orDefault(s.RevisitDays, 1)).String(),
-			ReplyDue:   s.Calendar.AddWorkdays(today, orDefault(s.ReplyDays, 15)).String()}
-	}
+	rect := s.rectificationFor(r)
 	what := "评价"
 	if r.FollowUp {
 		what = "追评"
@@ -109,6 +103,18 @@ func (s *Service) ReviewCase(ctx context.Context, actor yiwang.Actor, caseID str
 		return Review{}, err
 	}
 	return r, nil
+}
+
+// rectificationFor opens the rectification of a bad review for the org it
+// rates; nil for a good one.
+func (s *Service) rectificationFor(r Review) *Rectification {
+	if !Bad(r.Overall()) {
+		return nil
+	}
+	today := calendar.DateOf(r.CreatedAt)
+	return &Rectification{ID: yiwang.NewID(), ReviewID: r.ID, OrgID: r.OrgID, State: RectOpen,
+		RevisitDue: s.Calendar.AddWorkdays(today, orDefault(s.RevisitDays, 1)).String(),
+		ReplyDue:   s.Calendar.AddWorkdays(today, orDefault(s.ReplyDays, 15)).String()}
 }
 
 // checkInput checks a rating against the dimensions asked.
@@ -169,13 +175,7 @@ func (s *Service) ReviewVisit(ctx context.Context, caseID, token string, in Inpu
 	for _, d := range WindowDimensions {
 		r.Scores[d.Key] = in.Scores[d.Key]
 	}
-	var rect *Rectification
-	if Bad(r.Overall()) {
-		today := calendar.DateOf(now)
-		rect = &Rectification{ID: yiwang.NewID(), ReviewID: r.ID, OrgID: org, State: RectOpen,
-			RevisitDue: s.Calendar.AddWorkdays(today, orDefault(s.RevisitDays, 1)).String(),
-			ReplyDue:   s.Calendar.AddWorkdays(today, orDefault(s.ReplyDays, 15)).String()}
-	}
+	rect := s.rectificationFor(r)
 	e := audit.New(yiwang.System("review"), now, "review.visit", "case:"+c.ID, audit.ResultOK,
 		fmt.Sprintf("%s 窗口服务评价：%s", c.No, LevelName(r.Overall())))
 	if err := s.Store.AddReview(ctx, r, rect, e); err != nil {

@@ -65,6 +65,7 @@ var funcs = template.FuncMap{
 	"reviewLevels":  func() []int { return review.Levels },
 	"rectState":     review.RectName,
 	"reviewChannel": review.ChannelName,
+	"ratingArgs":    func(f Form, dims []review.Dimension) ratingArgs { return ratingArgs{Form: f, Dims: dims} },
 	"matArgs": func(caseID string, m casework.Material, verb string) materialArgs {
 		return materialArgs{CaseID: caseID, M: m, Verb: verb}
 	},
@@ -93,6 +94,12 @@ var funcs = template.FuncMap{
 type formArgs struct {
 	Form   Form
 	Fields []catalog.Field
+}
+
+// ratingArgs feeds the "ratings" template: the 好差评 dimensions of a form.
+type ratingArgs struct {
+	Form Form
+	Dims []review.Dimension
 }
 
 // materialArgs feeds the "material" template: one material of a case.

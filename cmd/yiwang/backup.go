@@ -38,13 +38,11 @@ var backupTables = []string{"cases", "case_events", "files", "licenses", "audit_
 func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config
 	fs := newFlags("backup", "backup DIR [--data DIR] [--db URL]", stderr, &cfg)
-	dir, rest := firstArg(args)
-	if ok, err := parse(fs, rest); !ok {
+	dir, ok, err := parseArg(fs, args, backupUsage)
+	if !ok {
 		return err
 	}
-	if dir == "" && fs.NArg() == 1 {
-		dir = fs.Arg(0)
-	} else if fs.NArg() > 0 || dir == "" {
+	if dir == "" {
 		return exitError{2, backupUsage}
 	}
 	if err := emptyDir(dir); err != nil {
@@ -103,13 +101,11 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cfg config
 	fs := newFlags("restore", "restore DIR --data NEWDIR", stderr, &cfg)
-	dir, rest := firstArg(args)
-	if ok, err := parse(fs, rest); !ok {
+	dir, ok, err := parseArg(fs, args, backupUsage)
+	if !ok {
 		return err
 	}
-	if dir == "" && fs.NArg() == 1 {
-		dir = fs.Arg(0)
-	} else if fs.NArg() > 0 || dir == "" {
+	if dir == "" {
 		return exitError{2, backupUsage}
 	}
 	var m backupManifest
@@ -166,14 +162,6 @@ func countTables(db *sql.DB, out map[string]int64) error {
 		out[t] = n
 	}
 	return nil
-}
-
-// firstArg splits a leading positional argument from the flags.
-func firstArg(args []string) (string, []string) {
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		return args[0], args[1:]
-	}
-	return "", args
 }
 
 func emptyDir(dir string) error {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"context"
 	"errors"
 	"flag"
@@ -67,6 +68,27 @@ func parse(fs *flag.FlagSet, args []string) (bool, error) {
 		return false, exitError{2, err.Error()}
 	}
 	return true, nil
+}
+
+// parseArg parses flags around at most one positional argument, which may
+// come before the flags or after them, and returns it ("" when absent).
+// More than one gives exit code 2 with usage.
+func parseArg(fs *flag.FlagSet, args []string, usage string) (string, bool, error) {
+	arg := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		arg, args = args[0], args[1:]
+	}
+	if ok, err := parse(fs, args); !ok {
+		return "", false, err
+	}
+	switch {
+	case fs.NArg() == 0:
+	case fs.NArg() == 1 && arg == "":
+		arg = fs.Arg(0)
+	default:
+		return "", false, exitError{2, usage}
+	}
+	return arg, true, nil
 }
 
 // app is the wired platform.

@@ -26,23 +26,16 @@ func cmdHolidays(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	var cfg config
 	fs := newFlags("holidays "+args[0], "holidays "+args[0]+" [--data DIR] [--db URL]", stderr, &cfg)
-	rest, file := args[1:], ""
-	if args[0] == "add" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		file, rest = rest[0], rest[1:] // FILE before the flags
-	}
-	if ok, err := parse(fs, rest); !ok {
+	file, ok, err := parseArg(fs, args[1:], holidaysUsage)
+	if !ok {
 		return err
-	}
-	if file == "" && fs.NArg() == 1 {
-		file = fs.Arg(0)
 	}
 	var data []byte
 	if args[0] == "add" {
-		if file == "" || fs.NArg() > 1 || (fs.NArg() == 1 && file != fs.Arg(0)) {
+		if file == "" {
 			fmt.Fprint(stderr, holidaysUsage)
 			return exitError{2, ""}
 		}
-		var err error
 		if data, err = os.ReadFile(file); err != nil {
 			return exitError{2, "读取文件失败：" + err.Error()}
 		}

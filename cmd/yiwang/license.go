@@ -107,17 +107,9 @@ func licenseFromDB(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs := newFlags("license "+args[0], "license "+args[0]+" [--data DIR] [--db URL]", stderr, &cfg)
 	q := fs.String("q", "", "只列出标识、持证人、证照名称或办件编号含此关键词的证照")
 	out := fs.String("o", "", "写入的文件")
-	rest, id := args[1:], ""
-	if args[0] == "export" && len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		id, rest = rest[0], rest[1:] // IDENTIFIER before the flags
-	}
-	if ok, err := parse(fs, rest); !ok {
+	id, ok, err := parseArg(fs, args[1:], licenseUsage)
+	if !ok {
 		return err
-	}
-	if id == "" && fs.NArg() == 1 {
-		id = fs.Arg(0)
-	} else if fs.NArg() > 0 {
-		return exitError{2, licenseUsage}
 	}
 	if args[0] == "export" && (id == "" || *out == "") {
 		return exitError{2, "请给出证照标识，并用 -o 指定写入的文件\n" + licenseUsage}
