@@ -150,7 +150,10 @@ type Case struct {
 	// BundleName its name; "" for a single item.
 	Bundle     string
 	BundleName string
-	Version    int64
+	// Simulated marks a supervisor's test application (模拟办事): the org
+	// works it like any other, but it counts in no figure.
+	Simulated bool
+	Version   int64
 	// Joint is set in inbox lists only: another org's case on which the
 	// listing org holds a task (会办); Due is then that task's due date.
 	Joint bool
