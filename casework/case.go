@@ -53,6 +53,13 @@ func NextStep(c Case) string {
 	return "—"
 }
 
+// Kinds of case other than an application. Stored: never change a value.
+const (
+	KindComplaint    = "complaint"    // 投诉
+	KindConsultation = "consultation" // 咨询
+	KindSuggestion   = "suggestion"   // 建议
+)
+
 // Decisions.
 const (
 	Granted = "granted" // 准予
@@ -153,7 +160,11 @@ type Case struct {
 	// Simulated marks a supervisor's test application (模拟办事): the org
 	// works it like any other, but it counts in no figure.
 	Simulated bool
-	Version   int64
+	// Kind is "" for an application for a service; KindComplaint,
+	// KindConsultation or KindSuggestion for the people's letters the
+	// same engine works (投诉、咨询、建议), which the service figures leave out.
+	Kind    string
+	Version int64
 	// Joint is set in inbox lists only: another org's case on which the
 	// listing org holds a task (会办); Due is then that task's due date.
 	Joint bool

@@ -25,6 +25,7 @@ type caseBody struct {
 	Bundle       string                `json:"bundle,omitempty"`
 	BundleName   string                `json:"bundle_name,omitempty"`
 	Simulated    bool                  `json:"simulated,omitempty"`
+	Kind         string                `json:"kind,omitempty"`
 }
 
 const caseCols = `id, no, entry_id, entry_code, item_name, org_id, applicant_id, applicant, mobile_enc, idcard_enc,
@@ -46,7 +47,7 @@ func (db *DB) scanCase(sc interface{ Scan(...any) error }) (casework.Case, error
 		return c, fmt.Errorf("case %s body: %w", c.ID, err)
 	}
 	c.Materials, c.Corrections, c.Form, c.WaitingSince = b.Materials, b.Corrections, b.Form, b.WaitingSince
-	c.Stage, c.Results, c.Bundle, c.BundleName, c.Simulated = b.Stage, b.Results, b.Bundle, b.BundleName, b.Simulated
+	c.Stage, c.Results, c.Bundle, c.BundleName, c.Simulated, c.Kind = b.Stage, b.Results, b.Bundle, b.BundleName, b.Simulated, b.Kind
 	if b.Delivery != nil {
 		d := *b.Delivery
 		if d.Address, err = db.pii.Open(d.Address); err != nil {
@@ -63,7 +64,7 @@ func (db *DB) scanCase(sc interface{ Scan(...any) error }) (casework.Case, error
 
 func (db *DB) caseBodyJSON(c casework.Case) string {
 	b := caseBody{Materials: c.Materials, Corrections: c.Corrections, Form: c.Form, WaitingSince: c.WaitingSince,
-		Stage: c.Stage, Results: c.Results, Bundle: c.Bundle, BundleName: c.BundleName, Simulated: c.Simulated}
+		Stage: c.Stage, Results: c.Results, Bundle: c.Bundle, BundleName: c.BundleName, Simulated: c.Simulated, Kind: c.Kind}
 	if c.Delivery != nil {
 		d := *c.Delivery
 		d.Address = db.pii.Seal(d.Address)
@@ -139,11 +140,11 @@ func (db *DB) createCase(ctx context.Context, tx *sql.Tx, nc casework.NewCase) (
 		return c, yiwang.Errorf(yiwang.ECONFLICT, "该事项今日办件已达上限，请明日再试")
 	}
 	c.No = fmt.Sprintf("%s%s%04d", c.EntryCode, day, n)
-	_, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseCols+`, simulated) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,
-		$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)`,
+	_, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseCols+`, simulated, kind) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,
+		$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)`,
 		c.ID, c.No, c.EntryID, c.EntryCode, c.ItemName, c.OrgID, c.ApplicantID, c.Applicant, db.pii.Seal(c.Mobile),
 		db.pii.Seal(c.IDCard), c.Enterprise, c.Channel, c.FiledBy, c.FiledAt, c.State, c.Decision, db.caseBodyJSON(c),
-		c.SubmittedAt, nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), c.Version, dueOr(c.Due), c.Simulated)
+		c.SubmittedAt, nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), c.Version, dueOr(c.Due), c.Simulated, c.Kind)
 	if err != nil {
 		return c, fmt.Errorf("insert case: %w", err)
 	}
@@ -366,8 +367,8 @@ func (db *DB) BulkCases(ctx context.Context, cs []casework.Case) error {
 	const batch = 5000
 	for start := 0; start < len(cs); start += batch {
 		err := db.tx(ctx, func(tx *sql.Tx) error {
-			stmt, err := tx.PrepareContext(ctx, `INSERT INTO cases (`+caseCols+`, simulated) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,
-				$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24)`)
+			stmt, err := tx.PrepareContext(ctx, `INSERT INTO cases (`+caseCols+`, simulated, kind) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,
+				$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)`)
 			if err != nil {
 				return err
 			}
@@ -376,7 +377,7 @@ func (db *DB) BulkCases(ctx context.Context, cs []casework.Case) error {
 				if _, err := stmt.ExecContext(ctx, c.ID, c.No, c.EntryID, c.EntryCode, c.ItemName, c.OrgID, c.ApplicantID,
 					c.Applicant, db.pii.Seal(c.Mobile), db.pii.Seal(c.IDCard), c.Enterprise, c.Channel, c.FiledBy, c.FiledAt,
 					c.State, c.Decision, db.caseBodyJSON(c), c.SubmittedAt, nullTime(c.AcceptedAt), c.Deadline,
-					nullTime(c.DecidedAt), c.Version, dueOr(c.Due), c.Simulated); err != nil {
+					nullTime(c.DecidedAt), c.Version, dueOr(c.Due), c.Simulated, c.Kind); err != nil {
 					return err
 				}
 				if err := saveTasks(ctx, tx, c); err != nil {
