@@ -14,6 +14,7 @@ const (
 	RoleDeptHead          Role = "dept_head"          // 部门负责人
 	RoleCatalogMaintainer Role = "catalog_maintainer" // 事项维护员
 	RoleSupervisor        Role = "supervisor"         // 监察人员
+	RoleHotlineOperator   Role = "hotline_operator"   // 12345热线话务员
 	RoleSysAdmin          Role = "sys_admin"          // 系统管理员
 	RoleSecAdmin          Role = "sec_admin"          // 安全管理员
 	RoleAuditAdmin        Role = "audit_admin"        // 审计管理员
@@ -21,12 +22,13 @@ const (
 
 // Roles lists every role in display order.
 var Roles = []Role{RoleWindowClerk, RoleAgentClerk, RoleCaseOfficer, RoleDeptHead,
-	RoleCatalogMaintainer, RoleSupervisor, RoleSysAdmin, RoleSecAdmin, RoleAuditAdmin}
+	RoleCatalogMaintainer, RoleSupervisor, RoleHotlineOperator, RoleSysAdmin, RoleSecAdmin, RoleAuditAdmin}
 
 var roleNames = map[Role]string{
 	RoleWindowClerk: "窗口人员", RoleAgentClerk: "代办员", RoleCaseOfficer: "承办人",
 	RoleDeptHead: "部门负责人", RoleCatalogMaintainer: "事项维护员", RoleSupervisor: "监察人员",
-	RoleSysAdmin: "系统管理员", RoleSecAdmin: "安全管理员", RoleAuditAdmin: "审计管理员",
+	RoleHotlineOperator: "12345热线话务员", RoleSysAdmin: "系统管理员", RoleSecAdmin: "安全管理员",
+	RoleAuditAdmin: "审计管理员",
 }
 
 // Name returns the role's Chinese name.

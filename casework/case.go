@@ -36,6 +36,14 @@ func StateName(s string) string { return stateNames[s] }
 
 // NextStep tells the applicant what happens next with the case.
 func NextStep(c Case) string {
+	if c.Kind != "" { // a letter
+		switch c.State {
+		case StateAccepted:
+			return "等待承办单位答复，" + c.Deadline + " 前答复"
+		case StateDelivered:
+			return "已答复，请查看答复并评价"
+		}
+	}
 	switch c.State {
 	case StateSubmitted:
 		return "等待工作人员预审，5个工作日内告知是否受理"
@@ -78,7 +86,7 @@ const (
 // ChannelName returns a channel in words.
 func ChannelName(c string) string {
 	return map[string]string{ChannelWeb: "网上申报", ChannelWindow: "窗口受理", ChannelAgent: "村（社区）代办",
-		ChannelHome: "上门办理", ChannelRelay: "材料转递"}[c]
+		ChannelHome: "上门办理", ChannelRelay: "材料转递", ChannelPhone: "12345热线"}[c]
 }
 
 // Material is one material handed in with a case.

@@ -40,6 +40,9 @@ type Service struct {
 	// Licenses, when set, issues e-licenses on grant and attaches the ones
 	// an applicant holds.
 	Licenses Licenses
+	// LetterDays overrides the working days a kind of letter (投诉、咨询、
+	// 建议) gives the department to answer; see LetterKinds for the defaults.
+	LetterDays map[string]int
 }
 
 // Applicant is who a case is for, as the platform already knows them.
@@ -59,6 +62,9 @@ type Application struct {
 	Fields    map[string]string // the item's form, by field key
 	Materials []Material        // files for the guide's materials, by index
 	Note      string
+	// Simulated files a supervisor's test application (模拟办事): worked
+	// like any other, counted in no figure. Only a supervisor may set it.
+	Simulated bool
 }
 
 // Submit files a case under the published version of the item and returns
@@ -68,6 +74,9 @@ type Application struct {
 func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant, app Application) (Case, error) {
 	if actor.Anonymous() {
 		return Case{}, yiwang.Errorf(yiwang.EUNAUTHORIZED, "请先登录后再申报")
+	}
+	if app.Simulated && !actor.Has(yiwang.RoleSupervisor) {
+		return Case{}, yiwang.Errorf(yiwang.EFORBIDDEN, "只有监察人员可以模拟办事")
 	}
 	en, err := s.Catalog.Published(ctx, app.EntryCode)
 	if err != nil {
@@ -87,9 +96,13 @@ func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant,
 		}
 	}
 	values, bad := formValues(en.Guide.Fields, app.Fields, who)
-	auto, err := s.Attachable(ctx, en, who)
-	if err != nil {
-		return Case{}, err
+	// A simulated application's test identity may be anybody's: it never
+	// fetches that person's e-licenses or verified materials.
+	var auto map[int]Material
+	if !app.Simulated {
+		if auto, err = s.Attachable(ctx, en, who); err != nil {
+			return Case{}, err
+		}
 	}
 	mats, mbad := checkMaterials(en, merge(draft.Materials, app.Materials), values, auto)
 	for k, v := range mbad {
@@ -105,7 +118,7 @@ func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant,
 	c := Case{ID: yiwang.NewID(), EntryID: en.ID, EntryCode: en.Code, ItemName: en.Base.Name, OrgID: en.OrgID,
 		ApplicantID: who.AccountID, Applicant: who.Name, Mobile: who.Mobile, IDCard: who.IDCard,
 		Enterprise: who.Enterprise, Channel: ChannelWeb, State: StateSubmitted, Materials: mats,
-		Form: withNote(values, app.Note), SubmittedAt: now, Version: 1}
+		Form: withNote(values, app.Note), SubmittedAt: now, Version: 1, Simulated: app.Simulated}
 	c.Due = s.due(c)
 	ev := Event{ID: yiwang.NewID(), CaseID: c.ID, Seq: 1, At: now, ActorID: actor.AccountID, ActorName: actor.Name,
 		Kind: "submit", To: StateSubmitted, Channel: ChannelWeb, Note: submitNote(mats)}
@@ -335,6 +348,9 @@ func (s *Service) load(ctx context.Context, actor yiwang.Actor, id, state string
 	if err := s.mayHandle(ctx, actor, c.OrgID); err != nil {
 		return Case{}, catalog.Entry{}, err
 	}
+	if err := notLetter(c); err != nil {
+		return Case{}, catalog.Entry{}, err
+	}
 	if c.State != state {
 		return Case{}, catalog.Entry{}, yiwang.Errorf(yiwang.ECONFLICT, "该办件当前状态为“%s”，不能进行此操作", StateName(c.State))
 	}
@@ -424,6 +440,9 @@ func (s *Service) DecideWith(ctx context.Context, actor yiwang.Actor, id string,
 	}
 	if !mine[c.OrgID] {
 		return Case{}, yiwang.Errorf(yiwang.EFORBIDDEN, "这不是本单位的办件")
+	}
+	if err := notLetter(c); err != nil {
+		return Case{}, err
 	}
 	if c.State != StateAccepted {
 		return Case{}, yiwang.Errorf(yiwang.ECONFLICT, "该办件当前状态为“%s”，不能进行此操作", StateName(c.State))

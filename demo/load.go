@@ -56,6 +56,7 @@ var Staff = []StaffSpec{
 	{"catalog", "孙维护", "dept-amr", []yiwang.Role{yiwang.RoleCatalogMaintainer}},
 	{"catalogadmin", "周目录", "yushan", []yiwang.Role{yiwang.RoleCatalogMaintainer}},
 	{"supervisor", "周督查", "dept-dcjx", []yiwang.Role{yiwang.RoleSupervisor}},
+	{"hotline", "林话务", "yushan-center", []yiwang.Role{yiwang.RoleHotlineOperator}},
 }
 
 // Person is a demo resident.

@@ -64,7 +64,7 @@ func (s *Service) VerifyInPerson(ctx context.Context, actor yiwang.Actor, accoun
 
 // FindCitizen looks up a citizen by mobile or ID number for a window clerk.
 func (s *Service) FindCitizen(ctx context.Context, actor yiwang.Actor, mobileOrID string) (Account, error) {
-	if !actor.HasAny(yiwang.RoleWindowClerk, yiwang.RoleAgentClerk, yiwang.RoleCaseOfficer) {
+	if !actor.HasAny(yiwang.RoleWindowClerk, yiwang.RoleAgentClerk, yiwang.RoleCaseOfficer, yiwang.RoleHotlineOperator) {
 		return Account{}, errForbidden
 	}
 	// Lookups are by keyed hash, so the text must be in the stored form:

@@ -52,7 +52,9 @@ var reviewable = map[string]bool{casework.StateDecided: true, casework.StateDeli
 // DimensionsOf returns what a case's applicant rates: the window
 // dimensions for a case filed at a counter, the online ones otherwise.
 func DimensionsOf(c casework.Case) ([]Dimension, bool) {
-	if c.Channel != casework.ChannelWeb {
+	// A letter's reply is people's work, not the platform's: rated on the
+	// national offline labels, unedited (docs/decisions.md).
+	if c.Channel != casework.ChannelWeb || c.Kind != "" {
 		return WindowDimensions, true
 	}
 	return OnlineDimensions, false
@@ -82,6 +84,9 @@ func (s *Service) ReviewCase(ctx context.Context, actor yiwang.Actor, caseID str
 	if len(prior) >= 2 {
 		return Review{}, yiwang.Errorf(yiwang.ECONFLICT, "每件办件可评价一次、追评一次，您已评价过了")
 	}
+	if c.Kind != "" && len(prior) >= 1 { // a reply is rated once
+		return Review{}, yiwang.Errorf(yiwang.ECONFLICT, "您已评价过该答复")
+	}
 	dims, window := DimensionsOf(c)
 	if err := checkInput(dims, &in); err != nil {
 		return Review{}, err
@@ -90,6 +95,9 @@ func (s *Service) ReviewCase(ctx context.Context, actor yiwang.Actor, caseID str
 	r := Review{ID: yiwang.NewID(), CaseID: c.ID, CaseNo: c.No, OrgID: c.OrgID, EntryCode: c.EntryCode, ItemName: c.ItemName,
 		ReviewerID: actor.AccountID, Window: window, Channel: in.Channel, Scores: map[string]int{}, Text: in.Text,
 		FollowUp: len(prior) == 1, CreatedAt: now}
+	if c.Kind != "" { // the figures per item show one row per kind, not each letter's subject
+		r.ItemName = "12345热线" + casework.KindName(c.Kind)
+	}
 	for _, d := range dims {
 		r.Scores[d.Key] = in.Scores[d.Key]
 	}

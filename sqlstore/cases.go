@@ -172,9 +172,11 @@ func (db *DB) UpdateCase(ctx context.Context, c casework.Case, ev casework.Event
 		if err := bindClaim(ctx, tx, c.ID); err != nil {
 			return err
 		}
+		// org_id moves when a letter is forwarded to another department (转办).
 		res, err := tx.ExecContext(ctx, `UPDATE cases SET state=$1, decision=$2, body=$3, accepted_at=$4, deadline=$5,
-			decided_at=$6, due=$7, version=version+1 WHERE id=$8 AND version=$9`,
-			c.State, c.Decision, db.caseBodyJSON(c), nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), dueOr(c.Due), c.ID, c.Version)
+			decided_at=$6, due=$7, org_id=$10, version=version+1 WHERE id=$8 AND version=$9`,
+			c.State, c.Decision, db.caseBodyJSON(c), nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), dueOr(c.Due), c.ID, c.Version,
+			c.OrgID)
 		if err != nil {
 			return fmt.Errorf("update case: %w", err)
 		}

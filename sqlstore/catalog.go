@@ -305,6 +305,9 @@ func (db *DB) ListEntries(ctx context.Context, f catalog.Filter) ([]catalog.Entr
 			ph[i] = fmt.Sprintf("$%d", len(args))
 		}
 		where = append(where, "status IN ("+strings.Join(ph, ",")+")")
+	} else {
+		// The hidden entries letters are filed under are no part of the catalog.
+		where = append(where, "status <> 'letter'")
 	}
 	if f.OrgID != "" {
 		args = append(args, f.OrgID)

@@ -84,9 +84,11 @@ func (db *DB) Review(ctx context.Context, id string) (review.Review, error) {
 	return r, notFound(err, "评价")
 }
 
-// RecentReviews lists the newest reviews.
+// RecentReviews lists the newest reviews, leaving out those of simulated
+// cases (模拟办事): a test is nobody's opinion.
 func (db *DB) RecentReviews(ctx context.Context, limit int) ([]review.Review, error) {
-	return db.reviews(ctx, `1=1 ORDER BY created_at DESC, id LIMIT $1`, limit)
+	return db.reviews(ctx, `NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = reviews.case_id AND c.simulated = $2)
+		ORDER BY created_at DESC, id LIMIT $1`, limit, true)
 }
 
 const rectCols = `id, review_id, org_id, state, revisit_due, reply_due, revisited_at, revisit_note, replied_at, reply,
@@ -235,7 +237,8 @@ func (db *DB) DecideAppeal(ctx context.Context, a review.Appeal, e audit.Entry) 
 	})
 }
 
-// Figures counts the non-excluded reviews by item or org, most first.
+// Figures counts the non-excluded reviews by item or org, most first;
+// reviews of simulated cases (模拟办事) count nowhere.
 func (db *DB) Figures(ctx context.Context, by string) ([]review.Figures, error) {
 	key, name := "r.entry_code", "MAX(r.item_name)"
 	if by == "org" {
@@ -244,8 +247,9 @@ func (db *DB) Figures(ctx context.Context, by string) ([]review.Figures, error) 
 	rows, err := db.read.QueryContext(ctx, `SELECT `+key+`, `+name+`, COUNT(*),
 		SUM(CASE WHEN r.overall <= 3 THEN 1 ELSE 0 END), SUM(CASE WHEN r.overall >= 4 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN x.state = 'replied' THEN 1 ELSE 0 END)
-		FROM reviews r JOIN orgs o ON o.id = r.org_id LEFT JOIN review_rectifications x ON x.review_id = r.id
-		WHERE r.excluded = $1 GROUP BY `+key+` ORDER BY COUNT(*) DESC, `+key, false)
+		FROM reviews r JOIN orgs o ON o.id = r.org_id JOIN cases c ON c.id = r.case_id
+		LEFT JOIN review_rectifications x ON x.review_id = r.id
+		WHERE r.excluded = $1 AND c.simulated = $1 GROUP BY `+key+` ORDER BY COUNT(*) DESC, `+key, false)
 	if err != nil {
 		return nil, fmt.Errorf("review figures: %w", err)
 	}

@@ -47,6 +47,7 @@ var apiRouteTable = []apiRoute{
 	{"GET /api/v1/items", func(s *Server) handlerFunc { return s.apiItems }},
 	{"GET /api/v1/items/{code}", func(s *Server) handlerFunc { return s.apiItem }},
 	{"GET /api/v1/catalog/stats", func(s *Server) handlerFunc { return s.apiCatalogStats }},
+	{"GET /api/v1/stats", func(s *Server) handlerFunc { return s.apiStats }},
 	{"POST /api/v1/catalog/bases", func(s *Server) handlerFunc { return s.apiBaseSave }},
 	{"POST /api/v1/catalog/entries", func(s *Server) handlerFunc { return s.apiEntryDraft }},
 	{"GET /api/v1/catalog/entries/{id}", func(s *Server) handlerFunc { return s.apiEntryGet }},
@@ -72,6 +73,9 @@ var apiRouteTable = []apiRoute{
 	{"POST /api/v1/cases/{id}/withdraw", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiCaseWithdraw) }},
 	{"POST /api/v1/cases/{id}/special/start", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiCaseSpecialStart) }},
 	{"POST /api/v1/cases/{id}/special/end", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiCaseSpecialEnd) }},
+	{"POST /api/v1/letters", func(s *Server) handlerFunc { return s.keyed(http.StatusCreated, s.apiLetterFile) }},
+	{"POST /api/v1/letters/{id}/reply", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiLetterReply) }},
+	{"POST /api/v1/letters/{id}/forward", func(s *Server) handlerFunc { return s.keyed(http.StatusOK, s.apiLetterForward) }},
 	{"GET /api/v1/inbox", func(s *Server) handlerFunc { return s.apiInbox }},
 	{"GET /api/v1/tasks", func(s *Server) handlerFunc { return s.apiTasks }},
 	{"GET /api/v1/cases/{id}/files/{file}", func(s *Server) handlerFunc { return s.caseFile }},
@@ -90,6 +94,10 @@ var apiRouteTable = []apiRoute{
 	{"PUT /api/v1/license-types/{code}", func(s *Server) handlerFunc { return s.apiLicenseTypePut }},
 	{"POST /api/v1/cases/{id}/review", func(s *Server) handlerFunc { return s.apiCaseReview }},
 	{"GET /api/v1/reviews/figures", func(s *Server) handlerFunc { return s.apiReviewFigures }},
+	{"GET /api/v1/supervision/alerts", func(s *Server) handlerFunc { return s.apiSupervisionAlerts }},
+	{"POST /api/v1/supervision/notices", func(s *Server) handlerFunc { return s.apiNoticeCreate }},
+	{"POST /api/v1/supervision/notices/{id}/answer", func(s *Server) handlerFunc { return s.apiNoticeAnswer }},
+	{"GET /api/v1/exposure", func(s *Server) handlerFunc { return s.apiExposures }},
 }
 
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {

@@ -25,6 +25,7 @@ type apiCase struct {
 	No          string                `json:"no"`
 	EntryCode   string                `json:"entry_code"`
 	ItemName    string                `json:"item_name"`
+	Kind        string                `json:"kind,omitempty"` // complaint, consultation, suggestion: a letter (投诉、咨询、建议)
 	OrgID       string                `json:"org_id"`
 	State       string                `json:"state"`
 	StateName   string                `json:"state_name"`
@@ -131,10 +132,10 @@ func summaryCase(c casework.Case) apiCase {
 		due = ""
 	}
 	return apiCase{ID: c.ID, No: c.No, EntryCode: c.EntryCode, ItemName: c.ItemName, OrgID: c.OrgID, State: c.State,
-		StateName: casework.StateName(c.State), Channel: c.Channel, ChannelName: casework.ChannelName(c.Channel),
+		StateName: casework.StateWords(c), Channel: c.Channel, ChannelName: casework.ChannelName(c.Channel),
 		Applicant: c.Applicant, Mobile: idcode.MaskMobile(c.Mobile), IDCard: idcode.MaskIDCard(c.IDCard),
 		Enterprise: c.Enterprise, Decision: c.Decision, SubmittedAt: c.SubmittedAt, AcceptedAt: c.AcceptedAt,
-		DecidedAt: c.DecidedAt, Deadline: c.Deadline, Due: due, Version: c.Version, Joint: c.Joint}
+		DecidedAt: c.DecidedAt, Deadline: c.Deadline, Due: due, Version: c.Version, Joint: c.Joint, Kind: c.Kind}
 }
 
 // fullCase is a case with its materials, form and timeline (oldest first).

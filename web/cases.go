@@ -19,6 +19,7 @@ import (
 	"github.com/yushan-gov/yiwang/files"
 	"github.com/yushan-gov/yiwang/idcode"
 	"github.com/yushan-gov/yiwang/identity"
+	"github.com/yushan-gov/yiwang/supervision"
 )
 
 // maxApplication caps one application's upload: every material's file.
@@ -296,6 +297,8 @@ type caseView struct {
 	// in front of it, while their visit is not yet rated.
 	VisitURL string
 	VisitQR  template.URL
+	// Alerts are the case's supervision alerts, open ones first (staff).
+	Alerts []supervision.Alert
 }
 
 // CanVerify reports whether the viewer may record that they checked
@@ -350,6 +353,9 @@ func (s *Server) caseView(r *http.Request) (*caseView, error) {
 		}
 	}
 	if actor.Kind == yiwang.KindStaff {
+		if err := s.alertsOfCase(r, v); err != nil {
+			return nil, err
+		}
 		v.MyTasks = s.Cases.MyTasks(r.Context(), actor, c)
 		names := map[string]string{}
 		name := func(id string) string {
@@ -395,6 +401,9 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.caseView(r)
 	if err != nil {
 		return err
+	}
+	if v.C.Kind != "" {
+		return s.letterPage(w, r, v) // 投诉、咨询、建议: web/letters.go
 	}
 	page := "case"
 	if v.Staff || len(v.Tasks) > 0 && !v.Mine {
@@ -521,6 +530,7 @@ type inboxRow struct {
 	ID, No, ItemName, Applicant, Submitted, State string
 	Level, Words                                  string // urgency
 	Joint                                         bool   // another org's case, here for a task it gave this org (会办)
+	Kind                                          string // a letter's kind in words (投诉、咨询、建议), "" for an application
 }
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
@@ -558,9 +568,10 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		u := s.Cases.UrgencyOf(c, days)
-		v.Rows = append(v.Rows, inboxRow{ID: c.ID, No: c.No, ItemName: c.ItemName, Applicant: idcode.MaskName(c.Applicant),
-			Submitted: c.SubmittedAt.In(yiwang.Shanghai).Format("2006年1月2日 15:04:05"), State: casework.StateName(c.State),
-			Level: u.Level, Words: u.Words, Joint: c.Joint})
+		kind := casework.KindName(c.Kind) // a letter: its kind as a badge, then its subject
+		v.Rows = append(v.Rows, inboxRow{ID: c.ID, No: c.No, ItemName: strings.TrimPrefix(c.ItemName, kind+"："), Applicant: idcode.MaskName(c.Applicant),
+			Submitted: c.SubmittedAt.In(yiwang.Shanghai).Format("2006年1月2日 15:04:05"), State: casework.StateWords(c),
+			Level: u.Level, Words: u.Words, Joint: c.Joint, Kind: kind})
 	}
 	// The store orders by due date: overdue first, then fewest days left.
 	s.render(w, r, "work_inbox", v)

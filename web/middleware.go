@@ -156,6 +156,7 @@ const maxFormBody = 1 << 20
 // its own size limit).
 func uploadPath(p string) bool {
 	return p == "/admin/catalog/import" || p == "/admin/holidays" || p == "/enterprise/certs" || p == "/window/file" || strings.HasPrefix(p, "/apply/") || strings.HasPrefix(p, "/bundles/") ||
+		strings.HasPrefix(p, "/work/simulate/") ||
 		(strings.HasPrefix(p, "/cases/") && strings.HasSuffix(p, "/resubmit")) ||
 		(strings.HasPrefix(p, "/admin/catalog/") && strings.HasSuffix(p, "/files")) ||
 		(strings.HasPrefix(p, "/work/") && (strings.HasSuffix(p, "/decide") || strings.Contains(p, "/tasks/")))

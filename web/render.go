@@ -55,7 +55,8 @@ var funcs = template.FuncMap{
 	"eventName": func(k string) string {
 		return map[string]string{"submit": "提交申请", "correct_notice": "一次性告知补正", "resubmit": "提交补正材料",
 			"accept": "受理", "refuse": "不予受理", "decide": "决定", "deliver": "送达", "withdraw": "撤回",
-			"special_start": "启动特别程序", "special_end": "特别程序结束", "task": "办理环节", "verify": "核验原件"}[k]
+			"special_start": "启动特别程序", "special_end": "特别程序结束", "task": "办理环节", "verify": "核验原件",
+			"forward": "转办", "reply": "答复"}[k]
 	},
 	"kindName":      webhook.KindName,
 	"licenseStatus": license.StatusName,

@@ -19,12 +19,15 @@ import (
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/identity/certlogin"
 	"github.com/yushan-gov/yiwang/identity/oidc"
+	"github.com/yushan-gov/yiwang/inspect"
+	"github.com/yushan-gov/yiwang/kpi"
 	"github.com/yushan-gov/yiwang/license"
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/org"
 	"github.com/yushan-gov/yiwang/publicinfo"
 	"github.com/yushan-gov/yiwang/review"
 	"github.com/yushan-gov/yiwang/seal"
+	"github.com/yushan-gov/yiwang/supervision"
 	"github.com/yushan-gov/yiwang/webhook"
 )
 
@@ -46,6 +49,14 @@ type Server struct {
 	Seals    *seal.Service
 	Licenses *license.Service
 	Reviews  *review.Service
+	// Supervision is electronic supervision (电子监察): alerts and 督办.
+	Supervision *supervision.Service
+	// Inspect is the exposure column, spot checks and simulated
+	// applications (曝光纠错, 随机抽查, 模拟办事).
+	Inspect *inspect.Service
+	// KPI is the supervision dashboard, the assessment and the public
+	// statistics (监察统计, 绩效考核).
+	KPI      *kpi.Service
 	Holidays *calendar.Service
 	// Certs is enterprise certificate login (一证通).
 	Certs    *certlogin.Service

@@ -38,9 +38,9 @@ type benchResult struct {
 // benchWorkloads are the workloads in the order they run; --workloads picks
 // some. "search" prints search-inprocess, search-page and search-api; "raw"
 // is the storage reference (sqlite-raw-single-tx, sqlite-raw-batch, and on
-// PostgreSQL postgres-raw-single-tx, postgres-raw-batch). "scan" (the
-// supervision scan) waits for issue 6.
-var benchWorkloads = []string{"idle", "raw", "submit", "track", "search", "inbox"}
+// PostgreSQL postgres-raw-single-tx, postgres-raw-batch). "scan" is the
+// supervision scan over --open open cases (scan-first and scan).
+var benchWorkloads = []string{"idle", "raw", "submit", "track", "search", "inbox", "scan"}
 
 // benchRun is one run of the harness: its settings and the server under test.
 type benchRun struct {
@@ -69,6 +69,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	items := fs.Int("items", 10000, "number of published catalog entries")
 	cases := fs.Int("cases", 0, "cases in the database for the inbox workload (e.g. 1000000); 0 skips inbox (--quick: 10000)")
+	openCases := fs.Int("open", 1000000, "open cases in the database for the supervision scan workload (--quick: 10000)")
 	n := fs.Int("n", 0, "requests per workload (0: submit 20000, track 20000, search and inbox 4000, raw 5000; --quick: fewer)")
 	conc := fs.Int("concurrency", 0, "concurrent clients (0: submit 64, track 16, search and inbox 4)")
 	db := fs.String("db", "", "postgres://… to benchmark on PostgreSQL (a fresh, empty database); empty = SQLite in a temp dir")
@@ -84,9 +85,6 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	chosen := map[string]bool{}
 	for _, w := range strings.Split(*workloads, ",") {
 		w = strings.TrimSpace(w)
-		if w == "scan" {
-			return exitError{2, "bench: the scan workload waits for the supervision scan (issue 6)"}
-		}
 		if !slices.Contains(benchWorkloads, w) {
 			return exitError{2, fmt.Sprintf("bench: unknown workload %q (have %s)", w, strings.Join(benchWorkloads, ","))}
 		}
@@ -98,6 +96,9 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		if !flagSet(fs, "cases") {
 			*cases = 10000
+		}
+		if !flagSet(fs, "open") {
+			*openCases = 10000
 		}
 	}
 	if *cases == 0 {
@@ -120,7 +121,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	b := &benchRun{backend: backend, n: *n, conc: *conc, quick: *quick, cpuprofile: *cpuprofile, blockprof: *blockprofile, profiled: len(chosen),
 		deadline: *limit, out: stdout, log: stderr,
-		cfg: serveConfig{config: config{Data: filepath.Join(dir, "data"), DB: *db}, loginBurst: 1 << 30}}
+		cfg: serveConfig{config: config{Data: filepath.Join(dir, "data"), DB: *db}, loginBurst: 1 << 30, noScan: true}}
 
 	// The data: the demo district and the catalog, loaded before the server starts.
 	a, err := open(ctx, b.cfg.config, quietLog(io.Discard), true, true)
@@ -159,6 +160,9 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	if !chosen["submit"] && !chosen["track"] && !chosen["search"] && !chosen["inbox"] {
+		if chosen["scan"] {
+			return b.scan(ctx, *openCases)
+		}
 		return nil
 	}
 
@@ -188,7 +192,12 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		b.searchHTTP()
 	}
 	if chosen["inbox"] {
-		return b.inbox(ctx, *cases)
+		if err := b.inbox(ctx, *cases); err != nil {
+			return err
+		}
+	}
+	if chosen["scan"] {
+		return b.scan(ctx, *openCases)
 	}
 	return nil
 }

@@ -68,6 +68,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if _, err := demo.LoadReviews(ctx, a.db, a.reviews); err != nil {
 		return err
 	}
+	if _, err := demo.LoadInspect(ctx, a.db, a.inspect); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "已载入演示数据：%d 个单位，%d 个工作人员账号（密码 %s），%d 件演示办件\n", res.Orgs, len(res.StaffSecret), demo.StaffPassword, n)
 	return nil
 }

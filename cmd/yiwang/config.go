@@ -21,6 +21,7 @@ import (
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/identity/certlogin"
 	"github.com/yushan-gov/yiwang/identity/oidc"
+	"github.com/yushan-gov/yiwang/inspect"
 	"github.com/yushan-gov/yiwang/license"
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/org"
@@ -36,6 +37,8 @@ import (
 type config struct {
 	Data string
 	DB   string
+	// clock replaces the system clock: tests that need a fixed day.
+	clock yiwang.Clock
 }
 
 func envOr(name, def string) string {
@@ -108,6 +111,7 @@ type app struct {
 	seals    *seal.Service
 	licenses *license.Service
 	reviews  *review.Service
+	inspect  *inspect.Service
 	holidays *calendar.Service
 	certs    *certlogin.Service
 	oidc     *oidc.Service  // registration of single sign-on clients
@@ -140,7 +144,10 @@ func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey 
 		db.Close()
 		return nil, err
 	}
-	clock := yiwang.SystemClock{}
+	var clock yiwang.Clock = yiwang.SystemClock{}
+	if cfg.clock != nil {
+		clock = cfg.clock
+	}
 	a := &app{db: db, clock: clock, log: log, pii: p}
 	a.orgs = &org.Service{Store: db, Clock: clock}
 	a.identity = &identity.Service{Store: db, Orgs: a.orgs, Clock: clock, Log: log}
@@ -175,6 +182,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger, migrate, createKey 
 			*days = n
 		}
 	}
+	a.inspect = &inspect.Service{Store: db, Cases: db, Filer: a.cases, Orgs: a.orgs, Clock: clock}
 	a.box = &notify.Box{Store: db, Clock: clock}
 	a.webhooks = &webhook.Service{Store: db, Orgs: a.orgs, Clock: clock}
 	a.files = &files.Service{Store: db, Blobs: files.Dir{Root: filepath.Join(cfg.Data, "files")}, Sealer: p, Clock: clock}

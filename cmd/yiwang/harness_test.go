@@ -32,7 +32,9 @@ type testServer struct {
 // dir; opts may change the configuration first.
 func startServer(t testing.TB, engine string, opts ...func(*serveConfig)) *testServer {
 	t.Helper()
-	cfg := serveConfig{config: config{Data: t.TempDir()}, loginBurst: 10000}
+	// noHistory: most tests count the demo's few cases exactly; the
+	// dashboard's tests ask for the history with withHistory.
+	cfg := serveConfig{config: config{Data: t.TempDir()}, loginBurst: 10000, noHistory: true}
 	for _, o := range opts {
 		o(&cfg)
 	}

@@ -28,6 +28,7 @@ const usage = `yiwang — 雨山区一体化网上政务服务平台
   audit verify  校验审计日志哈希链
   holidays      节假日安排：holidays list | holidays add FILE（国务院办公厅公布的下一年安排，holiday-cn 格式）
   license       电子证照：license list | license export 证照标识 -o FILE | license verify FILE --keys KEYS.json | --url 平台地址
+  report        监察统计月报（XLSX）：report --month 2026-10 --out FILE.xlsx
   backup        在线备份到空目录：backup DIR（SQLite 数据库、材料文件、密钥）
   restore       从备份恢复到新的数据目录并校验：restore DIR --data NEWDIR
   cert          企业证书登录：cert sign --key KEY.pem --challenge 挑战码（输出签名值）| cert new（测试证书）
@@ -84,6 +85,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdLicense(ctx, rest, stdout, stderr)
 	case "cert":
 		return cmdCert(ctx, rest, stdout, stderr)
+	case "report":
+		return cmdReport(ctx, rest, stdout, stderr)
 	case "backup":
 		return cmdBackup(ctx, rest, stdout, stderr)
 	case "restore":

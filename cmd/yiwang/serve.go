@@ -16,6 +16,7 @@ import (
 	"github.com/yushan-gov/yiwang/demo"
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/identity/oidc"
+	"github.com/yushan-gov/yiwang/kpi"
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/sqlstore"
 	"github.com/yushan-gov/yiwang/web"
@@ -28,6 +29,13 @@ type serveConfig struct {
 	Prod bool
 	// loginBurst overrides the per-IP login rate limit (tests log in often).
 	loginBurst int
+	// noScan keeps the supervision scan from running (the benchmark times
+	// it on its own).
+	noScan bool
+	// noHistory leaves out the demo's past months of decided cases
+	// (demo.LoadHistory): tests that count the demo's few cases and
+	// reviews exactly start without them.
+	noHistory bool
 	// sso configures the OpenID provider: the issuer from --issuer, the
 	// token lifetimes from tests (zero: the defaults).
 	sso oidc.Config
@@ -77,6 +85,7 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 	}
 	defer a.Close()
 
+	sv := newSupervision(a)
 	orgs, err := a.orgs.Tree(ctx)
 	if err != nil {
 		ln.Close()
@@ -96,6 +105,27 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 		if _, err := demo.LoadReviews(ctx, a.db, a.reviews); err != nil {
 			ln.Close()
 			return fmt.Errorf("载入演示评价: %w", err)
+		}
+		// Late cases for 电子监察: back-dated like the history, left out with it.
+		if !cfg.noHistory {
+			if _, err := demo.LoadSupervision(ctx, a.db, a.cases, a.files, sv); err != nil {
+				ln.Close()
+				return fmt.Errorf("载入演示电子监察: %w", err)
+			}
+		}
+		if _, err := demo.LoadInspect(ctx, a.db, a.inspect); err != nil {
+			ln.Close()
+			return fmt.Errorf("载入演示曝光纠错和抽查: %w", err)
+		}
+		if _, err := demo.LoadLetters(ctx, a.db, a.cases, a.reviews); err != nil {
+			ln.Close()
+			return fmt.Errorf("载入演示投诉建议: %w", err)
+		}
+		if !cfg.noHistory {
+			if _, err := demo.LoadHistory(ctx, a.db, a.cases.Calendar, a.clock.Now()); err != nil {
+				ln.Close()
+				return fmt.Errorf("载入演示历史办件: %w", err)
+			}
 		}
 		log.Info("已载入雨山区演示数据", "orgs", res.Orgs, "staff", len(res.StaffSecret), "catalog_entries", res.Items, "cases", n)
 	}
@@ -118,13 +148,15 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 		ln.Close()
 		return err
 	}
-	srv := &web.Server{Identity: a.identity, Orgs: a.orgs, Catalog: a.catalog, Info: a.info, Files: a.files, Cases: a.cases, Box: a.box, Webhooks: a.webhooks, Seals: a.seals, Licenses: a.licenses, Reviews: a.reviews, Holidays: a.holidays, Audit: a.db, Outbox: a.db, DB: a.db,
+	srv := &web.Server{Identity: a.identity, Orgs: a.orgs, Catalog: a.catalog, Info: a.info, Files: a.files, Cases: a.cases, Box: a.box, Webhooks: a.webhooks, Seals: a.seals, Licenses: a.licenses, Reviews: a.reviews, Inspect: a.inspect, Holidays: a.holidays, Audit: a.db, Outbox: a.db, DB: a.db,
 		Sessions: web.NewSessions(sqlstore.SessionStore{DB: a.db}, cfg.Prod), Clock: a.clock, Log: log,
 		Dev: !cfg.Prod, DemoSecrets: secrets, SecureCookies: cfg.Prod, LoginBurst: cfg.loginBurst,
 		MetricsToken: os.Getenv("YIWANG_METRICS_TOKEN"), Idempotency: a.idem, Certs: a.certs}
 	if sso != nil {
 		srv.OIDC, srv.OIDCClients = sso, a.oidc
 	}
+	srv.Supervision = sv
+	srv.KPI = &kpi.Service{Store: a.db, Orgs: a.orgs, Clock: a.clock}
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10}
 
@@ -135,6 +167,9 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 	wd := &webhook.Dispatcher{Store: a.db, Clock: a.clock, Log: log}
 	go wd.Run(bg, 2*time.Second)
 	background(bg, a, log)
+	if !cfg.noScan { // electronic supervision, a singleton job (lease)
+		go superviseEvery(bg, sv, time.Minute, log)
+	}
 	if sso != nil {
 		go every(bg, time.Hour, "purge oidc", log, func(ctx context.Context) error {
 			_, err := sso.Purge(ctx)
