@@ -120,7 +120,7 @@ func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant,
 		Enterprise: who.Enterprise, Channel: ChannelWeb, State: StateSubmitted, Materials: mats,
 		Form: withNote(values, app.Note), SubmittedAt: now, Version: 1, Simulated: app.Simulated}
 	c.Due = s.due(c)
-	ev := Event{ID: yiwang.NewID(), CaseID: c.ID, Seq: 1, At: now, ActorID: actor.AccountID, ActorName: actor.Name,
+	ev := Event{ID: yiwang.NewID(), CaseID: c.ID, Seq: 1, At: now, ActorID: actor.AccountID, ActorName: shownName(actor, c),
 		Kind: "submit", To: StateSubmitted, Channel: ChannelWeb, Note: submitNote(mats)}
 	day := calendar.DateOf(now)
 	e := audit.New(actor, now, "case.submit", "case:"+c.ID, audit.ResultOK, en.Base.Name)
@@ -226,6 +226,17 @@ func (s *Service) due(c Case) string {
 	return never
 }
 
+// shownName is the name a case's timeline gives who acted: on a simulated
+// application the supervisor acting as applicant appears as the test
+// identity, so the org's timeline gives nothing away (the audit log keeps
+// the real actor).
+func shownName(actor yiwang.Actor, c Case) string {
+	if c.Simulated && actor.AccountID == c.ApplicantID {
+		return c.Applicant
+	}
+	return actor.Name
+}
+
 func (s *Service) move(ctx context.Context, actor yiwang.Actor, c Case, kind, to, note string) (Case, error) {
 	evs, err := s.Store.Events(ctx, c.ID)
 	if err != nil {
@@ -233,7 +244,7 @@ func (s *Service) move(ctx context.Context, actor yiwang.Actor, c Case, kind, to
 	}
 	now := s.Clock.Now()
 	ev := Event{ID: yiwang.NewID(), CaseID: c.ID, Seq: len(evs) + 1, At: now, ActorID: actor.AccountID,
-		ActorName: actor.Name, Kind: kind, From: c.State, To: to, Note: note, Channel: actor.Channel}
+		ActorName: shownName(actor, c), Kind: kind, From: c.State, To: to, Note: note, Channel: actor.Channel}
 	c.State = to
 	c.Due = s.due(c)
 	e := audit.New(actor, now, "case."+kind, "case:"+c.ID, audit.ResultOK, c.No+" "+note)

@@ -338,6 +338,10 @@ func TestSimulate(t *testing.T) {
 			if ck.Kind != inspect.KindSimulated || len(ck.Items) != 1 || ck.Items[0].CaseID != c.ID || ck.OrgID != c.OrgID {
 				t.Fatalf("simulated check: %+v", ck)
 			}
+			// Its timeline names the test person, not the supervisor.
+			if evs, err := e.db.Events(e.ctx, c.ID); err != nil || len(evs) != 1 || evs[0].ActorName != testID.Name {
+				t.Fatalf("the submit event gives the supervisor away: %v %+v", err, evs)
+			}
 			// The org works it like any other; the flag stays.
 			c = e.decide(t, c.ID)
 			got, err := e.db.Case(e.ctx, c.ID)

@@ -508,3 +508,59 @@ func TestNotices(t *testing.T) {
 		})
 	}
 }
+
+// TestScanMovesOn: an alert clears when its case's due date moves out of
+// the window (an extension), when a step is done, and moves with a case
+// forwarded to another org; a step due on the case's deadline is told once,
+// as the deadline.
+func TestScanMovesOn(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			e := newEnv(t, engine)
+			task := func(c *casework.Case, org, due string) {
+				c.Tasks = append(c.Tasks, casework.Task{ID: yiwang.NewID(), CaseID: c.ID, Name: "审查", Kind: catalog.StepReview,
+					OrgID: org, Role: yiwang.RoleCaseOfficer, State: casework.TaskOpen, OpenedAt: c.SubmittedAt, Due: due})
+			}
+			extended := e.bulk(t, casework.StateAccepted, "2026-03-13", nil)
+			sameDay := e.bulk(t, casework.StateAccepted, "2026-03-10", func(c *casework.Case) { task(c, c.OrgID, "2026-03-10") })
+			ownStep := e.bulk(t, casework.StateAccepted, "2026-03-31", func(c *casework.Case) { task(c, c.OrgID, "2026-03-10") })
+			forwarded := e.bulk(t, casework.StateAccepted, "2026-03-12", nil)
+			e.day(11)
+			e.scan(t)
+			got := e.openAlerts(t)
+			if got[extended.No+"/deadline"].Level != supervision.Yellow || got[sameDay.No+"/deadline"].Level != supervision.Red ||
+				got[ownStep.No+"/task"].Level != supervision.Red || got[forwarded.No+"/deadline"].OrgID != e.officer.OrgID {
+				t.Fatalf("3-11: %+v", got)
+			}
+			if _, ok := got[sameDay.No+"/task"]; ok {
+				t.Fatal("a step due on the deadline was told twice")
+			}
+			for _, q := range []string{
+				`UPDATE cases SET due = '2026-03-31', deadline = '2026-03-31' WHERE id = '` + extended.ID + `'`,
+				`UPDATE case_tasks SET state = 'done' WHERE case_id = '` + ownStep.ID + `'`,
+				`UPDATE cases SET org_id = '` + e.urban.OrgID + `' WHERE id = '` + forwarded.ID + `'`,
+			} {
+				if _, err := e.db.SQL().Exec(q); err != nil {
+					t.Fatal(err)
+				}
+			}
+			r := e.scan(t)
+			got = e.openAlerts(t)
+			if _, ok := got[extended.No+"/deadline"]; ok {
+				t.Fatal("the extended case's alert stayed")
+			}
+			if _, ok := got[ownStep.No+"/task"]; ok {
+				t.Fatal("the done step's alert stayed")
+			}
+			if got[forwarded.No+"/deadline"].OrgID != e.urban.OrgID {
+				t.Fatalf("the forwarded case's alert: %+v", got[forwarded.No+"/deadline"])
+			}
+			if r.Cleared != 3 || r.Raised != 1 {
+				t.Fatalf("after the changes: %+v", r)
+			}
+			if r := e.scan(t); r.Raised+r.Cleared+r.Escalated != 0 {
+				t.Fatalf("a steady scan changed something: %+v", r)
+			}
+		})
+	}
+}

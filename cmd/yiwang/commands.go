@@ -68,6 +68,9 @@ func cmdDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if _, err := demo.LoadReviews(ctx, a.db, a.reviews); err != nil {
 		return err
 	}
+	if _, err := demo.LoadSupervision(ctx, a.db, a.cases, a.files, newSupervision(a)); err != nil {
+		return err
+	}
 	if _, err := demo.LoadInspect(ctx, a.db, a.inspect); err != nil {
 		return err
 	}
