@@ -276,20 +276,38 @@ func (s *Service) letter(ctx context.Context, actor yiwang.Actor, id string) (Ca
 	if c.Kind == "" {
 		return Case{}, yiwang.Errorf(yiwang.ENOTFOUND, "这不是投诉、咨询或建议")
 	}
-	if !actor.HasAny(yiwang.RoleCaseOfficer, yiwang.RoleDeptHead) {
-		return Case{}, yiwang.Errorf(yiwang.EFORBIDDEN, "只有承办人或部门负责人可以办理投诉、咨询和建议")
-	}
-	mine, err := s.Orgs.Subtree(ctx, actor.OrgID)
-	if err != nil {
+	if err := s.mayAnswer(ctx, actor, c.OrgID); err != nil {
 		return Case{}, err
-	}
-	if actor.OrgID == "" || !mine[c.OrgID] {
-		return Case{}, yiwang.Errorf(yiwang.EFORBIDDEN, "这不是本单位的办件")
 	}
 	if c.State != StateAccepted {
 		return Case{}, yiwang.Errorf(yiwang.ECONFLICT, "该件当前状态为“%s”，不能进行此操作", StateWords(c))
 	}
 	return c, nil
+}
+
+// mayAnswer checks that actor may work the letters of an org: a case
+// officer or department head of it or of an org above it.
+func (s *Service) mayAnswer(ctx context.Context, actor yiwang.Actor, orgID string) error {
+	if !actor.HasAny(yiwang.RoleCaseOfficer, yiwang.RoleDeptHead) {
+		return yiwang.Errorf(yiwang.EFORBIDDEN, "只有承办人或部门负责人可以办理投诉、咨询和建议")
+	}
+	if actor.OrgID == "" {
+		return yiwang.Errorf(yiwang.EFORBIDDEN, "这不是本单位的办件")
+	}
+	mine, err := s.Orgs.Subtree(ctx, actor.OrgID)
+	if err != nil {
+		return err
+	}
+	if !mine[orgID] {
+		return yiwang.Errorf(yiwang.EFORBIDDEN, "这不是本单位的办件")
+	}
+	return nil
+}
+
+// MayAnswer reports whether actor may read, forward and reply to letter c
+// (a department head answers letters without being a case handler).
+func (s *Service) MayAnswer(ctx context.Context, actor yiwang.Actor, c Case) bool {
+	return c.Kind != "" && s.mayAnswer(ctx, actor, c.OrgID) == nil
 }
 
 // Forward sends a misrouted letter to the department that should answer it

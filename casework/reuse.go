@@ -41,9 +41,29 @@ func (who Applicant) holderKey() string {
 // of the type the material names (免提交, credibility A), or a material a
 // clerk verified in an earlier case (材料复用, credibility B).
 func (s *Service) Attachable(ctx context.Context, en catalog.Entry, who Applicant) (map[int]Material, error) {
+	return s.attachable(ctx, en, who, false)
+}
+
+// SharedForAnyone lists the materials of the entry no applicant hands in
+// whoever they are (what the national library shares): the form of a
+// simulated application (模拟办事) asks for the rest.
+func (s *Service) SharedForAnyone(ctx context.Context, en catalog.Entry) (map[int]bool, error) {
+	auto, err := s.attachable(ctx, en, Applicant{IDCard: "-"}, true)
+	out := map[int]bool{}
+	for i := range auto {
+		out[i] = true
+	}
+	return out, err
+}
+
+// attachable is Attachable; for a test identity (模拟办事) it looks up
+// nothing the person holds: a license of a type the platform issues is not
+// held, and no verified material is reused, while what the national
+// library shares for everyone is shared as for any applicant.
+func (s *Service) attachable(ctx context.Context, en catalog.Entry, who Applicant, test bool) (map[int]Material, error) {
 	out := map[int]Material{}
 	var reusable map[string]Reusable
-	if rs, ok := s.Store.(ReuseStore); ok && who.holderKey() != "" {
+	if rs, ok := s.Store.(ReuseStore); ok && who.holderKey() != "" && !test {
 		var err error
 		if reusable, err = rs.ReusableMaterials(ctx, who.holderKey()); err != nil {
 			return nil, err
@@ -57,8 +77,14 @@ func (s *Service) Attachable(ctx context.Context, en catalog.Entry, who Applican
 				out[i] = shared
 				continue
 			}
-			l, ok, err := s.Licenses.ValidHeld(ctx, holderOf(who), gm.License)
+			h := holderOf(who)
+			if test {
+				h = license.Holder{} // only asks whether the platform issues the type
+			}
+			l, ok, err := s.Licenses.ValidHeld(ctx, h, gm.License)
 			switch {
+			case test && yiwang.ErrorCode(err) == yiwang.EINVALID:
+				// A type the platform issues, never held by a test identity.
 			case yiwang.ErrorCode(err) == yiwang.ENOTFOUND:
 				// Not a type this platform issues: the national library's.
 				out[i] = shared
@@ -169,6 +195,11 @@ func (s *Service) VerifyMaterials(ctx context.Context, actor yiwang.Actor, id st
 		return Case{}, yiwang.Invalid(map[string]string{"materials": "请选择已核验原件的材料"})
 	}
 	holder := c.HolderKey()
+	if c.Simulated {
+		// 模拟办事: the test identity may be a real person's; what the clerk
+		// checked is marked on the case but never reused for that person.
+		holder = ""
+	}
 	now := s.Clock.Now()
 	var names []string
 	for _, ix := range indexes {

@@ -97,12 +97,11 @@ func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant,
 	}
 	values, bad := formValues(en.Guide.Fields, app.Fields, who)
 	// A simulated application's test identity may be anybody's: it never
-	// fetches that person's e-licenses or verified materials.
-	var auto map[int]Material
-	if !app.Simulated {
-		if auto, err = s.Attachable(ctx, en, who); err != nil {
-			return Case{}, err
-		}
+	// fetches that person's e-licenses or verified materials, but what the
+	// platform shares for everyone is shared, so the org sees no difference.
+	auto, err := s.attachable(ctx, en, who, app.Simulated)
+	if err != nil {
+		return Case{}, err
 	}
 	mats, mbad := checkMaterials(en, merge(draft.Materials, app.Materials), values, auto)
 	for k, v := range mbad {
@@ -553,7 +552,7 @@ func (s *Service) Get(ctx context.Context, actor yiwang.Actor, id string) (Case,
 	if c.ApplicantID != actor.AccountID && c.FiledBy != actor.AccountID {
 		// Staff of the implementing org read it, and those of an org that
 		// was given a task on it; nobody else learns it exists.
-		if s.mayHandle(ctx, actor, c.OrgID) != nil && !s.involved(ctx, actor, c) {
+		if s.mayHandle(ctx, actor, c.OrgID) != nil && !s.involved(ctx, actor, c) && !s.MayAnswer(ctx, actor, c) {
 			return Case{}, nil, yiwang.Errorf(yiwang.ENOTFOUND, "办件不存在")
 		}
 	}

@@ -38,10 +38,32 @@ func supervisor(actor yiwang.Actor, what string) error {
 
 // personal finds what looks like an ID number or a mobile number: the
 // column is public, and what it says about a person is not.
-var personal = regexp.MustCompile(`(^|[^0-9])([0-9]{17}[0-9Xx]|1[3-9][0-9]{9})([^0-9]|$)`)
+var personal = regexp.MustCompile(`(^|[^0-9])([0-9]{17}[0-9Xx]|(86)?1[3-9][0-9]{9})([^0-9]|$)`)
+
+// digitsOnly folds what hides a number from the pattern: full-width digits
+// and X, and the spaces, hyphens and dots people put between digits
+// (“138 0013 8000”, “+86-138-0013-8000”).
+func digitsOnly(text string) string {
+	rs := []rune(text)
+	var b strings.Builder
+	for i, r := range rs {
+		switch {
+		case r >= '０' && r <= '９':
+			r = '0' + (r - '０')
+		case r == 'Ｘ' || r == 'ｘ':
+			r = 'X'
+		case strings.ContainsRune(" -.\u3000－—", r) && i > 0 && i+1 < len(rs) && isDigit(rs[i-1]) && isDigit(rs[i+1]):
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }
 
 // HasPersonalData reports whether text seems to hold an ID or mobile number.
-func HasPersonalData(text string) bool { return personal.MatchString(text) }
+func HasPersonalData(text string) bool { return personal.MatchString(digitsOnly(text)) }
 
 // MaskCaseNo shows a case number on the public column: enough to tell
 // cases apart, not enough to look one up.

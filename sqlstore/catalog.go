@@ -305,10 +305,10 @@ func (db *DB) ListEntries(ctx context.Context, f catalog.Filter) ([]catalog.Entr
 			ph[i] = fmt.Sprintf("$%d", len(args))
 		}
 		where = append(where, "status IN ("+strings.Join(ph, ",")+")")
-	} else {
-		// The hidden entries letters are filed under are no part of the catalog.
-		where = append(where, "status <> 'letter'")
 	}
+	// The hidden entries letters are filed under are no part of the catalog,
+	// whatever status is asked for (?status=letter on the staff list and export).
+	where = append(where, "status <> 'letter'")
 	if f.OrgID != "" {
 		args = append(args, f.OrgID)
 		where = append(where, fmt.Sprintf("org_id = $%d", len(args)))

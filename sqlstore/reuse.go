@@ -17,6 +17,15 @@ func (db *DB) saveCaseExtras(ctx context.Context, tx *sql.Tx, c casework.Case) e
 		if err := db.insertLicense(ctx, tx, iss.License, iss.Event); err != nil {
 			return err
 		}
+		if c.Simulated {
+			// 模拟办事: the test identity may be a real person's ID number. The
+			// license is made as for any case (the org must not tell), but no
+			// holder's wallet finds it, so it is never shown or reused.
+			if _, err := tx.ExecContext(ctx, `UPDATE licenses SET holder_hash = $1 WHERE id = $2`,
+				db.holderHash("simulated", c.ID), iss.License.ID); err != nil {
+				return fmt.Errorf("simulated license: %w", err)
+			}
+		}
 		if err := appendAudit(ctx, tx, iss.Audit); err != nil {
 			return err
 		}

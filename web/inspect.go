@@ -383,6 +383,9 @@ type simulateView struct {
 	Found    []catalog.Summary
 	Query    string
 	Required []int // the materials the applicant uploads
+	// Shared are the materials nobody hands in (the national library's), as
+	// on any application: uploading one would set the test apart.
+	Shared map[int]bool
 }
 
 var simIdentityFields = []string{"sim.name", "sim.idcard", "sim.mobile"}
@@ -437,8 +440,11 @@ func (s *Server) simulateEntry(r *http.Request, v *simulateView, code string) er
 			v.Form.Values["f."+f.Key] = "（提交时取自测试身份）"
 		}
 	}
+	if v.Shared, err = s.Cases.SharedForAnyone(r.Context(), en); err != nil {
+		return err
+	}
 	for i, m := range en.Guide.Materials {
-		if m.Source != "department" {
+		if m.Source != "department" && !v.Shared[i] {
 			v.Required = append(v.Required, i)
 		}
 	}

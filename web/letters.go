@@ -283,7 +283,9 @@ func (s *Server) letterViewOf(r *http.Request, cv *caseView) (*letterView, error
 	// A reply is rated once (review.ReviewCase).
 	v.Review.CanReview = v.Review.CanReview && len(v.Review.Reviews) == 0 && c.State == casework.StateDelivered
 	v.Review.FollowUp = false
-	v.CanWork = cv.Staff && c.State == casework.StateAccepted && cv.Actor.HasAny(yiwang.RoleCaseOfficer, yiwang.RoleDeptHead)
+	// A department head answers letters without handling applications.
+	cv.Staff = cv.Staff || s.Cases.MayAnswer(r.Context(), cv.Actor, c)
+	v.CanWork = c.State == casework.StateAccepted && s.Cases.MayAnswer(r.Context(), cv.Actor, c)
 	if c.State == casework.StateAccepted {
 		v.Urgency = s.Cases.UrgencyOf(c, cv.E.PromiseDays)
 	}

@@ -33,6 +33,12 @@ type Payload struct {
 // subscription that wants it; orgChain is the case's org and those above it.
 // They are due at once.
 func NewDeliveries(subs []Subscription, orgChain []string, c casework.Case, ev casework.Event) []Delivery {
+	if c.Kind != "" {
+		// A letter (投诉、咨询、建议) is no application: its item name is the
+		// complainant's own subject, and its number and code are not the
+		// format this payload promises (docs/webhooks.md).
+		return nil
+	}
 	var out []Delivery
 	for _, s := range subs {
 		if !s.Wants(ev.Kind, orgChain) {

@@ -4,12 +4,14 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/demo"
 	"github.com/yushan-gov/yiwang/inspect"
 	"github.com/yushan-gov/yiwang/yiwangtest"
@@ -218,6 +220,16 @@ func inspectJourney(t *testing.T, engine string) {
 	ts.app.db.SQL().QueryRow(`SELECT id, simulated FROM cases WHERE applicant = $1`, "测试员乙").Scan(&simID, &simulated)
 	if simID == "" || !simulated {
 		t.Fatalf("simulated case %q stored with simulated=%v", simID, simulated)
+	}
+	// The form asks for no 居民身份证: shared from the national library, as on
+	// every real application; an uploaded one would set the test apart.
+	if form.Doc.Find(`#simulate-form .status-shared:contains("无需上传")`).Length() == 0 {
+		t.Fatalf("the simulate form asks for what nobody uploads: %s", form.Doc.Find("#simulate-form").Text())
+	}
+	if sc, err := ts.app.db.Case(t.Context(), simID); err != nil || !slices.ContainsFunc(sc.Materials, func(m casework.Material) bool {
+		return m.Name == "居民身份证" && m.FileID == "" && m.Note != ""
+	}) {
+		t.Fatalf("the simulated case's 居民身份证 is not shared as on any case: %v %+v", err, sc.Materials)
 	}
 	// The org sees an ordinary application; the supervisor sees the mark.
 	inbox := officer.get("/work")

@@ -125,6 +125,12 @@ func TestLetterJourney(t *testing.T) {
 				t.Fatalf("the inbox: %s", inbox.Doc.Find("table").Text())
 			}
 			checkPage(t, "the department's letter page", officer.get("/cases/"+wangLetter))
+			// The department head answers letters too (no case handler role).
+			head := ts.client()
+			ts.staffLogin(head, "head", demo.StaffPassword)
+			if p := head.get("/cases/" + wangLetter); p.Status != http.StatusOK || p.Doc.Find(`form[action$="/reply"]`).Length() != 1 {
+				t.Fatalf("the head's view of the letter: %d", p.Status)
+			}
 			if p := officer.post("/letters/"+wangLetter+"/reply", url.Values{"reply": {"好的"}}); p.Status != http.StatusBadRequest || p.Doc.Find("#e-reply").Length() == 0 {
 				t.Fatalf("a short reply: %d", p.Status)
 			}
@@ -172,6 +178,12 @@ func TestLetterJourney(t *testing.T) {
 			}
 			if got := wang.get("/cases/" + wangLetter).Doc.Find("#review").Text(); !strings.Contains(got, "满意") {
 				t.Fatalf("the rating is not shown: %s", got)
+			}
+			// The public 好差评 column counts it in one row per kind, which is
+			// no catalog item: named, not linked.
+			if pub := ts.client().get("/reviews"); !strings.Contains(pub.Doc.Find("#by-item").Text(), "12345热线投诉") ||
+				pub.Doc.Find(`#by-item a[href^="/items/12345"]`).Length() != 0 {
+				t.Fatalf("the public figures of letters: %s", pub.Doc.Find("#by-item").Text())
 			}
 			var msgs int
 			ts.app.db.SQL().QueryRow(`SELECT COUNT(*) FROM messages WHERE account_id = $1 AND link = $2`, w.ID, "/cases/"+wangLetter).Scan(&msgs)
