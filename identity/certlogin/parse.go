@@ -43,7 +43,9 @@ type Parsed struct {
 // mistake: said so, and never kept), ReasonCertMultiple, ReasonCertMalformed
 // or ReasonKeyUnsupported. It checks neither validity nor usage.
 func ParseCert(in []byte, field string) (Parsed, error) {
-	in = bytes.TrimSpace(in)
+	if !looksDER(in) {
+		in = bytes.TrimSpace(in) // pasted text; DER may end in a byte that looks like a space
+	}
 	bad := func(reason, msg string) (Parsed, error) {
 		return Parsed{}, fail(reason, yiwang.EINVALID, field, msg)
 	}
@@ -117,6 +119,12 @@ func ParseCert(in []byte, field string) (Parsed, error) {
 
 const privateKeyMessage = "您提交的是私钥，不是证书，已拒绝且没有保存。私钥只应保存在您的证书介质（USB Key）或本机中，" +
 	"请勿在任何网页上提交。请改为上传证书（以 -----BEGIN CERTIFICATE----- 开头）；如果担心私钥已泄露，请联系发证机构吊销并重新申请证书"
+
+// looksDER reports whether in starts like DER (a certificate or a key): a
+// SEQUENCE tag, which neither PEM nor base64 text starts with.
+func looksDER(in []byte) bool {
+	return len(in) > 0 && in[0] == 0x30
+}
 
 // isPrivateKeyDER reports whether der is a PKCS#8, PKCS#1 or SEC 1 private key.
 func isPrivateKeyDER(der []byte) bool {

@@ -1,6 +1,7 @@
 package certlogin_test
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"encoding/base64"
 	"encoding/pem"
@@ -146,4 +147,26 @@ func wrap(s string) string {
 		s = s[64:]
 	}
 	return b.String() + s
+}
+
+// TestParseDERTrailingSpaceByte: a DER file whose last signature byte
+// happens to be a whitespace character is read whole, not trimmed (about
+// one certificate in forty; the cause of a flaky registration test).
+func TestParseDERTrailingSpaceByte(t *testing.T) {
+	for i := 0; ; i++ {
+		if i == 2000 {
+			t.Fatal("no certificate ending in a whitespace byte in 2000 tries")
+		}
+		c := yiwangtest.NewCert(t, yiwangtest.CertOptions{Alg: "ecdsa", Name: "雨山区测试企业"})
+		if !bytes.ContainsAny(c.DER[len(c.DER)-1:], " \t\n\v\f\r") {
+			continue
+		}
+		if _, err := certlogin.ParseCert(c.DER, certlogin.FieldCert); err != nil {
+			t.Fatalf("DER ending in %#x: %v", c.DER[len(c.DER)-1], err)
+		}
+		if _, err := certlogin.ParseCert([]byte("\n"+c.PEM+"\n\n"), certlogin.FieldCert); err != nil {
+			t.Fatalf("PEM with blank lines around it: %v", err)
+		}
+		return
+	}
 }
