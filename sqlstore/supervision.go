@@ -120,7 +120,9 @@ func (db *DB) DueCases(ctx context.Context, cut supervision.Cutoffs) ([]supervis
 // StaleAlerts finds open alerts whose case moved on: for the case rules no
 // case stands at the alert's due date in the rule's state for its org,
 // which cases_watch (due, state, id, org_id, …) answers without reading a
-// case row; for the step rule no open task of the org is due that day.
+// case row; for the step rule no open task of the org is due that day,
+// looked up by the case (case_tasks_case: a case has a few tasks, while an
+// org has thousands due on one day).
 func (db *DB) StaleAlerts(ctx context.Context) ([]string, error) {
 	rows, err := db.read.QueryContext(ctx, fmt.Sprintf(`SELECT a.id FROM supervision_alerts a%[5]s
 		WHERE a.cleared_at IS NULL AND a.rule IN ('%[1]s', '%[2]s', '%[3]s')
@@ -128,10 +130,10 @@ func (db *DB) StaleAlerts(ctx context.Context) ([]string, error) {
 			WHEN '%[2]s' THEN 'accepted' ELSE 'decided' END AND c.id = a.case_id AND c.org_id = a.org_id)
 		UNION ALL
 		SELECT a.id FROM supervision_alerts a WHERE a.cleared_at IS NULL AND a.rule = '%[4]s'
-		AND NOT EXISTS (SELECT 1 FROM case_tasks t WHERE t.case_id = a.case_id AND t.org_id = a.org_id AND t.state = 'open'
+		AND NOT EXISTS (SELECT 1 FROM case_tasks t%[7]s WHERE t.case_id = a.case_id AND t.org_id = a.org_id AND t.state = 'open'
 			AND t.due = a.due)`,
 		supervision.RuleArt32, supervision.RuleDeadline, supervision.RuleDelivery, supervision.RuleTask,
-		db.indexedBy("supervision_alerts_watch"), db.indexedBy("cases_watch")))
+		db.indexedBy("supervision_alerts_watch"), db.indexedBy("cases_watch"), db.indexedBy("case_tasks_case")))
 	if err != nil {
 		return nil, fmt.Errorf("stale alerts: %w", err)
 	}
@@ -269,7 +271,20 @@ const scanBatch = 32
 // entry, in one transaction that first renews the fence's lease: an
 // instance whose lease another took over stores nothing.
 func (db *DB) ApplyScan(ctx context.Context, f supervision.Fence, ch supervision.Changes, msgs []notify.Message, e audit.Entry) error {
+	// Tens of thousands of alerts go into five indexes in random order: on
+	// SQLite the writer's page cache (2 MB, the default) would thrash, so a
+	// big scan's transaction gets 64 MB, given back after the commit (the
+	// writer is one connection).
+	big := db.Engine == SQLite && len(ch.Raise)+len(ch.Escalate)+len(ch.Clear) > 1000
+	if big {
+		defer db.write.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`)
+	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		if big {
+			if _, err := tx.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
+				return err
+			}
+		}
 		var held int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM job_leases WHERE name = $1 AND holder = $2 AND until >= $3`,
 			f.Name, f.Holder, ch.ClearedAt.UTC()).Scan(&held); err != nil {

@@ -118,16 +118,39 @@ func (s *Service) Evaluate(c Candidate, today calendar.Date) (rule, level, detai
 	default:
 		return "", "", ""
 	}
+	// The detail stays as raised: how much time is left is worded when
+	// shown (Words), from the due date and that day.
+	level = ""
 	switch {
 	case left < 0:
-		return rule, Red, fmt.Sprintf("%s已超期 %d 个工作日（期限 %s）", what, -left, c.Due)
+		level, detail = Red, fmt.Sprintf("%s期限 %s 已过（时限 %d 个工作日）", what, c.Due, limit)
 	case left <= 1 || (limit > 0 && left*5 <= limit):
-		if limit == 0 {
-			return rule, Yellow, fmt.Sprintf("即办件，应于 %s 当日办结", c.Due)
-		}
-		return rule, Yellow, fmt.Sprintf("%s期限 %s，仅剩 %d 个工作日（时限 %d 个工作日）", what, c.Due, left, limit)
+		level, detail = Yellow, fmt.Sprintf("%s期限 %s，所余不足时限的 20%% 或 1 个工作日（时限 %d 个工作日）", what, c.Due, limit)
+	default:
+		return rule, "", ""
 	}
-	return rule, "", ""
+	if limit == 0 {
+		detail = fmt.Sprintf("即办件，应于 %s 当日办结", c.Due)
+	}
+	return rule, level, detail
+}
+
+// Words says how much time an alert's case has left on the current day:
+// "还剩 2 个工作日", "今日到期", "已超期 3 个工作日"; "" for a rule without a
+// due date.
+func (s *Service) Words(a Alert) string {
+	due, err := calendar.ParseDate(a.Due)
+	if err != nil {
+		return ""
+	}
+	switch left := s.Calendar.WorkdaysBetween(s.Today(), due); {
+	case left < 0:
+		return fmt.Sprintf("已超期 %d 个工作日", -left)
+	case left == 0:
+		return "今日到期"
+	default:
+		return fmt.Sprintf("还剩 %d 个工作日", left)
+	}
 }
 
 // window is the working days before the due date in which a case with a
@@ -245,10 +268,8 @@ func (s *Service) scan(ctx context.Context, now time.Time) (Result, error) {
 		if t.AlertID != "" {
 			clear(t.AlertID)
 		}
-		due, _ := calendar.ParseDate(t.Due)
 		raise(Alert{CaseID: t.CaseID, CaseNo: t.CaseNo, ItemName: t.ItemName, OrgID: t.OrgID, Rule: RuleTask, Level: Red,
-			Detail: fmt.Sprintf("“%s”环节已超过本环节期限 %s（超期 %d 个工作日）", t.TaskName, t.Due, s.Calendar.WorkdaysBetween(due, today)),
-			Due:    t.Due})
+			Detail: fmt.Sprintf("“%s”环节期限 %s 已过", t.TaskName, t.Due), Due: t.Due})
 	}
 
 	want := map[key]Alert{}
@@ -281,7 +302,8 @@ func (s *Service) scan(ctx context.Context, now time.Time) (Result, error) {
 	if ch.Empty() {
 		return res, nil
 	}
-	sort.SliceStable(ch.Raise, func(i, j int) bool { return ch.Raise[i].CaseNo < ch.Raise[j].CaseNo })
+	// In case order: three of the alert indexes lead with the case.
+	sort.SliceStable(ch.Raise, func(i, j int) bool { return ch.Raise[i].CaseID < ch.Raise[j].CaseID })
 	msgs, err := s.messages(ctx, ch, now)
 	if err != nil {
 		return res, err
@@ -360,13 +382,13 @@ func (s *Service) messages(ctx context.Context, ch Changes, now time.Time) ([]no
 	msgs := make([]notify.Message, 0, len(order))
 	for _, acc := range order {
 		msgs = append(msgs, notify.Message{ID: yiwang.NewID(), Channel: notify.ChannelSite, AccountID: acc,
-			Link: "/work/supervision", Status: notify.StatusPending, CreatedAt: now, Body: digest(per[acc])})
+			Link: "/work/supervision", Status: notify.StatusPending, CreatedAt: now, Body: s.digest(per[acc])})
 	}
 	return msgs, nil
 }
 
 // digest words a list of new alerts for one person.
-func digest(as []Alert) string {
+func (s *Service) digest(as []Alert) string {
 	red, yellow := 0, 0
 	for _, a := range as {
 		if a.Level == Red {
@@ -393,7 +415,11 @@ func digest(as []Alert) string {
 		if i > 0 {
 			b.WriteString("；")
 		}
-		fmt.Fprintf(&b, "%s（%s，%s）%s", a.CaseNo, a.ItemName, RuleName(a.Rule), a.Detail)
+		if w := s.Words(a); w != "" {
+			fmt.Fprintf(&b, "%s（%s）%s%s", a.CaseNo, a.ItemName, RuleName(a.Rule), w)
+		} else {
+			fmt.Fprintf(&b, "%s（%s）%s", a.CaseNo, a.ItemName, a.Detail)
+		}
 	}
 	b.WriteString("。请及时办理。")
 	return b.String()

@@ -259,12 +259,18 @@ func TestScan(t *testing.T) {
 				t.Fatalf("3-13: %+v", got)
 			}
 			yellowID := got[deadline.No+"/deadline"].ID
+			if w := e.svc.Words(got[deadline.No+"/deadline"]); w != "今日到期" {
+				t.Fatalf("words on the due day: %q", w)
+			}
 
 			e.day(16) // Monday: the deadline passed
 			r = e.scan(t)
 			got = e.openAlerts(t)
 			if a := got[deadline.No+"/deadline"]; a.Level != supervision.Red || a.ID != yellowID || a.RedAt.IsZero() || r.Escalated != 1 {
 				t.Fatalf("3-16: %+v %+v", r, a)
+			}
+			if w := e.svc.Words(got[deadline.No+"/deadline"]); w != "已超期 1 个工作日" {
+				t.Fatalf("words the day after: %q", w)
 			}
 			if e.msgs(t, e.officerID) != 3 { // the raise of 3-11, the pre-review of 3-13, the red of 3-16
 				t.Fatalf("officer has %d messages, want 3", e.msgs(t, e.officerID))

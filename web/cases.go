@@ -19,7 +19,6 @@ import (
 	"github.com/yushan-gov/yiwang/files"
 	"github.com/yushan-gov/yiwang/idcode"
 	"github.com/yushan-gov/yiwang/identity"
-	"github.com/yushan-gov/yiwang/supervision"
 )
 
 // maxApplication caps one application's upload: every material's file.
@@ -298,7 +297,7 @@ type caseView struct {
 	VisitURL string
 	VisitQR  template.URL
 	// Alerts are the case's supervision alerts, open ones first (staff).
-	Alerts []supervision.Alert
+	Alerts []alertRow
 }
 
 // CanVerify reports whether the viewer may record that they checked

@@ -15,6 +15,7 @@ import (
 type alertRow struct {
 	supervision.Alert
 	OrgName, RuleName, LevelName string
+	Words                        string // time left or overdue, today; "" when cleared or without a date
 }
 
 // noticeRow is a 督办 notice as pages show it.
@@ -26,8 +27,12 @@ type noticeRow struct {
 func (s *Server) alertRows(as []supervision.Alert, names map[string]string) []alertRow {
 	out := make([]alertRow, 0, len(as))
 	for _, a := range as {
-		out = append(out, alertRow{Alert: a, OrgName: names[a.OrgID], RuleName: supervision.RuleName(a.Rule),
-			LevelName: supervision.LevelName(a.Level)})
+		row := alertRow{Alert: a, OrgName: names[a.OrgID], RuleName: supervision.RuleName(a.Rule),
+			LevelName: supervision.LevelName(a.Level)}
+		if a.Open() {
+			row.Words = s.Supervision.Words(a)
+		}
+		out = append(out, row)
 	}
 	return out
 }
@@ -48,7 +53,11 @@ func (s *Server) alertsOfCase(r *http.Request, v *caseView) error {
 		return nil
 	}
 	as, err := s.Supervision.Store.AlertsOfCase(r.Context(), v.C.ID)
-	v.Alerts = as
+	if err != nil {
+		return err
+	}
+	names, _, err := s.orgNames(r)
+	v.Alerts = s.alertRows(as, names)
 	return err
 }
 
@@ -278,6 +287,7 @@ type apiAlert struct {
 	Rule      string `json:"rule"`
 	Level     string `json:"level"`
 	Detail    string `json:"detail"`
+	Words     string `json:"words,omitempty"`
 	Due       string `json:"due,omitempty"`
 	RaisedAt  string `json:"raised_at"`
 	RedAt     string `json:"red_at,omitempty"`
@@ -329,7 +339,7 @@ func (s *Server) apiSupervisionAlerts(w http.ResponseWriter, r *http.Request) er
 	out := make([]apiAlert, 0, len(as))
 	for _, a := range as {
 		out = append(out, apiAlert{ID: a.ID, CaseID: a.CaseID, CaseNo: a.CaseNo, ItemName: a.ItemName, OrgID: a.OrgID, Rule: a.Rule,
-			Level: a.Level, Detail: a.Detail, Due: a.Due, RaisedAt: a.RaisedAt.UTC().Format(apiTime),
+			Level: a.Level, Detail: a.Detail, Words: s.Supervision.Words(a), Due: a.Due, RaisedAt: a.RaisedAt.UTC().Format(apiTime),
 			RedAt: optTime(a.RedAt), ClearedAt: optTime(a.ClearedAt)})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"alerts": out})

@@ -21,8 +21,10 @@ import (
 // 10% within their last 20%, 10% overdue — and times the supervision
 // scan: the first one, which raises every alert and tells everyone, then
 // steady ones a minute apart, which find nothing new (as every scan but a
-// few a day does). It prints "scan-first" and "scan"; n is the open cases
-// scanned, the latencies those of whole scans.
+// few a day does), and the first scan of the next working day, when a day's
+// worth of cases turn yellow and red. It prints "scan-first", "scan" and
+// "scan-nextday"; n is the open cases scanned, the latencies those of
+// whole scans.
 func (b *benchRun) scan(ctx context.Context, count int) error {
 	a, err := open(ctx, b.cfg.config, quietLog(io.Discard), false, false)
 	if err != nil {
@@ -74,6 +76,21 @@ func (b *benchRun) scan(ctx context.Context, count int) error {
 		}
 	}
 	reportPer(b.out, benchResult{Workload: "scan", Backend: b.backend, Concurrency: 1}, lat, total, errs, count)
+	// The next working day at the same hour: cases move into their yellow
+	// window, yellow ones past their day turn red — the day's one busy scan.
+	next := calendar.DateOf(clk.t)
+	for next = next.AddDays(1); !a.cases.Calendar.IsWorkday(next); next = next.AddDays(1) {
+	}
+	clk.t = next.Start().Add(clk.t.Sub(calendar.DateOf(clk.t).Start()))
+	start = time.Now()
+	res, err = sv.Scan(ctx)
+	day := time.Since(start)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(b.log, "bench: next day's scan %s: %d candidates, %d raised, %d turned red, %d cleared\n",
+		day.Round(time.Millisecond), res.Candidates, res.Raised, res.Escalated, res.Cleared)
+	reportPer(b.out, benchResult{Workload: "scan-nextday", Backend: b.backend, Concurrency: 1}, []time.Duration{day}, day, 0, count)
 	return nil
 }
 

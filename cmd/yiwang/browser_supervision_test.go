@@ -43,7 +43,7 @@ func TestBrowserSupervision(t *testing.T) {
 	staffLoginClock(t, officer, ts, "officer", clk.Now())
 	do(t, officer, chromedp.Navigate(ts.URL+"/staff"), chromedp.WaitVisible(chromedp.CSS(`a[href="/work/supervision"]`)))
 	clickThrough(t, officer, `a[href="/work/supervision"]`, `#alerts`)
-	if got := text(t, officer, "#alerts tbody"); !strings.Contains(got, no) || !strings.Contains(got, "黄色预警") || !strings.Contains(got, "仅剩 1 个工作日") {
+	if got := text(t, officer, "#alerts tbody"); !strings.Contains(got, no) || !strings.Contains(got, "黄色预警") || !strings.Contains(got, "还剩 1 个工作日") {
 		t.Fatalf("the officer's alerts: %s", got)
 	}
 	shot(t, officer, "supervision-officer-yellow")
@@ -65,7 +65,7 @@ func TestBrowserSupervision(t *testing.T) {
 	superv := browser(t, 1280, 900)
 	staffLoginClock(t, superv, ts, "supervisor", clk.Now())
 	do(t, superv, chromedp.Navigate(ts.URL+"/work/supervision"), chromedp.WaitVisible(chromedp.CSS("#alerts")))
-	if got := text(t, superv, "#alerts tbody"); !strings.Contains(got, "红色报警") || !strings.Contains(got, "办结已超期 1 个工作日") {
+	if got := text(t, superv, "#alerts tbody"); !strings.Contains(got, "红色报警") || !strings.Contains(got, "已超期 1 个工作日") {
 		t.Fatalf("the supervisor's alerts: %s", got)
 	}
 	shot(t, superv, "supervision-supervisor")

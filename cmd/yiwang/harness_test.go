@@ -34,7 +34,9 @@ func startServer(t testing.TB, engine string, opts ...func(*serveConfig)) *testS
 	t.Helper()
 	// noHistory: most tests count the demo's few cases exactly; the
 	// dashboard's tests ask for the history with withHistory.
-	cfg := serveConfig{config: config{Data: t.TempDir()}, loginBurst: 10000, noHistory: true}
+	// noScan: the supervision scan would run on the minute, on the test's
+	// clock, and add alerts and messages mid-test; its tests scan themselves.
+	cfg := serveConfig{config: config{Data: t.TempDir()}, loginBurst: 10000, noHistory: true, noScan: true}
 	for _, o := range opts {
 		o(&cfg)
 	}

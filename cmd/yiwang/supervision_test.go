@@ -72,7 +72,7 @@ func TestSupervisionHTTP(t *testing.T) {
 				p.Doc.Find(`a[href="/work/supervision/notice?alert=`+alertID+`"]`).Length() != 1 {
 				t.Fatalf("the supervisor's page: %d %s", p.Status, p.Doc.Find("#alerts").Text())
 			}
-			if p := superv.get("/work/supervision?level=red"); strings.Contains(p.Doc.Find("#alerts tbody").Text(), "仅剩 1 个工作日") {
+			if p := superv.get("/work/supervision?level=red"); strings.Contains(p.Doc.Find("#alerts tbody").Text(), "还剩 1 个工作日") {
 				t.Fatal("the red filter shows a yellow alert")
 			}
 			p = officer.get("/work/supervision")

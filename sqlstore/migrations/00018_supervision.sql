@@ -19,7 +19,7 @@ CREATE TABLE supervision_alerts (
 );
 CREATE UNIQUE INDEX supervision_alerts_open ON supervision_alerts (case_id, rule, org_id) WHERE cleared_at IS NULL;
 -- The scan compares open alerts with their cases through this index alone.
-CREATE INDEX supervision_alerts_watch ON supervision_alerts (case_id, rule, org_id, due, level, id) WHERE cleared_at IS NULL;
+CREATE INDEX supervision_alerts_watch ON supervision_alerts (case_id, rule, org_id, due, level, id, cleared_at) WHERE cleared_at IS NULL;
 CREATE INDEX supervision_alerts_org ON supervision_alerts (org_id, cleared_at);
 CREATE INDEX supervision_alerts_case ON supervision_alerts (case_id);
 
