@@ -229,7 +229,8 @@ type dashListView struct {
 	Limit  int
 	Back   template.URL
 	Orgs   map[string]string
-	// Open: the viewer works cases and may open them (of their own org).
+	// Open: the viewer works cases and may open them (of their own org);
+	// others (supervisors, heads) get the read-only record in supervision.
 	Open bool
 }
 

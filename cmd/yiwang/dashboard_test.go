@@ -125,6 +125,11 @@ func dashboardJourney(t *testing.T, engine string) {
 		strings.Count(l.Doc.Find("tbody").Text(), "✓ 是") != onTime {
 		t.Errorf("drill-down %s: %d, %d rows", link, l.Status, l.Doc.Find("tbody tr").Length())
 	}
+	// The supervisor opens a case of the list: its read-only record.
+	caseLink, _ := l.Doc.Find("tbody tr td a").First().Attr("href")
+	if c := superv.get(caseLink); !strings.HasPrefix(caseLink, "/work/supervision/cases/") || c.Status != http.StatusOK {
+		t.Errorf("a drilled-down case %q: %d", caseLink, c.Status)
+	}
 	// A row's figure drills down to that org alone.
 	rowLink, _ := p.Doc.Find(".kpi-table tbody tr").First().Find("td a").First().Attr("href")
 	if l := superv.get(rowLink); l.Status != http.StatusOK || !strings.Contains(rowLink, "only=1") {
