@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/yushan-gov/yiwang/calendar"
 	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/notify"
+	"github.com/yushan-gov/yiwang/org"
 )
 
 // Cases finds the case a review is about.
@@ -22,6 +24,7 @@ type Cases interface {
 // Orgs tells which orgs a staff member's org covers.
 type Orgs interface {
 	Subtree(ctx context.Context, id string) (map[string]bool, error)
+	Tree(ctx context.Context) ([]org.Org, error)
 }
 
 // Service takes reviews and runs rectifications and appeals.
@@ -350,10 +353,51 @@ func (s *Service) DecideAppeal(ctx context.Context, actor yiwang.Actor, id strin
 	return a, nil
 }
 
-// Figures returns the public figures by "item" or "org".
+// Figures returns the public figures by "item", "org" or "township": each
+// township (镇、街道) with the villages and communities below it, every
+// township listed, the most reviewed first.
 func (s *Service) Figures(ctx context.Context, by string) ([]Figures, error) {
-	if by != "item" && by != "org" {
-		return nil, yiwang.Invalid(map[string]string{"by": "统计口径须为 item（事项）或 org（单位）"})
+	switch by {
+	case "item", "org":
+		return s.Store.Figures(ctx, by)
+	case "township":
+		return s.townshipFigures(ctx)
 	}
-	return s.Store.Figures(ctx, by)
+	return nil, yiwang.Invalid(map[string]string{"by": "统计口径须为 item（事项）、org（单位）或 township（镇街）"})
+}
+
+func (s *Service) townshipFigures(ctx context.Context) ([]Figures, error) {
+	byOrg, err := s.Store.Figures(ctx, "org")
+	if err != nil {
+		return nil, err
+	}
+	tree, err := s.Orgs.Tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	parent := map[string]string{}
+	sums := map[string]*Figures{}
+	var out []*Figures
+	for _, o := range tree {
+		parent[o.ID] = o.ParentID
+		if o.Level == org.LevelTownship && !o.Disabled {
+			f := &Figures{Key: o.ID, Name: o.Name}
+			sums[o.ID] = f
+			out = append(out, f)
+		}
+	}
+	for _, f := range byOrg {
+		for id, hops := f.Key, 0; id != "" && hops < 10; id, hops = parent[id], hops+1 {
+			if t, ok := sums[id]; ok {
+				t.Reviews, t.Good, t.BadCount, t.Rectified = t.Reviews+f.Reviews, t.Good+f.Good, t.BadCount+f.BadCount, t.Rectified+f.Rectified
+				break
+			}
+		}
+	}
+	res := make([]Figures, len(out))
+	for i, f := range out {
+		res[i] = *f
+	}
+	slices.SortStableFunc(res, func(a, b Figures) int { return b.Reviews - a.Reviews })
+	return res, nil
 }

@@ -325,3 +325,60 @@ func TestVisitReviews(t *testing.T) {
 		})
 	}
 }
+
+// TestTownshipFigures: a visit rated at a village agent point counts for
+// the township above the village; every township is listed.
+func TestTownshipFigures(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			e := newEnv(t, engine)
+			e.svc.Token = func(s string) string { return "k-" + s }
+			acc, err := e.db.AccountByUsername(e.ctx, "agent")
+			if err != nil {
+				t.Fatal(err)
+			}
+			agent := acc.Actor("127.0.0.1", "web")
+			point, err := e.db.Org(e.ctx, agent.OrgID)
+			if err != nil || point.Level != org.LevelVillage {
+				t.Fatalf("the demo agent's org: %+v %v", point, err)
+			}
+			var mats []casework.Material
+			for i, m := range e.business.Guide.Materials {
+				if m.Source == "applicant" && m.Required {
+					mats = append(mats, casework.Material{Index: i, FileID: fmt.Sprintf("%064d", i)})
+				}
+			}
+			c, err := e.cases.FileFor(e.ctx, agent, e.zhangWho, casework.Application{EntryCode: e.business.Code, Materials: mats,
+				Fields: map[string]string{"shop": "雨山区便利店", "premises": "雨山区佳山路9号", "scope": "日用百货零售", "capital": "5", "form": "个人经营"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.svc.ReviewVisit(e.ctx, c.ID, e.svc.VisitToken(c.ID), review.Input{Channel: "3",
+				Scores: map[string]int{"overall": 5, "efficiency": 5, "level": 4, "attitude": 5}, Text: "代办员不在岗"}); err != nil {
+				t.Fatal(err)
+			}
+			fs, err := e.svc.Figures(e.ctx, "township")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tree, _ := (&org.Service{Store: e.db, Clock: e.clk}).Tree(e.ctx)
+			townships, byID := 0, map[string]org.Org{}
+			for _, o := range tree {
+				byID[o.ID] = o
+				if o.Level == org.LevelTownship {
+					townships++
+				}
+			}
+			above := byID[point.ParentID]
+			for above.Level != org.LevelTownship && above.ParentID != "" {
+				above = byID[above.ParentID]
+			}
+			if len(fs) != townships || townships < 2 {
+				t.Fatalf("%d township rows for %d townships", len(fs), townships)
+			}
+			if fs[0].Key != above.ID || fs[0].Reviews != 1 || fs[0].BadCount != 1 || fs[0].Good != 0 || fs[1].Reviews != 0 {
+				t.Fatalf("township figures: %+v (the point's township %s)", fs[:2], above.Name)
+			}
+		})
+	}
+}

@@ -212,8 +212,8 @@ func (s *Server) workReviewOp(w http.ResponseWriter, r *http.Request) error {
 
 type reviewsPublicView struct {
 	Page
-	ByOrg, ByItem []review.Figures
-	Recent        []review.Review
+	ByOrg, ByTownship, ByItem []review.Figures
+	Recent                    []review.Review
 }
 
 // reviewsPublic is the public 好差评 column: figures per department and
@@ -224,6 +224,9 @@ func (s *Server) reviewsPublic(w http.ResponseWriter, r *http.Request) error {
 	v.Nav = "reviews"
 	var err error
 	if v.ByOrg, err = s.Reviews.Figures(r.Context(), "org"); err != nil {
+		return err
+	}
+	if v.ByTownship, err = s.Reviews.Figures(r.Context(), "township"); err != nil {
 		return err
 	}
 	if v.ByItem, err = s.Reviews.Figures(r.Context(), "item"); err != nil {
@@ -249,7 +252,7 @@ type apiFigure struct {
 	RectifyRate float64 `json:"rectify_rate"`
 }
 
-// apiReviewFigures is the open data of 好差评: ?by=org or ?by=item.
+// apiReviewFigures is the open data of 好差评: ?by=org, township or item.
 func (s *Server) apiReviewFigures(w http.ResponseWriter, r *http.Request) error {
 	by := r.URL.Query().Get("by")
 	if by == "" {
