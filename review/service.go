@@ -353,15 +353,22 @@ func (s *Service) DecideAppeal(ctx context.Context, actor yiwang.Actor, id strin
 	return a, nil
 }
 
-// Figures returns the public figures by "item", "org" or "township": each
-// township (镇、街道) with the villages and communities below it, every
-// township listed, the most reviewed first.
+// Figures returns the public figures by "item" (the most reviewed first),
+// "org" or "township" (each township, 镇、街道, with the villages and
+// communities below it, every township listed); orgs and townships come in
+// their ranking: by good-review rate, then by number of reviews, those not
+// yet reviewed last.
 func (s *Service) Figures(ctx context.Context, by string) ([]Figures, error) {
 	switch by {
-	case "item", "org":
+	case "item":
 		return s.Store.Figures(ctx, by)
-	case "township":
-		return s.townshipFigures(ctx)
+	case "org", "township":
+		fs, err := s.Store.Figures(ctx, by)
+		if by == "township" {
+			fs, err = s.townshipFigures(ctx)
+		}
+		slices.SortStableFunc(fs, byRank)
+		return fs, err
 	}
 	return nil, yiwang.Invalid(map[string]string{"by": "统计口径须为 item（事项）、org（单位）或 township（镇街）"})
 }
@@ -398,6 +405,21 @@ func (s *Service) townshipFigures(ctx context.Context) ([]Figures, error) {
 	for i, f := range out {
 		res[i] = *f
 	}
-	slices.SortStableFunc(res, func(a, b Figures) int { return b.Reviews - a.Reviews })
 	return res, nil
+}
+
+// byRank orders figures for a ranking: the higher good-review rate first,
+// then the more reviews; none reviewed last.
+func byRank(a, b Figures) int {
+	if (a.Reviews == 0) != (b.Reviews == 0) {
+		if a.Reviews == 0 {
+			return 1
+		}
+		return -1
+	}
+	// a.Good/a.Reviews > b.Good/b.Reviews, without floating point.
+	if d := b.Good*a.Reviews - a.Good*b.Reviews; d != 0 {
+		return d
+	}
+	return b.Reviews - a.Reviews
 }
