@@ -161,6 +161,9 @@ type Case struct {
 	// Results are the documents the case produced: the decision document
 	// attached to the decision, certificates made at 制证.
 	Results []Material
+	// Fees are what the org charged, recorded with the decision (收费);
+	// none when it charged nothing.
+	Fees []Fee
 	// Bundle is the ID shared by the cases of one 一件事 application, and
 	// BundleName its name; "" for a single item.
 	Bundle     string

@@ -420,6 +420,8 @@ type Decision struct {
 	Decision  string
 	Note      string
 	Documents []Material
+	// Fees are the fees charged (收费), as entered; blank lines are skipped.
+	Fees []FeeLine
 }
 
 // DecideWith closes an accepted case with a decision once every review of
@@ -478,11 +480,12 @@ func (s *Service) DecideWith(ctx context.Context, actor yiwang.Actor, id string,
 	if len(d.Documents) > 10 {
 		bad["documents"] = "决定文书不能超过10份"
 	}
+	fees := checkFees(d.Fees, bad)
 	if err := yiwang.Invalid(bad); err != nil {
 		return Case{}, err
 	}
 	now := s.Clock.Now()
-	c.Decision, c.DecidedAt = d.Decision, now
+	c.Decision, c.DecidedAt, c.Fees = d.Decision, now, fees
 	for _, doc := range d.Documents {
 		if doc.FileID != "" {
 			doc.Index, doc.Name = len(c.Results), "决定文书"
@@ -500,6 +503,9 @@ func (s *Service) DecideWith(ctx context.Context, actor yiwang.Actor, id string,
 	text := "办结：" + words + "。" + note
 	if issued != "" {
 		text = strings.TrimSuffix(text, "。") + "。" + issued
+	}
+	if len(fees) > 0 {
+		text = strings.TrimSuffix(text, "。") + "。收费：" + FeeWords(fees)
 	}
 	return s.move(ctx, actor, c, "decide", StateDecided, text)
 }

@@ -26,6 +26,7 @@ type caseBody struct {
 	BundleName   string                `json:"bundle_name,omitempty"`
 	Simulated    bool                  `json:"simulated,omitempty"`
 	Kind         string                `json:"kind,omitempty"`
+	Fees         []casework.Fee        `json:"fees,omitempty"`
 }
 
 const caseCols = `id, no, entry_id, entry_code, item_name, org_id, applicant_id, applicant, mobile_enc, idcard_enc,
@@ -48,6 +49,7 @@ func (db *DB) scanCase(sc interface{ Scan(...any) error }) (casework.Case, error
 	}
 	c.Materials, c.Corrections, c.Form, c.WaitingSince = b.Materials, b.Corrections, b.Form, b.WaitingSince
 	c.Stage, c.Results, c.Bundle, c.BundleName, c.Simulated, c.Kind = b.Stage, b.Results, b.Bundle, b.BundleName, b.Simulated, b.Kind
+	c.Fees = b.Fees
 	if b.Delivery != nil {
 		d := *b.Delivery
 		if d.Address, err = db.pii.Open(d.Address); err != nil {
@@ -64,7 +66,8 @@ func (db *DB) scanCase(sc interface{ Scan(...any) error }) (casework.Case, error
 
 func (db *DB) caseBodyJSON(c casework.Case) string {
 	b := caseBody{Materials: c.Materials, Corrections: c.Corrections, Form: c.Form, WaitingSince: c.WaitingSince,
-		Stage: c.Stage, Results: c.Results, Bundle: c.Bundle, BundleName: c.BundleName, Simulated: c.Simulated, Kind: c.Kind}
+		Stage: c.Stage, Results: c.Results, Bundle: c.Bundle, BundleName: c.BundleName, Simulated: c.Simulated, Kind: c.Kind,
+		Fees: c.Fees}
 	if c.Delivery != nil {
 		d := *c.Delivery
 		d.Address = db.pii.Seal(d.Address)
@@ -198,6 +201,9 @@ func (db *DB) UpdateCase(ctx context.Context, c casework.Case, ev casework.Event
 			}
 		}
 		if err := db.saveCaseExtras(ctx, tx, c); err != nil {
+			return err
+		}
+		if err := saveCaseFees(ctx, tx, c, ev); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, e)

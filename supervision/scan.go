@@ -197,11 +197,16 @@ func (s *Service) scan(ctx context.Context, now time.Time) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	open, err := s.Store.OpenAlerts(ctx, []string{RuleRefusal})
+	// Fees recorded with decisions, the same way (fees.go).
+	feeWant, feeLines, err := s.feeAlerts(ctx, now)
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Candidates: len(cands) + len(tasks) + len(refusals)}
+	open, err := s.Store.OpenAlerts(ctx, []string{RuleRefusal, RuleFee})
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Candidates: len(cands) + len(tasks) + len(refusals) + feeLines}
 
 	ch := Changes{ClearedAt: now}
 	cleared := map[string]bool{}
@@ -212,7 +217,7 @@ func (s *Service) scan(ctx context.Context, now time.Time) (Result, error) {
 		}
 	}
 	raise := func(a Alert) {
-		a.ID, a.RaisedAt = yiwang.NewID(), now
+		a.RaisedAt = now
 		if a.Level == Red {
 			a.RedAt = now
 		}
@@ -284,8 +289,11 @@ func (s *Service) scan(ctx context.Context, now time.Time) (Result, error) {
 		want[key{r.CaseID, RuleRefusal, r.OrgID}] = Alert{CaseID: r.CaseID, CaseNo: r.CaseNo, ItemName: r.ItemName, OrgID: r.OrgID,
 			Rule: RuleRefusal, Level: Red, Detail: what + "未说明理由（" + r.At.In(yiwang.Shanghai).Format("2006-01-02") + "）"}
 	}
+	for k, a := range feeWant {
+		want[k] = a
+	}
 	for _, o := range open {
-		// A refusal is history: its alert stays.
+		// A refusal or a fee is history: its alert stays.
 		delete(want, key{o.CaseID, o.Rule, o.OrgID})
 	}
 	keys := make([]key, 0, len(want))
@@ -302,8 +310,13 @@ func (s *Service) scan(ctx context.Context, now time.Time) (Result, error) {
 	if ch.Empty() {
 		return res, nil
 	}
-	// In case order: three of the alert indexes lead with the case.
+	// In case order: three of the alert indexes lead with the case. The
+	// IDs (time-ordered) are given in that order, so that the primary key
+	// too grows at its end.
 	sort.SliceStable(ch.Raise, func(i, j int) bool { return ch.Raise[i].CaseID < ch.Raise[j].CaseID })
+	for i := range ch.Raise {
+		ch.Raise[i].ID = yiwang.NewID()
+	}
 	msgs, err := s.messages(ctx, ch, now)
 	if err != nil {
 		return res, err

@@ -31,14 +31,14 @@ const (
 
 var ruleNames = map[string]string{
 	RuleDeadline: "办结时限", RuleArt32: "预审时限（5个工作日）", RuleDelivery: "送达时限",
-	RuleTask: "环节时限", RuleRefusal: "不予受理/不予许可未说明理由",
+	RuleTask: "环节时限", RuleRefusal: "不予受理/不予许可未说明理由", RuleFee: "收费不符合办事指南",
 }
 
 // RuleName returns a rule in words.
 func RuleName(r string) string { return ruleNames[r] }
 
 // Rules lists the rules in the order pages show them.
-var Rules = []string{RuleDeadline, RuleArt32, RuleDelivery, RuleTask, RuleRefusal}
+var Rules = []string{RuleDeadline, RuleArt32, RuleDelivery, RuleTask, RuleRefusal, RuleFee}
 
 // LevelName returns a level in words.
 func LevelName(l string) string {
@@ -151,6 +151,7 @@ type NoticeFilter struct {
 
 // Store is what supervision needs from storage.
 type Store interface {
+	FeeStore // the fee rule's queries: fees.go
 	// TryLease takes or renews the lease of job name for holder until
 	// until, unless another holder's lease runs past now.
 	TryLease(ctx context.Context, name, holder string, now, until time.Time) (bool, error)

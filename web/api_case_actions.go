@@ -104,13 +104,15 @@ func (s *Server) apiCaseDecide(w http.ResponseWriter, r *http.Request) error {
 		Decision  string          `json:"decision"`
 		Note      string          `json:"note"`
 		Documents []apiMaterialIn `json:"documents"` // decision documents uploaded with POST /api/v1/files; index is ignored
+		Fees      []apiFeeIn      `json:"fees"`      // the fees charged (收费): web/fees.go
 	}
 	return s.caseAction(&in, false, func(ctx context.Context, actor yiwang.Actor, id string) error {
 		docs, err := s.ownMaterials(ctx, actor, in.Documents)
 		if err != nil {
 			return err
 		}
-		_, err = s.Cases.DecideWith(ctx, actor, id, casework.Decision{Decision: in.Decision, Note: in.Note, Documents: docs})
+		_, err = s.Cases.DecideWith(ctx, actor, id, casework.Decision{Decision: in.Decision, Note: in.Note, Documents: docs,
+			Fees: feeLinesAPI(in.Fees)})
 		return err
 	})(w, r)
 }

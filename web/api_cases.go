@@ -49,6 +49,7 @@ type apiCase struct {
 	Form        map[string]string     `json:"form,omitempty"`
 	Delivery    *casework.Delivery    `json:"delivery,omitempty"`
 	Results     []casework.Material   `json:"results,omitempty"`     // result documents: the decision's, 制证's
+	Fees        []apiFee              `json:"fees,omitempty"`        // the fees charged (收费), recorded with the decision
 	Bundle      string                `json:"bundle,omitempty"`      // shared by the cases of one 一件事 application
 	BundleName  string                `json:"bundle_name,omitempty"` // the 一件事
 	Tasks       []apiTask             `json:"tasks,omitempty"`       // staff only: the orgs' tasks with their opinions
@@ -144,6 +145,9 @@ func summaryCase(c casework.Case) apiCase {
 func fullCase(c casework.Case, en catalog.Entry, evs []casework.Event) apiCase {
 	out := summaryCase(c)
 	out.Materials, out.Corrections, out.Delivery, out.Results = c.Materials, c.Corrections, c.Delivery, c.Results
+	if len(c.Fees) > 0 {
+		out.Fees = apiFeesOf(c.Fees)
+	}
 	out.Bundle, out.BundleName = c.Bundle, c.BundleName
 	out.Form = map[string]string{}
 	for k, v := range c.Form {

@@ -623,7 +623,7 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request) error {
 		}
 		if err = yiwang.Invalid(bad); err == nil {
 			_, err = s.Cases.DecideWith(ctx, actor, id, casework.Decision{Decision: r.PostFormValue("decision"),
-				Note: r.PostFormValue("note"), Documents: docs})
+				Note: r.PostFormValue("note"), Documents: docs, Fees: feeLinesOf(r)})
 		}
 		msg = "已办结"
 	case "deliver":
@@ -679,6 +679,7 @@ func (s *Server) worked(w http.ResponseWriter, r *http.Request, err error, msg s
 			return verr
 		}
 		v.Form.Fail(err)
+		keepFeeValues(r, &v.Form)
 		w.WriteHeader(http.StatusBadRequest)
 		s.render(w, r, "work_case", v)
 		return nil

@@ -1,0 +1,112 @@
+package casework
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Fee is one fee the org charged on a case (收费), recorded with the
+// decision: the item's name as the guide names it (or as the officer typed
+// it) and the amount in fen.
+type Fee struct {
+	Name string `json:"name"`
+	Fen  int64  `json:"fen"`
+}
+
+// FeeLine is a fee as the officer enters it: a name and an amount in yuan,
+// as typed ("12.5", "300").
+type FeeLine struct {
+	Name   string
+	Amount string
+}
+
+// MaxFees is how many fee lines one decision may record.
+const MaxFees = 10
+
+// maxFen is the largest amount one fee line may charge: 100 million yuan,
+// far above any administrative fee and far below int64's limit.
+const maxFen = 100_000_000_00
+
+// yuanPattern is an amount in yuan as people write it: digits, at most two
+// decimals; no sign, exponent, hexadecimal, NaN or infinity.
+var yuanPattern = regexp.MustCompile(`^[0-9]{1,12}(\.[0-9]{1,2})?$`)
+
+// ParseYuan reads an amount in yuan ("12", "12.5", "12.50") into fen.
+func ParseYuan(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	if !yuanPattern.MatchString(s) {
+		return 0, false
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	y, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	frac = (frac + "00")[:2]
+	f, err := strconv.ParseInt(frac, 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	fen := y*100 + f
+	if fen > maxFen {
+		return 0, false
+	}
+	return fen, true
+}
+
+// Yuan writes fen as yuan with two decimals: 1250 → "12.50".
+func Yuan(fen int64) string { return fmt.Sprintf("%d.%02d", fen/100, fen%100) }
+
+// checkFees validates the fee lines of a decision: blank lines (no name, no
+// amount) are skipped; each other line needs a name of 1 to 100 characters
+// on one line and an amount ≥ 0 with at most two decimals. Problems are
+// keyed "fees[i].name" and "fees[i].amount" (i counts the lines as sent).
+func checkFees(lines []FeeLine, bad map[string]string) []Fee {
+	var out []Fee
+	n := 0
+	for i, l := range lines {
+		name, amount := strings.Join(strings.Fields(l.Name), " "), strings.TrimSpace(l.Amount)
+		if name == "" && amount == "" {
+			continue
+		}
+		n++
+		if n > MaxFees {
+			bad["fees"] = fmt.Sprintf("收费不能超过%d项", MaxFees)
+			return nil
+		}
+		switch {
+		case name == "":
+			bad[fmt.Sprintf("fees[%d].name", i)] = fmt.Sprintf("第%d项收费请填写收费项目名称", i+1)
+		case !utf8.ValidString(name) || strings.ContainsRune(name, 0) || utf8.RuneCountInString(name) > 100:
+			bad[fmt.Sprintf("fees[%d].name", i)] = fmt.Sprintf("第%d项收费的名称不能超过100字，且不能含有无法识别的字符", i+1)
+		}
+		fen, ok := ParseYuan(amount)
+		if !ok {
+			bad[fmt.Sprintf("fees[%d].amount", i)] = fmt.Sprintf("第%d项收费的金额应为不小于0的数字（元），最多两位小数，例如 20 或 12.50", i+1)
+		}
+		out = append(out, Fee{Name: name, Fen: fen})
+	}
+	return out
+}
+
+// FeeWords says the fees charged in words: "工本费 10.00 元；检测费 20.00 元",
+// "" when none.
+func FeeWords(fees []Fee) string {
+	parts := make([]string, len(fees))
+	for i, f := range fees {
+		parts[i] = f.Name + " " + Yuan(f.Fen) + " 元"
+	}
+	return strings.Join(parts, "；")
+}
+
+// FeeTotal is the sum of the fees charged, in fen.
+func FeeTotal(fees []Fee) int64 {
+	var t int64
+	for _, f := range fees {
+		t += f.Fen
+	}
+	return t
+}
