@@ -239,7 +239,9 @@ func (db *DB) SaveKPIWeights(ctx context.Context, w kpi.Weights, by string, at t
 // ImportHistory stores past cases with their events, numbered as of their
 // submission day, and reviews of them with their rectifications, in one
 // transaction with one audit entry: the demo's months of history, which
-// the engine (whose clock runs forward) cannot file.
+// the engine (whose clock runs forward) cannot file. A review of a case
+// not among cs keeps its CaseNo (the benchmark harness stores its cases
+// with BulkCases first).
 func (db *DB) ImportHistory(ctx context.Context, cs []casework.Case, evs []casework.Event, rs []review.Review,
 	rects []review.Rectification, e audit.Entry) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
@@ -269,10 +271,14 @@ func (db *DB) ImportHistory(ctx context.Context, cs []casework.Case, evs []casew
 		}
 		for _, r := range rs {
 			scores, _ := json.Marshal(r.Scores)
+			no, ok := nos[r.CaseID]
+			if !ok { // a review of a case stored before (the harness's bulk cases)
+				no = r.CaseNo
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO reviews (id, case_id, case_no, org_id, entry_code, item_name, reviewer_id,
 				is_window, visit, channel, scores, overall, body, follow_up, excluded, created_at)
 				VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
-				r.ID, r.CaseID, nos[r.CaseID], r.OrgID, r.EntryCode, r.ItemName, r.ReviewerID, r.Window, r.Visit, r.Channel,
+				r.ID, r.CaseID, no, r.OrgID, r.EntryCode, r.ItemName, r.ReviewerID, r.Window, r.Visit, r.Channel,
 				string(scores), r.Overall(), r.Text, r.FollowUp, false, r.CreatedAt.UTC()); err != nil {
 				return fmt.Errorf("history review: %w", err)
 			}

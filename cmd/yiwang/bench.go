@@ -40,7 +40,9 @@ type benchResult struct {
 // is the storage reference (sqlite-raw-single-tx, sqlite-raw-batch, and on
 // PostgreSQL postgres-raw-single-tx, postgres-raw-batch). "scan" is the
 // supervision scan over --open open cases (scan-first and scan).
-var benchWorkloads = []string{"idle", "raw", "submit", "track", "search", "inbox", "scan"}
+// "dashboard" is the supervision dashboard over --cases decided cases
+// (dashboard and stats-api).
+var benchWorkloads = []string{"idle", "raw", "submit", "track", "search", "inbox", "dashboard", "scan"}
 
 // benchRun is one run of the harness: its settings and the server under test.
 type benchRun struct {
@@ -68,10 +70,10 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	items := fs.Int("items", 10000, "number of published catalog entries")
-	cases := fs.Int("cases", 0, "cases in the database for the inbox workload (e.g. 1000000); 0 skips inbox (--quick: 10000)")
+	cases := fs.Int("cases", 0, "cases in the database for the inbox workload, and decided cases for the dashboard workload (e.g. 1000000; each loads its own); 0 skips both (--quick: 10000)")
 	openCases := fs.Int("open", 1000000, "open cases in the database for the supervision scan workload (--quick: 10000)")
-	n := fs.Int("n", 0, "requests per workload (0: submit 20000, track 20000, search and inbox 4000, raw 5000; --quick: fewer)")
-	conc := fs.Int("concurrency", 0, "concurrent clients (0: submit 64, track 16, search and inbox 4)")
+	n := fs.Int("n", 0, "requests per workload (0: submit 20000, track 20000, search and inbox 4000, raw 5000, dashboard 200, stats-api 1000; --quick: fewer)")
+	conc := fs.Int("concurrency", 0, "concurrent clients (0: submit 64, track 16, search, inbox and dashboard 4)")
 	db := fs.String("db", "", "postgres://… to benchmark on PostgreSQL (a fresh, empty database); empty = SQLite in a temp dir")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured requests to this file (FILE.workload when several workloads run)")
 	blockprofile := fs.String("blockprofile", "", "write a profile of where goroutines waited (mutexes, channels, the database pools) during the measured requests")
@@ -103,6 +105,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *cases == 0 {
 		delete(chosen, "inbox")
+		delete(chosen, "dashboard")
 	}
 	backend := "sqlite"
 	if *db != "" {
@@ -159,7 +162,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	if !chosen["submit"] && !chosen["track"] && !chosen["search"] && !chosen["inbox"] {
+	if !chosen["submit"] && !chosen["track"] && !chosen["search"] && !chosen["inbox"] && !chosen["dashboard"] {
 		if chosen["scan"] {
 			return b.scan(ctx, *openCases)
 		}
@@ -193,6 +196,11 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if chosen["inbox"] {
 		if err := b.inbox(ctx, *cases); err != nil {
+			return err
+		}
+	}
+	if chosen["dashboard"] {
+		if err := b.dashboard(ctx, *cases); err != nil {
 			return err
 		}
 	}
