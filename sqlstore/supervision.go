@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -70,6 +71,21 @@ func (db *DB) indexedBy(index string) string {
 var caseRule = fmt.Sprintf(`CASE c.state WHEN 'submitted' THEN '%s' WHEN 'accepted' THEN '%s' ELSE '%s' END`,
 	supervision.RuleArt32, supervision.RuleDeadline, supervision.RuleDelivery)
 
+// scanQuery runs one of the scan's queries, each row given to each.
+func (db *DB) scanQuery(ctx context.Context, q string, args []any, each func(*sql.Rows) error) error {
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // DueCases finds the cases whose alert is missing or out of date. The
 // range due <= the latest cutoff walks cases_watch (due, state, entry_id);
 // each state's own cutoff (for accepted cases, the entry's limit's) narrows
@@ -100,21 +116,18 @@ func (db *DB) DueCases(ctx context.Context, cut supervision.Cutoffs) ([]supervis
 			OR (c.state = 'accepted' AND c.due <= CASE COALESCE(e.promise_days, 0)%s ELSE $4 END))
 		AND (a.id IS NULL OR a.due <> c.due OR a.org_id <> c.org_id OR (a.level = '%s' AND c.due < $1))`,
 		db.indexedBy("catalog_entries_promise"), db.indexedBy("supervision_alerts_watch"), caseRule, len(args), when.String(), supervision.Yellow)
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	var out []supervision.Candidate
+	err := db.scanQuery(ctx, q, args, func(rows *sql.Rows) error {
+		var c supervision.Candidate
+		err := rows.Scan(&c.CaseID, &c.CaseNo, &c.ItemName, &c.OrgID, &c.State, &c.Due, &c.Kind, &c.PromiseDays,
+			&c.AlertID, &c.AlertLevel, &c.AlertDue, &c.AlertOrg)
+		out = append(out, c)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("due cases: %w", err)
 	}
-	defer rows.Close()
-	var out []supervision.Candidate
-	for rows.Next() {
-		var c supervision.Candidate
-		if err := rows.Scan(&c.CaseID, &c.CaseNo, &c.ItemName, &c.OrgID, &c.State, &c.Due, &c.Kind, &c.PromiseDays,
-			&c.AlertID, &c.AlertLevel, &c.AlertDue, &c.AlertOrg); err != nil {
-			return nil, fmt.Errorf("due cases: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // StaleAlerts finds open alerts whose case moved on: for the case rules no
@@ -124,7 +137,8 @@ func (db *DB) DueCases(ctx context.Context, cut supervision.Cutoffs) ([]supervis
 // looked up by the case (case_tasks_case: a case has a few tasks, while an
 // org has thousands due on one day).
 func (db *DB) StaleAlerts(ctx context.Context) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, fmt.Sprintf(`SELECT a.id FROM supervision_alerts a%[5]s
+	var out []string
+	err := db.scanQuery(ctx, fmt.Sprintf(`SELECT a.id FROM supervision_alerts a%[5]s
 		WHERE a.cleared_at IS NULL AND a.rule IN ('%[1]s', '%[2]s', '%[3]s')
 		AND NOT EXISTS (SELECT 1 FROM cases c%[6]s WHERE c.due = a.due AND c.state = CASE a.rule WHEN '%[1]s' THEN 'submitted'
 			WHEN '%[2]s' THEN 'accepted' ELSE 'decided' END AND c.id = a.case_id AND c.org_id = a.org_id)
@@ -133,20 +147,17 @@ func (db *DB) StaleAlerts(ctx context.Context) ([]string, error) {
 		AND NOT EXISTS (SELECT 1 FROM case_tasks t%[7]s WHERE t.case_id = a.case_id AND t.org_id = a.org_id AND t.state = 'open'
 			AND t.due = a.due)`,
 		supervision.RuleArt32, supervision.RuleDeadline, supervision.RuleDelivery, supervision.RuleTask,
-		db.indexedBy("supervision_alerts_watch"), db.indexedBy("cases_watch"), db.indexedBy("case_tasks_case")))
+		db.indexedBy("supervision_alerts_watch"), db.indexedBy("cases_watch"), db.indexedBy("case_tasks_case")), nil,
+		func(rows *sql.Rows) error {
+			var id string
+			err := rows.Scan(&id)
+			out = append(out, id)
+			return err
+		})
 	if err != nil {
 		return nil, fmt.Errorf("stale alerts: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // OverdueTasks finds the open review and decision tasks past their due
@@ -155,7 +166,8 @@ func (db *DB) StaleAlerts(ctx context.Context) ([]string, error) {
 // deadline alert. Both checks read only supervision_alerts_watch, so that
 // a case row is read only for a task returned.
 func (db *DB) OverdueTasks(ctx context.Context, day string) ([]supervision.TaskCandidate, error) {
-	rows, err := db.read.QueryContext(ctx, fmt.Sprintf(`SELECT t.case_id, c.no, c.item_name, t.org_id, t.name, t.due, t.joint,
+	var out []supervision.TaskCandidate
+	err := db.scanQuery(ctx, fmt.Sprintf(`SELECT t.case_id, c.no, c.item_name, t.org_id, t.name, t.due, t.joint,
 		COALESCE(a.id, ''), COALESCE(a.due, '')
 		FROM case_tasks t JOIN cases c ON c.id = t.case_id
 		LEFT JOIN supervision_alerts a ON a.case_id = t.case_id AND a.rule = '%[1]s' AND a.org_id = t.org_id AND a.cleared_at IS NULL
@@ -163,22 +175,19 @@ func (db *DB) OverdueTasks(ctx context.Context, day string) ([]supervision.TaskC
 		AND (a.id IS NULL OR a.due <> t.due)
 		AND (t.joint = 1 OR NOT EXISTS (SELECT 1 FROM supervision_alerts d WHERE d.case_id = t.case_id AND d.rule = '%[2]s'
 			AND d.org_id = t.org_id AND d.due = t.due AND d.cleared_at IS NULL))`,
-		supervision.RuleTask, supervision.RuleDeadline, catalog.StepReview, catalog.StepDecide), day)
+		supervision.RuleTask, supervision.RuleDeadline, catalog.StepReview, catalog.StepDecide), []any{day},
+		func(rows *sql.Rows) error {
+			var t supervision.TaskCandidate
+			var joint int
+			err := rows.Scan(&t.CaseID, &t.CaseNo, &t.ItemName, &t.OrgID, &t.TaskName, &t.Due, &joint, &t.AlertID, &t.AlertDue)
+			t.Joint = joint == 1
+			out = append(out, t)
+			return err
+		})
 	if err != nil {
 		return nil, fmt.Errorf("overdue tasks: %w", err)
 	}
-	defer rows.Close()
-	var out []supervision.TaskCandidate
-	for rows.Next() {
-		var t supervision.TaskCandidate
-		var joint int
-		if err := rows.Scan(&t.CaseID, &t.CaseNo, &t.ItemName, &t.OrgID, &t.TaskName, &t.Due, &joint, &t.AlertID, &t.AlertDue); err != nil {
-			return nil, fmt.Errorf("overdue tasks: %w", err)
-		}
-		t.Joint = joint == 1
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Refusals lists the refusal events since a time that may lack reasons
@@ -323,13 +332,23 @@ func marks(n, k int) string {
 	return strings.Repeat(one+",", n-1) + one
 }
 
+// byID returns the alerts in the order of their IDs (time-ordered, so
+// mostly the order they were stored in), so that turning them red walks
+// the key and the table once, not at random.
+func byID(as []supervision.Alert) []supervision.Alert {
+	as = slices.Clone(as)
+	slices.SortFunc(as, func(a, b supervision.Alert) int { return strings.Compare(a.ID, b.ID) })
+	return as
+}
+
 // applyScanSQLite writes a scan's changes in multi-row statements of
 // scanBatch rows.
 func applyScanSQLite(ctx context.Context, tx *sql.Tx, ch supervision.Changes) error {
 	cleared := ch.ClearedAt.UTC()
 	args := make([]any, 0, scanBatch*11+2)
-	for start := 0; start < len(ch.Clear); start += scanBatch {
-		ids := ch.Clear[start:min(start+scanBatch, len(ch.Clear))]
+	clear := slices.Sorted(slices.Values(ch.Clear))
+	for start := 0; start < len(clear); start += scanBatch {
+		ids := clear[start:min(start+scanBatch, len(clear))]
 		args = append(args[:0], cleared)
 		for _, id := range ids {
 			args = append(args, id)
@@ -353,8 +372,9 @@ func applyScanSQLite(ctx context.Context, tx *sql.Tx, ch supervision.Changes) er
 	}
 	// Yellow alerts turned red: UPDATE … FROM (VALUES (id, detail), …),
 	// whose columns SQLite names column1, column2.
-	for start := 0; start < len(ch.Escalate); start += scanBatch {
-		part := ch.Escalate[start:min(start+scanBatch, len(ch.Escalate))]
+	esc := byID(ch.Escalate)
+	for start := 0; start < len(esc); start += scanBatch {
+		part := esc[start:min(start+scanBatch, len(esc))]
 		args = append(args[:0], supervision.Red, cleared)
 		for _, a := range part {
 			args = append(args, a.ID, a.Detail)
@@ -373,8 +393,9 @@ func applyScanSQLite(ctx context.Context, tx *sql.Tx, ch supervision.Changes) er
 // that the rows cost neither a statement nor a parameter each.
 func applyScanPostgres(ctx context.Context, tx *sql.Tx, ch supervision.Changes) error {
 	cleared := ch.ClearedAt.UTC()
-	for start := 0; start < len(ch.Clear); start += pgScanBatch {
-		ids := ch.Clear[start:min(start+pgScanBatch, len(ch.Clear))]
+	clear := slices.Sorted(slices.Values(ch.Clear))
+	for start := 0; start < len(clear); start += pgScanBatch {
+		ids := clear[start:min(start+pgScanBatch, len(clear))]
 		if _, err := tx.ExecContext(ctx, `UPDATE supervision_alerts SET cleared_at = $1 WHERE cleared_at IS NULL
 			AND id = ANY($2::text[])`, cleared, ids); err != nil {
 			return fmt.Errorf("clear alerts: %w", err)
@@ -404,8 +425,9 @@ func applyScanPostgres(ctx context.Context, tx *sql.Tx, ch supervision.Changes) 
 			return fmt.Errorf("raise alerts: %w", err)
 		}
 	}
-	for start := 0; start < len(ch.Escalate); start += pgScanBatch {
-		part := ch.Escalate[start:min(start+pgScanBatch, len(ch.Escalate))]
+	esc := byID(ch.Escalate)
+	for start := 0; start < len(esc); start += pgScanBatch {
+		part := esc[start:min(start+pgScanBatch, len(esc))]
 		ids, details := make([]string, len(part)), make([]string, len(part))
 		for i, a := range part {
 			ids[i], details[i] = a.ID, a.Detail

@@ -3,6 +3,7 @@ package supervision
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -208,7 +209,7 @@ func (s *Service) scan(ctx context.Context, now time.Time) (Result, error) {
 	}
 	res := Result{Candidates: len(cands) + len(tasks) + len(refusals) + feeLines}
 
-	ch := Changes{ClearedAt: now}
+	ch := Changes{ClearedAt: now, Raise: make([]Alert, 0, len(cands)+len(tasks))}
 	cleared := map[string]bool{}
 	clear := func(id string) {
 		if !cleared[id] {
@@ -313,7 +314,7 @@ func (s *Service) scan(ctx context.Context, now time.Time) (Result, error) {
 	// In case order: three of the alert indexes lead with the case. The
 	// IDs (time-ordered) are given in that order, so that the primary key
 	// too grows at its end.
-	sort.SliceStable(ch.Raise, func(i, j int) bool { return ch.Raise[i].CaseID < ch.Raise[j].CaseID })
+	ch.Raise = byCase(ch.Raise)
 	for i := range ch.Raise {
 		ch.Raise[i].ID = yiwang.NewID()
 	}
@@ -328,6 +329,21 @@ func (s *Service) scan(ctx context.Context, now time.Time) (Result, error) {
 		return res, err
 	}
 	return res, nil
+}
+
+// byCase returns the alerts in the order of their cases, stable: a
+// permutation is sorted, not the alerts, which are big to move.
+func byCase(as []Alert) []Alert {
+	idx := make([]int32, len(as))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortStableFunc(idx, func(i, j int32) int { return strings.Compare(as[i].CaseID, as[j].CaseID) })
+	out := make([]Alert, len(as))
+	for i, k := range idx {
+		out[i] = as[k]
+	}
+	return out
 }
 
 // Unreasoned reports whether a refusal event gives no reasons: the engine's
@@ -369,15 +385,28 @@ func (s *Service) messages(ctx context.Context, ch Changes, now time.Time) ([]no
 	if err != nil {
 		return nil, err
 	}
-	per := map[string][]Alert{}
+	// Per person only the counts and the first five alerts, which is all a
+	// digest says: a supervisor hears of every alert of a big scan.
+	per := map[string]*told{}
 	var order []string
-	add := func(acc string, a Alert) {
-		if _, ok := per[acc]; !ok {
+	add := func(acc string, a *Alert) {
+		t := per[acc]
+		if t == nil {
+			t = &told{}
+			per[acc] = t
 			order = append(order, acc)
 		}
-		per[acc] = append(per[acc], a)
+		if a.Level == Red {
+			t.red++
+		} else {
+			t.yellow++
+		}
+		if len(t.first) < 5 {
+			t.first = append(t.first, a)
+		}
 	}
-	for _, a := range news {
+	for i := range news {
+		a := &news[i]
 		seen := map[string]bool{}
 		for _, acc := range byOrg[a.OrgID] {
 			if !seen[acc] {
@@ -400,16 +429,16 @@ func (s *Service) messages(ctx context.Context, ch Changes, now time.Time) ([]no
 	return msgs, nil
 }
 
-// digest words a list of new alerts for one person.
-func (s *Service) digest(as []Alert) string {
-	red, yellow := 0, 0
-	for _, a := range as {
-		if a.Level == Red {
-			red++
-		} else {
-			yellow++
-		}
-	}
+// told is what one person is told of a scan's new alerts: how many of
+// each level, and the first five.
+type told struct {
+	red, yellow int
+	first       []*Alert
+}
+
+// digest words a scan's new alerts for one person.
+func (s *Service) digest(t *told) string {
+	red, yellow := t.red, t.yellow
 	var b strings.Builder
 	b.WriteString("【电子监察】")
 	switch {
@@ -420,19 +449,18 @@ func (s *Service) digest(as []Alert) string {
 	default:
 		fmt.Fprintf(&b, "新增黄色预警 %d 件：", yellow)
 	}
-	for i, a := range as {
-		if i == 5 {
-			fmt.Fprintf(&b, "等 %d 件", len(as))
-			break
-		}
+	for i, a := range t.first {
 		if i > 0 {
 			b.WriteString("；")
 		}
-		if w := s.Words(a); w != "" {
+		if w := s.Words(*a); w != "" {
 			fmt.Fprintf(&b, "%s（%s）%s%s", a.CaseNo, a.ItemName, RuleName(a.Rule), w)
 		} else {
 			fmt.Fprintf(&b, "%s（%s）%s", a.CaseNo, a.ItemName, a.Detail)
 		}
+	}
+	if n := red + yellow; n > 5 {
+		fmt.Fprintf(&b, "等 %d 件", n)
 	}
 	b.WriteString("。请及时办理。")
 	return b.String()
