@@ -13,7 +13,6 @@ import (
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/audit"
-	"github.com/yushan-gov/yiwang/calendar"
 	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/demo"
@@ -156,44 +155,11 @@ func genDecidedCases(ctx context.Context, a *app, n int) (int, error) {
 		}
 		batch = append(batch, c)
 		if rng.IntN(5) == 0 {
-			level := review.VerySatisfied
-			switch x := rng.Float64(); {
-			case x < 0.03:
-				level = review.VeryUnsatisfied
-			case x < 0.07:
-				level = review.Unsatisfied
-			case x < 0.18:
-				level = review.Basic
-			case x < 0.50:
-				level = review.Satisfied
-			}
-			dims := review.OnlineDimensions
-			if ch != casework.ChannelWeb {
-				dims = review.WindowDimensions
-			}
-			scores := map[string]int{}
-			for _, d := range dims {
-				scores[d.Key] = level
-			}
-			at := decided.Add(time.Duration(1+rng.IntN(48)) * time.Hour)
-			if !at.Before(now) {
-				at = decided.Add(time.Minute)
-			}
-			r := review.Review{ID: yiwang.NewID(), CaseID: c.ID, CaseNo: c.No, OrgID: c.OrgID, EntryCode: c.EntryCode,
-				ItemName: c.ItemName, ReviewerID: "bench", Window: ch != casework.ChannelWeb,
-				Channel: []string{"1", "2", "3", "4"}[rng.IntN(4)], Scores: scores, CreatedAt: at.UTC()}
-			if review.Bad(level) {
-				r.Text = "等待时间太长，希望改进"
-				x := review.Rectification{ID: yiwang.NewID(), ReviewID: r.ID, OrgID: r.OrgID, State: review.RectOpen,
-					RevisitDue: cal.AddWorkdays(calendar.DateOf(at), 1).String(),
-					ReplyDue:   cal.AddWorkdays(calendar.DateOf(at), 15).String()}
-				if rng.IntN(5) != 0 && at.Before(now.AddDate(0, 0, -7)) {
-					x.State, x.RevisitedAt, x.RevisitNote = review.RectReplied, at.Add(20*time.Hour).UTC(), "已电话回访评价人"
-					x.RepliedAt, x.Reply = at.Add(5*24*time.Hour).UTC(), "已优化窗口排队流程，并向评价人说明"
-				}
-				rects = append(rects, x)
-			}
+			r, x := demo.PastReview(rng, cal, c, decided, now, "bench")
 			rs = append(rs, r)
+			if x != nil {
+				rects = append(rects, *x)
+			}
 		}
 		if len(batch) == cap(batch) || i == n-1 {
 			if err := a.db.BulkCases(ctx, batch); err != nil {
