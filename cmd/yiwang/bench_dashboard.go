@@ -7,8 +7,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"time"
 
 	"github.com/yushan-gov/yiwang"
@@ -16,7 +14,6 @@ import (
 	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/demo"
-	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/kpi"
 	"github.com/yushan-gov/yiwang/review"
 )
@@ -47,16 +44,8 @@ func (b *benchRun) dashboard(ctx context.Context, cases int) error {
 	conc := b.clients(4)
 
 	// The dashboard, as the demo's supervisor (all orgs).
-	jar, _ := cookiejar.New(nil)
-	hc := benchClient(conc, jar)
-	sup, err := a.db.AccountByUsername(ctx, "supervisor")
+	hc, err := b.staffClient(ctx, a, "supervisor", conc)
 	if err != nil {
-		return err
-	}
-	if err := postForm(hc, b.base, "/staff/login", url.Values{"username": {"supervisor"}, "password": {demo.StaffPassword}}); err != nil {
-		return err
-	}
-	if err := postForm(hc, b.base, "/staff/totp", url.Values{"code": {identity.CurrentTOTP(sup.TOTPSecret, time.Now())}}); err != nil {
 		return err
 	}
 	if err := benchGet(hc, b.base+"/work/dashboard"+q); err != nil { // the page works, unmeasured
