@@ -434,7 +434,7 @@ func (s *Server) statsPublic(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := &statsView{Page: s.page(r, "政务服务统计"), Figures: kpi.Figures, Form: newForm(r, "month")}
 	v.Form.Values["month"] = r.URL.Query().Get("month")
-	p, err := s.publicPeriod(v.Form.Values["month"])
+	p, err := kpi.ParsePeriod(v.Form.Values["month"], "", "", s.Clock.Now())
 	if err != nil {
 		v.Form.Fail(err)
 		v.Failed = true
@@ -450,14 +450,6 @@ func (s *Server) statsPublic(w http.ResponseWriter, r *http.Request) error {
 	v.Rows = v.Table.Rows
 	s.render(w, r, "stats", v)
 	return nil
-}
-
-// publicPeriod is the month asked for, by default the running one.
-func (s *Server) publicPeriod(month string) (kpi.Period, error) {
-	if month == "" {
-		return kpi.MonthOf(s.Clock.Now()), nil
-	}
-	return kpi.ParseMonth(month, s.Clock.Now())
 }
 
 // apiStatsFigure is one figure of the open data.
@@ -499,7 +491,8 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
 	if s.KPI == nil {
 		return errNoKPI
 	}
-	p, err := s.publicPeriod(r.URL.Query().Get("month"))
+	q := r.URL.Query()
+	p, err := kpi.ParsePeriod(q.Get("month"), q.Get("from"), q.Get("to"), s.Clock.Now())
 	if err != nil {
 		return err
 	}
