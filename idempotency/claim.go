@@ -2,17 +2,33 @@ package idempotency
 
 import (
 	"context"
+	"time"
 
 	"github.com/yushan-gov/yiwang"
 )
 
 // Claim is a request's hold on its key. The store binds it to the case the
-// request creates or changes, in the same transaction as that change.
+// request creates or changes, in the same transaction as that change:
+// inserting the key's record with the case (a new key is stored first
+// there), or setting the case on the record a retry took over.
 type Claim struct {
-	AccountID string
-	Key       string
-	Owner     string
+	AccountID   string
+	Key         string
+	Owner       string
+	Method      string
+	Path        string
+	RequestHash string
+	At          time.Time // when the request took the key
+
+	hold   *hold // this process's hold, nil for a claim made elsewhere
+	stored bool  // the record existed before the request ran (taken over)
 }
+
+// Lost reports whether a retry has taken the key over from this claim's
+// request (abandoned, it was older than Stale): its change must not be
+// stored. The store checks it before binding; two instances racing are
+// settled by the record's primary key instead.
+func (c Claim) Lost() bool { return c.hold != nil && c.hold.lost.Load() }
 
 type claimKey struct{}
 

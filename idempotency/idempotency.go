@@ -14,6 +14,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/yushan-gov/yiwang"
@@ -73,16 +75,15 @@ func (r Record) InFlight() bool { return r.Status == 0 }
 // Store keeps the records. Every method is one statement, safe under
 // concurrency on every engine.
 type Store interface {
-	// ReserveKey inserts r unless the account already has a record for the
-	// key, and reports whether it did.
-	ReserveKey(ctx context.Context, r Record) (bool, error)
 	// IdempotencyRecord returns the account's record of key, or ENOTFOUND.
 	IdempotencyRecord(ctx context.Context, accountID, key string) (Record, error)
 	// TakeOverKey hands an in-flight reservation still held by oldOwner to
 	// newOwner, reporting whether it did and the case bound to it by then.
 	TakeOverKey(ctx context.Context, accountID, key, oldOwner, newOwner string, at time.Time) (bool, string, error)
-	// CompleteKey stores the answer of the request holding the reservation.
-	CompleteKey(ctx context.Context, accountID, key, owner string, status int, response []byte, at time.Time) error
+	// CompleteKey stores the answer of the request holding c: it completes
+	// the record c's change stored, or stores a new one when the request
+	// changed nothing; a record another owner holds is left alone.
+	CompleteKey(ctx context.Context, c Claim, status int, response []byte, at time.Time) error
 	// ReleaseKey deletes an in-flight reservation of owner that changed nothing.
 	ReleaseKey(ctx context.Context, accountID, key, owner string) error
 	// DeleteKey deletes the account's record of key if it was created before t.
@@ -92,9 +93,33 @@ type Store interface {
 }
 
 // Service applies the rules.
+//
+// A new key costs no write of its own: Begin holds it in this process
+// (holds), and the record is first stored by the transaction of the
+// change the request makes (the store binds the Claim there, see
+// ClaimFrom), or with the answer when the request changed nothing. Two
+// instances racing with one key meet at that insert: the primary key lets
+// one change commit and rolls the other back with CodeInProgress.
 type Service struct {
 	Store Store
 	Clock yiwang.Clock
+
+	mu      sync.Mutex
+	holds   map[holdKey]*hold
+	pending sync.WaitGroup // answers being stored by FinishLater
+}
+
+type holdKey struct{ account, key string }
+
+// hold is a key held by a request running in this process.
+type hold struct {
+	owner, method, path, hash string
+	at                        time.Time
+	// lost is set when a retry took the key over from an abandoned
+	// request: its change must then not be stored (Claim.Lost).
+	lost atomic.Bool
+	// answer is the request's success while FinishLater stores it (s.mu).
+	answer *Record
 }
 
 // Request is one keyed request.
@@ -107,86 +132,198 @@ type Request struct {
 }
 
 // Outcome says what to do with a keyed request: replay a stored answer,
-// answer from the case an abandoned request already changed, or run it.
+// answer from the case an earlier attempt already changed, or run it.
 type Outcome struct {
 	// Replay, when not nil, is the stored answer: send it, do nothing else.
 	Replay *Record
 	// Claim is the reservation to run the request under (when Replay is nil).
 	Claim Claim
-	// CaseID, when set, is the case an abandoned earlier attempt already
-	// changed: answer with it instead of running the request again.
+	// CaseID, when set, is the case an earlier attempt already changed:
+	// answer with it instead of running the request again.
 	CaseID string
 }
 
-// Begin looks the key up and reserves it when it is new. It returns
+// Begin looks the key up and holds it when it is new. It returns
 // CodeKeyReused when the key was used with another method, path or body,
 // and CodeInProgress while the first request with it is still running.
+// Every Outcome with a Claim must be followed by Finish or FinishLater.
 func (s *Service) Begin(ctx context.Context, req Request) (Outcome, error) {
 	sum := sha256.Sum256(req.Body)
 	now := s.Clock.Now()
-	mine := Record{AccountID: req.AccountID, Key: req.Key, Method: req.Method, Path: req.Path,
-		RequestHash: hex.EncodeToString(sum[:]), Owner: yiwang.NewID(), CreatedAt: now, ReservedAt: now}
-	claim := Claim{AccountID: req.AccountID, Key: req.Key, Owner: mine.Owner}
-	// Each pass either decides or sees the record change under it (deleted
-	// or taken over); a few passes settle any race.
-	for range 4 {
-		ok, err := s.Store.ReserveKey(ctx, mine)
-		if err != nil {
-			return Outcome{}, err
+	h := &hold{owner: yiwang.NewID(), method: req.Method, path: req.Path, hash: hex.EncodeToString(sum[:]), at: now}
+	if replay, err := s.hold(req, h); err != nil || replay != nil {
+		return Outcome{Replay: replay}, err
+	}
+	out, err := s.begin(ctx, req, h)
+	if err != nil || out.Replay != nil {
+		s.unhold(req.AccountID, req.Key, h.owner)
+	}
+	return out, err
+}
+
+// hold records that this process runs a request with the key, unless one
+// still does (or did with another body). A hold older than Stale was
+// abandoned: it is taken over, and the request that held it can no longer
+// store its change. A request that has answered but whose answer is still
+// being stored is replayed from memory.
+func (s *Service) hold(req Request, h *hold) (*Record, error) {
+	k := holdKey{req.AccountID, req.Key}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.holds == nil {
+		s.holds = map[holdKey]*hold{}
+	}
+	if old := s.holds[k]; old != nil {
+		if old.method != h.method || old.path != h.path || old.hash != h.hash {
+			return nil, keyReused(old.method, old.path)
 		}
-		if ok {
-			return Outcome{Claim: claim}, nil
+		if old.answer != nil {
+			r := *old.answer
+			return &r, nil
 		}
-		old, err := s.Store.IdempotencyRecord(ctx, req.AccountID, req.Key)
-		if yiwang.ErrorCode(err) == yiwang.ENOTFOUND {
-			continue
+		if old.at.After(h.at.Add(-Stale)) {
+			return nil, errInProgress()
 		}
-		if err != nil {
-			return Outcome{}, err
-		}
-		if old.CreatedAt.Before(now.Add(-TTL)) {
-			if err := s.Store.DeleteKey(ctx, req.AccountID, req.Key, now.Add(-TTL)); err != nil {
-				return Outcome{}, err
-			}
-			continue
-		}
-		if old.Method != mine.Method || old.Path != mine.Path || old.RequestHash != mine.RequestHash {
-			return Outcome{}, yiwang.Errorf(CodeKeyReused, "该 Idempotency-Key 已用于另一个请求（%s %s），请为新的请求使用新的键", old.Method, old.Path)
-		}
-		if !old.InFlight() {
-			return Outcome{Replay: &old}, nil
-		}
-		if old.ReservedAt.After(now.Add(-Stale)) {
-			return Outcome{}, errInProgress()
-		}
-		took, caseID, err := s.Store.TakeOverKey(ctx, req.AccountID, req.Key, old.Owner, mine.Owner, now)
-		if err != nil {
-			return Outcome{}, err
-		}
-		if took {
-			return Outcome{Claim: claim, CaseID: caseID}, nil
+		old.lost.Store(true)
+	}
+	if len(s.holds) >= maxHolds {
+		s.sweep(h.at)
+	}
+	s.holds[k] = h
+	return nil, nil
+}
+
+// maxHolds bounds the holds kept before the abandoned ones are swept.
+const maxHolds = 10000
+
+// sweep forgets abandoned holds; s.mu is held.
+func (s *Service) sweep(now time.Time) {
+	for k, h := range s.holds {
+		if !h.at.After(now.Add(-Stale)) {
+			h.lost.Store(true)
+			delete(s.holds, k)
 		}
 	}
-	return Outcome{}, errInProgress()
+}
+
+// unhold lets the key go if owner still holds it, reporting whether it did.
+func (s *Service) unhold(account, key, owner string) bool {
+	k := holdKey{account, key}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if h := s.holds[k]; h != nil && h.owner == owner {
+		delete(s.holds, k)
+		return true
+	}
+	return false
+}
+
+// begin decides from the stored record, if any.
+func (s *Service) begin(ctx context.Context, req Request, h *hold) (Outcome, error) {
+	now := h.at
+	claim := Claim{AccountID: req.AccountID, Key: req.Key, Owner: h.owner, Method: req.Method, Path: req.Path,
+		RequestHash: h.hash, At: now, hold: h}
+	old, err := s.Store.IdempotencyRecord(ctx, req.AccountID, req.Key)
+	if yiwang.ErrorCode(err) == yiwang.ENOTFOUND {
+		return Outcome{Claim: claim}, nil
+	}
+	if err != nil {
+		return Outcome{}, err
+	}
+	if old.CreatedAt.Before(now.Add(-TTL)) {
+		if err := s.Store.DeleteKey(ctx, req.AccountID, req.Key, now.Add(-TTL)); err != nil {
+			return Outcome{}, err
+		}
+		return Outcome{Claim: claim}, nil
+	}
+	if old.Method != req.Method || old.Path != req.Path || old.RequestHash != h.hash {
+		return Outcome{}, keyReused(old.Method, old.Path)
+	}
+	if !old.InFlight() {
+		return Outcome{Replay: &old}, nil
+	}
+	// In flight. A record bound to a case is a change already committed
+	// (its answer may not be stored yet, or never was): answer from the
+	// case. Without a case, only an abandoned reservation is taken over.
+	if old.CaseID == "" && old.ReservedAt.After(now.Add(-Stale)) {
+		return Outcome{}, errInProgress()
+	}
+	took, caseID, err := s.Store.TakeOverKey(ctx, req.AccountID, req.Key, old.Owner, h.owner, now)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if !took {
+		return Outcome{}, errInProgress()
+	}
+	claim.stored = true
+	return Outcome{Claim: claim, CaseID: caseID}, nil
+}
+
+func keyReused(method, path string) error {
+	return yiwang.Errorf(CodeKeyReused, "该 Idempotency-Key 已用于另一个请求（%s %s），请为新的请求使用新的键", method, path)
 }
 
 func errInProgress() error {
 	return yiwang.Errorf(CodeInProgress, "使用该 Idempotency-Key 的请求正在处理中，请稍后用同一个键重试以取得结果")
 }
 
-// Finish stores the answer of a claimed request so that retries get it.
-// Only a success (2xx) is kept: a refusal or a failure changed nothing, so
-// the reservation is released (unless the request already changed a case)
-// and the client may fix the request, or simply retry, with the same key.
-// It uses a context that outlives the request's, so a client that hung up
-// still leaves a complete record.
+// Finish stores the answer of a claimed request so that retries get it,
+// and lets the key go. Only a success (2xx) is kept: a refusal or a
+// failure changed nothing, so the reservation is released (unless the
+// request already changed a case) and the client may fix the request, or
+// simply retry, with the same key. It uses a context that outlives the
+// request's, so a client that hung up still leaves a complete record.
 func (s *Service) Finish(ctx context.Context, c Claim, status int, response []byte) error {
+	if c.Owner == "" {
+		return nil
+	}
 	ctx = context.WithoutCancel(ctx)
 	if status < 200 || status > 299 {
+		if !s.unhold(c.AccountID, c.Key, c.Owner) && c.hold != nil {
+			return nil // taken over meanwhile: the record is no longer ours
+		}
+		if !c.stored {
+			// The record exists only if the change stored it, and then it
+			// is bound to a case and kept: nothing to release.
+			return nil
+		}
 		return s.Store.ReleaseKey(ctx, c.AccountID, c.Key, c.Owner)
 	}
-	return s.Store.CompleteKey(ctx, c.AccountID, c.Key, c.Owner, status, response, s.Clock.Now())
+	defer s.unhold(c.AccountID, c.Key, c.Owner)
+	if c.Lost() {
+		return nil
+	}
+	return s.Store.CompleteKey(ctx, c, status, response, s.Clock.Now())
 }
+
+// FinishLater is Finish without waiting for a success's answer to be
+// stored: the request's change is already durable and bound to the key, so
+// if the answer is lost (a crash) a retry is answered from the case.
+// Failures are settled at once, so that a corrected retry may follow
+// immediately. Wait waits for the answers still being stored.
+func (s *Service) FinishLater(ctx context.Context, c Claim, status int, response []byte, onErr func(error)) {
+	if status < 200 || status > 299 || c.Owner == "" {
+		if err := s.Finish(ctx, c, status, response); err != nil {
+			onErr(err)
+		}
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	s.mu.Lock()
+	if h := s.holds[holdKey{c.AccountID, c.Key}]; h != nil && h.owner == c.Owner {
+		h.answer = &Record{AccountID: c.AccountID, Key: c.Key, Method: c.Method, Path: c.Path, RequestHash: c.RequestHash,
+			Owner: c.Owner, Status: status, Response: response, CreatedAt: c.At, ReservedAt: c.At}
+	}
+	s.mu.Unlock()
+	s.pending.Go(func() {
+		if err := s.Finish(ctx, c, status, response); err != nil {
+			onErr(err)
+		}
+	})
+}
+
+// Wait waits until the answers handed to FinishLater are stored.
+func (s *Service) Wait() { s.pending.Wait() }
 
 // Purge deletes the records older than TTL and returns how many.
 func (s *Service) Purge(ctx context.Context) (int64, error) {

@@ -104,7 +104,8 @@ func TestGroupCommitConcurrent(t *testing.T) {
 				switch {
 				case i%20 == 7: // the same event ID as another bad case: one of them must fail
 					ncs[i].Event.ID = dupEvent
-				case i%20 == 13: // a claim whose reservation does not exist
+				case i%20 == 13: // a claim whose key another attempt holds
+					heldElsewhere(t, db, fmt.Sprint(i))
 					cctx = idempotency.WithClaim(ctx, idempotency.Claim{AccountID: "nobody", Key: fmt.Sprint(i), Owner: "x"})
 				}
 				wg.Go(func() {
@@ -188,6 +189,7 @@ func TestGroupCommitOneBadInGroup(t *testing.T) {
 				ncs[i] = newCase(entries[0], i)
 			}
 			ncs[1].Event.ID = ncs[0].Event.ID // fails on the event, after its number and case row
+			heldElsewhere(t, db, "k")
 			lost := idempotency.WithClaim(ctx, idempotency.Claim{AccountID: "nobody", Key: "k", Owner: "x"})
 			out, errs := db.CreateCasesAsOneGroup([]context.Context{nil, nil, nil, lost, nil}, ncs)
 			for i, err := range errs {
@@ -232,5 +234,18 @@ func TestGroupCommitOneBadInGroup(t *testing.T) {
 				t.Fatalf("audit order %v, want %v", objs, want)
 			}
 		})
+	}
+}
+
+// heldElsewhere stores account nobody's key as held in flight by another
+// attempt (another instance took it, or took it over), so that a claim on
+// it is lost.
+func heldElsewhere(t *testing.T, db *sqlstore.DB, key string) {
+	t.Helper()
+	at := time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)
+	if _, err := db.SQL().Exec(`INSERT INTO idempotency_keys (account_id, idem_key, method, path, request_hash,
+		owner_token, created_at, reserved_at) VALUES ('nobody', $1, 'POST', '/api/v1/cases', 'h', 'other', $2, $2)`,
+		key, at); err != nil {
+		t.Fatal(err)
 	}
 }

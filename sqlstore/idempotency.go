@@ -12,30 +12,14 @@ import (
 
 var _ idempotency.Store = (*DB)(nil)
 
-// ReserveKey inserts the record unless the account already has one for the
-// key; the primary key makes exactly one of concurrent reservations win.
-func (db *DB) ReserveKey(ctx context.Context, r idempotency.Record) (bool, error) {
-	var n int64
-	err := db.group(ctx, func(ctx context.Context, q execer) error {
-		res, err := q.ExecContext(ctx, `INSERT INTO idempotency_keys (account_id, idem_key, method, path, request_hash,
-			owner_token, created_at, reserved_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (account_id, idem_key) DO NOTHING`,
-			r.AccountID, r.Key, r.Method, r.Path, r.RequestHash, r.Owner, r.CreatedAt.UTC(), r.ReservedAt.UTC())
-		if err != nil {
-			return fmt.Errorf("reserve idempotency key: %w", err)
-		}
-		n, err = res.RowsAffected()
-		return err
-	})
-	return n == 1, err
-}
-
-// IdempotencyRecord returns the account's record of key. It reads from the
-// writer so that it sees the row a reservation has just lost to.
+// IdempotencyRecord returns the account's record of key, as last
+// committed: a change racing with this read meets the caller's at the
+// record's primary key (bindClaim).
 func (db *DB) IdempotencyRecord(ctx context.Context, accountID, key string) (idempotency.Record, error) {
 	var r idempotency.Record
 	var resp string
 	var done sql.NullTime
-	err := db.write.QueryRowContext(ctx, `SELECT account_id, idem_key, method, path, request_hash, owner_token, case_id,
+	err := db.read.QueryRowContext(ctx, `SELECT account_id, idem_key, method, path, request_hash, owner_token, case_id,
 		status, response, created_at, reserved_at, completed_at FROM idempotency_keys WHERE account_id = $1 AND idem_key = $2`,
 		accountID, key).Scan(&r.AccountID, &r.Key, &r.Method, &r.Path, &r.RequestHash, &r.Owner, &r.CaseID, &r.Status,
 		&resp, &r.CreatedAt, &r.ReservedAt, &done)
@@ -65,12 +49,25 @@ func (db *DB) TakeOverKey(ctx context.Context, accountID, key, oldOwner, newOwne
 	return true, caseID, nil
 }
 
-// CompleteKey stores the answer, if owner still holds the reservation.
-func (db *DB) CompleteKey(ctx context.Context, accountID, key, owner string, status int, response []byte, at time.Time) error {
+// keyUpsert inserts the claim's record, or updates the one its owner holds
+// in flight (the SET and WHERE follow): one statement, so concurrent
+// attempts on any engine meet at the primary key.
+const keyUpsert = `INSERT INTO idempotency_keys (account_id, idem_key, method, path, request_hash, owner_token,
+	created_at, reserved_at, case_id, status, response, completed_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$7,$8,$9,$10,$11)
+	ON CONFLICT (account_id, idem_key) DO UPDATE SET `
+
+// keyArgs are keyUpsert's parameters for c.
+func keyArgs(c idempotency.Claim, caseID string, status int, response string, done any) []any {
+	return []any{c.AccountID, c.Key, c.Method, c.Path, c.RequestHash, c.Owner, c.At.UTC(), caseID, status, response, done}
+}
+
+// CompleteKey stores the answer, if owner still holds the reservation (or
+// nobody stored one: a request that changed nothing).
+func (db *DB) CompleteKey(ctx context.Context, c idempotency.Claim, status int, response []byte, at time.Time) error {
 	err := db.group(ctx, func(ctx context.Context, q execer) error {
-		_, err := q.ExecContext(ctx, `UPDATE idempotency_keys SET status = $1, response = $2, completed_at = $3
-			WHERE account_id = $4 AND idem_key = $5 AND owner_token = $6 AND status = 0`,
-			status, string(response), at.UTC(), accountID, key, owner)
+		_, err := q.ExecContext(ctx, keyUpsert+`status = excluded.status, response = excluded.response,
+			completed_at = excluded.completed_at WHERE idempotency_keys.owner_token = excluded.owner_token
+			AND idempotency_keys.status = 0`, keyArgs(c, "", status, string(response), at.UTC())...)
 		return err
 	})
 	if err != nil {
@@ -113,17 +110,23 @@ func (db *DB) DeleteKeysBefore(ctx context.Context, before time.Time) (int64, er
 	return res.RowsAffected()
 }
 
-// bindClaim ties the request's idempotency reservation (when ctx carries
-// one) to the case it changes, inside the change's transaction. If another
-// attempt took the reservation over meanwhile, the change is refused and
-// rolled back, so two attempts with one key never both take effect.
+// bindClaim ties the request's idempotency claim (when ctx carries one) to
+// the case it changes, inside the change's transaction: a new key's record
+// is inserted here, with the case; a record the request took over gets the
+// case. If another attempt holds the key (it took it over, or another
+// instance inserted it first), the change is refused and rolled back, so
+// two attempts with one key never both take effect.
 func bindClaim(ctx context.Context, tx *sql.Tx, caseID string) error {
 	c, ok := idempotency.ClaimFrom(ctx)
 	if !ok {
 		return nil
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE idempotency_keys SET case_id = $1 WHERE account_id = $2 AND idem_key = $3
-		AND owner_token = $4 AND status = 0 AND (case_id = '' OR case_id = $1)`, caseID, c.AccountID, c.Key, c.Owner)
+	if c.Lost() {
+		return idempotency.ErrClaimLost()
+	}
+	res, err := tx.ExecContext(ctx, keyUpsert+`case_id = excluded.case_id WHERE idempotency_keys.owner_token =
+		excluded.owner_token AND idempotency_keys.status = 0 AND (idempotency_keys.case_id = ''
+		OR idempotency_keys.case_id = excluded.case_id)`, keyArgs(c, caseID, 0, "", nil)...)
 	if err != nil {
 		return fmt.Errorf("bind idempotency key: %w", err)
 	}

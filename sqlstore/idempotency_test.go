@@ -18,16 +18,20 @@ func TestIdempotencyKeys(t *testing.T) {
 			ctx := context.Background()
 			db := yiwangtest.NewDB(t, engine)
 			t0 := time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)
-			rec := idempotency.Record{AccountID: "a", Key: "k", Method: "POST", Path: "/api/v1/cases", RequestHash: "h",
-				Owner: "o1", CreatedAt: t0, ReservedAt: t0}
-			if ok, err := db.ReserveKey(ctx, rec); !ok || err != nil {
-				t.Fatalf("reserve: %v %v", ok, err)
+			claim := func(key, owner string) idempotency.Claim {
+				return idempotency.Claim{AccountID: "a", Key: key, Owner: owner, Method: "POST", Path: "/api/v1/cases",
+					RequestHash: "h", At: t0}
 			}
-			again := rec
-			again.Owner, again.RequestHash = "o2", "other"
-			if ok, err := db.ReserveKey(ctx, again); ok || err != nil {
-				t.Fatalf("second reservation: %v %v", ok, err)
+			// In flight: as a change's transaction stores it (bindClaim).
+			reserve := func(key, owner string, created time.Time) {
+				t.Helper()
+				if _, err := db.SQL().Exec(`INSERT INTO idempotency_keys (account_id, idem_key, method, path, request_hash,
+					owner_token, created_at, reserved_at) VALUES ('a', $1, 'POST', '/api/v1/cases', 'h', $2, $3, $3)`,
+					key, owner, created.UTC()); err != nil {
+					t.Fatal(err)
+				}
 			}
+			reserve("k", "o1", t0)
 			got, err := db.IdempotencyRecord(ctx, "a", "k")
 			if err != nil || got.Owner != "o1" || got.RequestHash != "h" || !got.InFlight() || !got.CreatedAt.Equal(t0) {
 				t.Fatalf("record: %+v %v", got, err)
@@ -39,7 +43,7 @@ func TestIdempotencyKeys(t *testing.T) {
 			if ok, _, err := db.TakeOverKey(ctx, "a", "k", "wrong", "o2", t0.Add(time.Hour)); ok || err != nil {
 				t.Fatalf("take over by a non-holder: %v %v", ok, err)
 			}
-			if err := db.CompleteKey(ctx, "a", "k", "wrong", 201, []byte("x"), t0); err != nil {
+			if err := db.CompleteKey(ctx, claim("k", "wrong"), 201, []byte("x"), t0); err != nil {
 				t.Fatal(err)
 			}
 			if err := db.ReleaseKey(ctx, "a", "k", "wrong"); err != nil {
@@ -60,7 +64,7 @@ func TestIdempotencyKeys(t *testing.T) {
 			if !ok || caseID != "c1" || err != nil {
 				t.Fatalf("take over: %v %q %v", ok, caseID, err)
 			}
-			if err := db.CompleteKey(ctx, "a", "k", "o2", 201, []byte(`{"id":"c1"}`), t0.Add(time.Hour)); err != nil {
+			if err := db.CompleteKey(ctx, claim("k", "o2"), 201, []byte(`{"id":"c1"}`), t0.Add(time.Hour)); err != nil {
 				t.Fatal(err)
 			}
 			got, _ = db.IdempotencyRecord(ctx, "a", "k")
@@ -71,9 +75,16 @@ func TestIdempotencyKeys(t *testing.T) {
 			if ok, _, _ := db.TakeOverKey(ctx, "a", "k", "o2", "o3", t0); ok {
 				t.Fatal("completed record taken over")
 			}
+			// A request that changed nothing stores its answer as a new record.
+			if err := db.CompleteKey(ctx, claim("k4", "q1"), 200, []byte(`{}`), t0); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := db.IdempotencyRecord(ctx, "a", "k4"); err != nil || got.Status != 200 || got.Owner != "q1" ||
+				got.RequestHash != "h" || !got.CreatedAt.Equal(t0) {
+				t.Fatalf("answer of an unchanged request: %+v %v", got, err)
+			}
 			// An unbound in-flight reservation is released.
-			rec.Key, rec.Owner = "k2", "p1"
-			_, _ = db.ReserveKey(ctx, rec)
+			reserve("k2", "p1", t0)
 			if err := db.ReleaseKey(ctx, "a", "k2", "p1"); err != nil {
 				t.Fatal(err)
 			}
@@ -81,15 +92,14 @@ func TestIdempotencyKeys(t *testing.T) {
 				t.Fatalf("released: %v", err)
 			}
 			// Expiry deletes by creation time only.
-			rec.Key, rec.CreatedAt = "k3", t0.Add(48*time.Hour)
-			_, _ = db.ReserveKey(ctx, rec)
+			reserve("k3", "p1", t0.Add(48*time.Hour))
 			if err := db.DeleteKey(ctx, "a", "k3", t0.Add(24*time.Hour)); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := db.IdempotencyRecord(ctx, "a", "k3"); err != nil {
 				t.Fatalf("young key deleted: %v", err)
 			}
-			if n, err := db.DeleteKeysBefore(ctx, t0.Add(24*time.Hour)); n != 1 || err != nil {
+			if n, err := db.DeleteKeysBefore(ctx, t0.Add(24*time.Hour)); n != 2 || err != nil { // k, k4
 				t.Fatalf("purge: %d %v", n, err)
 			}
 			if _, err := db.IdempotencyRecord(ctx, "a", "k"); yiwang.ErrorCode(err) != yiwang.ENOTFOUND {

@@ -33,8 +33,9 @@ func requestKey(r *http.Request) (string, error) {
 // the same key, method, path and body gets the stored answer with
 // "Idempotent-Replayed: true"; another body gets 422, and a retry while the
 // first attempt still runs gets 409. If an earlier attempt changed a case
-// and then died before storing its answer, the retry is answered from that
-// case with status ok (h's success status) instead of changing it again.
+// but its answer is not stored (not yet, or it died first), the retry is
+// answered from that case with status ok (h's success status) instead of
+// changing it again.
 // Without the header, h runs as usual.
 func (s *Server) keyed(ok int, h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
@@ -77,11 +78,14 @@ func (s *Server) keyed(ok int, h handlerFunc) handlerFunc {
 		if err != nil {
 			s.renderError(rec, r, err)
 		}
-		if err := s.Idempotency.Finish(r.Context(), out.Claim, rec.status, rec.body.Bytes()); err != nil {
-			// The answer still goes out; a retry will find the key in flight
-			// and, once stale, answer from the case.
-			s.Log.Error("store idempotent answer", "path", r.URL.Path, "err", err)
-		}
+		// A success's change is durable and bound to the key already, so
+		// the answer goes out without waiting for it to be stored: if that
+		// fails (or the process dies first), a retry finds the key bound
+		// to the case and is answered from it.
+		path := r.URL.Path
+		s.Idempotency.FinishLater(r.Context(), out.Claim, rec.status, rec.body.Bytes(), func(err error) {
+			s.Log.Error("store idempotent answer", "path", path, "err", err)
+		})
 		rec.copyTo(w)
 		return nil
 	}

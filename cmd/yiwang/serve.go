@@ -192,7 +192,9 @@ func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writ
 	log.Info("正在停止")
 	sctx, scancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer scancel()
-	return hs.Shutdown(sctx)
+	err = hs.Shutdown(sctx)
+	a.idem.Wait() // the answers still being stored, before the database closes
+	return err
 }
 
 func logDemoLogins(log *slog.Logger, url string, secrets map[string]string) {
