@@ -62,6 +62,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // serve runs the platform on ln until ctx ends.
 func serve(ctx context.Context, cfg serveConfig, ln net.Listener, stdout io.Writer) error {
+	tuneGC()
 	var log *slog.Logger
 	var sender notify.Sender
 	if cfg.Prod {
