@@ -257,6 +257,12 @@ type GroupStats struct {
 	Busy            time.Duration
 }
 
+// GroupCommitTotals returns GroupStats' figures, for the server's metrics.
+func (db *DB) GroupCommitTotals() (commits, writes int64, busy time.Duration) {
+	s := db.GroupStats()
+	return s.Commits, s.Writes, s.Busy
+}
+
 // GroupStats returns the counts so far.
 func (db *DB) GroupStats() GroupStats {
 	return GroupStats{Commits: db.commit.groups.Load(), Writes: db.commit.grouped.Load(), Busy: time.Duration(db.commit.busy.Load())}

@@ -33,6 +33,30 @@ func newMetrics() *metrics {
 	return m
 }
 
+// GroupCommitter is a store that groups concurrent writes into shared
+// commits (sqlstore on SQLite): its totals so far.
+type GroupCommitter interface {
+	GroupCommitTotals() (commits, writes int64, busy time.Duration)
+}
+
+// watchGroups exports g's totals: commits, the writes they held (writes
+// per commit is the grouping) and the committer's busy seconds (its rate
+// near 1 means the writes wait for it).
+func (m *metrics) watchGroups(g GroupCommitter) {
+	counter := func(name, help string, v func(c, w int64, b time.Duration) float64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 {
+			return v(g.GroupCommitTotals())
+		})
+	}
+	m.reg.MustRegister(
+		counter("yiwang_group_commits_total", "Commits of grouped writes.",
+			func(c, _ int64, _ time.Duration) float64 { return float64(c) }),
+		counter("yiwang_group_writes_total", "Writes committed in groups.",
+			func(_, w int64, _ time.Duration) float64 { return float64(w) }),
+		counter("yiwang_group_busy_seconds_total", "Time the committer spent running groups.",
+			func(_, _ int64, b time.Duration) float64 { return b.Seconds() }))
+}
+
 func (m *metrics) handler() http.Handler { return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}) }
 
 type statusWriter struct {

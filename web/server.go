@@ -117,6 +117,9 @@ func (s *Server) Handler() http.Handler {
 	}
 	s.limits = newLimiter()
 	s.metrics = newMetrics()
+	if g, ok := s.DB.(GroupCommitter); ok {
+		s.metrics.watchGroups(g)
+	}
 	mux := http.NewServeMux()
 	s.routes(mux)
 	s.apiRoutes(mux)

@@ -64,6 +64,7 @@ func (b *benchRun) submit(ctx context.Context, measured bool) error {
 			return err
 		}
 	}
+	groups, _ := readGroups(b.base)
 	lat, elapsed, errs := b.measure(n, conc, b.deadline, func(i int) error {
 		body := fmt.Sprintf(`{"entry_code":%q,"fields":{"operator":"雨山区张三小吃店","premises":"雨山区湖东路1号","format":"餐饮服务经营者","items":"热食类食品制售","online":"否"},"materials":[%s],"note":"基准测试第%d件"}`,
 			codes[i%len(codes)], materials, i)
@@ -96,6 +97,7 @@ func (b *benchRun) submit(ctx context.Context, measured bool) error {
 	stop()
 	if measured {
 		report(b.out, benchResult{Workload: "submit", Backend: b.backend, Concurrency: conc}, lat, elapsed, errs)
+		b.reportGroups("submit", groups, elapsed)
 	}
 	if len(b.tracked) == 0 {
 		return fmt.Errorf("bench: no application was accepted (%d errors)", errs)

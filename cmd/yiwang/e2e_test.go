@@ -59,7 +59,8 @@ func testHealth(t *testing.T, ts *testServer) {
 	if p.Doc.Find("script:not([src])").Length() != 0 {
 		t.Fatal("inline script on the home page")
 	}
-	if c.get("/metrics").Status != 200 || !strings.Contains(c.get("/metrics").Body, "yiwang_http_requests_total") {
+	if m := c.get("/metrics"); m.Status != 200 || !strings.Contains(m.Body, "yiwang_http_requests_total") ||
+		!strings.Contains(m.Body, "yiwang_group_writes_total") {
 		t.Fatal("metrics missing")
 	}
 	if p := c.get("/no/such/page"); p.Status != 404 || !strings.Contains(p.Body, "页面不存在") {
