@@ -24,10 +24,8 @@ func appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1 WHERE id = 1`, e.Hash); err != nil {
 		return fmt.Errorf("audit head: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log
-		(seq, id, at, actor_id, actor_name, action, object, result, ip, detail, prev_hash, hash)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
-		e.Seq, e.ID, e.At, e.ActorID, e.ActorName, e.Action, e.Object, e.Result, e.IP, e.Detail, e.PrevHash, e.Hash)
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (`+auditCols+`)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`, auditArgs(e)...)
 	if err != nil {
 		return fmt.Errorf("audit insert: %w", err)
 	}
@@ -40,6 +38,11 @@ func (db *DB) AppendAudit(ctx context.Context, e audit.Entry) error {
 }
 
 const auditCols = `seq, id, at, actor_id, actor_name, action, object, result, ip, detail, prev_hash, hash`
+
+// auditArgs are e's values in the order of auditCols.
+func auditArgs(e audit.Entry) []any {
+	return []any{e.Seq, e.ID, e.At, e.ActorID, e.ActorName, e.Action, e.Object, e.Result, e.IP, e.Detail, e.PrevHash, e.Hash}
+}
 
 func scanAudit(sc interface{ Scan(...any) error }) (audit.Entry, error) {
 	var e audit.Entry

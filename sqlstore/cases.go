@@ -64,6 +64,14 @@ func (db *DB) scanCase(sc interface{ Scan(...any) error }) (casework.Case, error
 	return c, err
 }
 
+// caseInsertArgs are a new case's values in the order of caseCols, then
+// simulated and kind.
+func (db *DB) caseInsertArgs(c casework.Case) []any {
+	return []any{c.ID, c.No, c.EntryID, c.EntryCode, c.ItemName, c.OrgID, c.ApplicantID, c.Applicant, db.pii.Seal(c.Mobile),
+		db.pii.Seal(c.IDCard), c.Enterprise, c.Channel, c.FiledBy, c.FiledAt, c.State, c.Decision, db.caseBodyJSON(c),
+		c.SubmittedAt, nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), c.Version, dueOr(c.Due), c.Simulated, c.Kind}
+}
+
 func (db *DB) caseBodyJSON(c casework.Case) string {
 	b := caseBody{Materials: c.Materials, Corrections: c.Corrections, Form: c.Form, WaitingSince: c.WaitingSince,
 		Stage: c.Stage, Results: c.Results, Bundle: c.Bundle, BundleName: c.BundleName, Simulated: c.Simulated, Kind: c.Kind,
@@ -77,10 +85,17 @@ func (db *DB) caseBodyJSON(c casework.Case) string {
 	return string(out)
 }
 
+// eventInsertCols are the columns stored of a case event, in the order of
+// eventArgs.
+const eventInsertCols = `id, case_id, seq, at, actor_id, actor_name, kind, from_state, to_state, note, channel`
+
+func eventArgs(ev casework.Event) []any {
+	return []any{ev.ID, ev.CaseID, ev.Seq, ev.At, ev.ActorID, ev.ActorName, ev.Kind, ev.From, ev.To, ev.Note, ev.Channel}
+}
+
 func insertEvent(ctx context.Context, tx *sql.Tx, ev casework.Event) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO case_events (id, case_id, seq, at, actor_id, actor_name, kind, from_state,
-		to_state, note, channel) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
-		ev.ID, ev.CaseID, ev.Seq, ev.At, ev.ActorID, ev.ActorName, ev.Kind, ev.From, ev.To, ev.Note, ev.Channel)
+	_, err := tx.ExecContext(ctx, `INSERT INTO case_events (`+eventInsertCols+`) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)`,
+		eventArgs(ev)...)
 	if isUnique(err) {
 		return yiwang.Errorf(yiwang.ECONFLICT, "该办件已被他人处理，请刷新后重试")
 	}
@@ -133,6 +148,9 @@ func (db *DB) CreateCases(ctx context.Context, ncs []casework.NewCase) ([]casewo
 }
 
 func (db *DB) createCase(ctx context.Context, tx *sql.Tx, nc casework.NewCase) (casework.Case, error) {
+	if db.Engine == Postgres {
+		return db.createCasePG(ctx, tx, nc)
+	}
 	c, day, e := nc.Case, nc.Day, nc.Audit
 	var n int
 	if err := tx.QueryRowContext(ctx, `INSERT INTO case_serials (code, day, n) VALUES ($1, $2, 1)
@@ -144,10 +162,7 @@ func (db *DB) createCase(ctx context.Context, tx *sql.Tx, nc casework.NewCase) (
 	}
 	c.No = fmt.Sprintf("%s%s%04d", c.EntryCode, day, n)
 	_, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseCols+`, simulated, kind) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,
-		$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)`,
-		c.ID, c.No, c.EntryID, c.EntryCode, c.ItemName, c.OrgID, c.ApplicantID, c.Applicant, db.pii.Seal(c.Mobile),
-		db.pii.Seal(c.IDCard), c.Enterprise, c.Channel, c.FiledBy, c.FiledAt, c.State, c.Decision, db.caseBodyJSON(c),
-		c.SubmittedAt, nullTime(c.AcceptedAt), c.Deadline, nullTime(c.DecidedAt), c.Version, dueOr(c.Due), c.Simulated, c.Kind)
+		$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)`, db.caseInsertArgs(c)...)
 	if err != nil {
 		return c, fmt.Errorf("insert case: %w", err)
 	}

@@ -191,6 +191,8 @@ func (c *committer) run(batch []*groupWork) {
 		if alone { // no savepoint needed: a failure rolls the transaction back
 			if w.err = call(w, tx); w.err != nil {
 				_ = tx.Rollback()
+				c.groups.Add(1) // counted as a group that ran, like one whose every work failed
+				c.grouped.Add(1)
 				w.res <- w.err
 				return
 			}

@@ -13,12 +13,20 @@ import (
 // body may hold personal data (names, reasons), so it is sealed like the
 // SMS outbox's.
 func insertSiteMessage(ctx context.Context, tx *sql.Tx, db *DB, m notify.Message) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO messages (id, account_id, body_enc, link, created_at)
-		VALUES ($1,$2,$3,$4,$5)`, m.ID, m.AccountID, db.pii.Seal(m.Body), m.Link, m.CreatedAt)
+	_, err := tx.ExecContext(ctx, `INSERT INTO messages (`+siteMessageInsertCols+`) VALUES ($1,$2,$3,$4,$5)`,
+		db.siteMessageArgs(m)...)
 	if err != nil {
 		return fmt.Errorf("insert site message: %w", err)
 	}
 	return nil
+}
+
+// siteMessageInsertCols are the columns stored of a new site message, in
+// the order of siteMessageArgs.
+const siteMessageInsertCols = `id, account_id, body_enc, link, created_at`
+
+func (db *DB) siteMessageArgs(m notify.Message) []any {
+	return []any{m.ID, m.AccountID, db.pii.Seal(m.Body), m.Link, m.CreatedAt}
 }
 
 const siteMessageCols = `id, account_id, body_enc, link, created_at, read_at`

@@ -14,10 +14,8 @@ import (
 func insertMessage(ctx context.Context, tx *sql.Tx, db *DB, m notify.Message) error {
 	stored := false
 	if m.Channel == notify.ChannelSMS {
-		_, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, channel, recipient_enc, recipient_masked, body_enc,
-			status, attempts, last_error, created_at, sent_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`,
-			m.ID, m.Channel, db.pii.Seal(m.Recipient), m.RecipientMasked, db.pii.Seal(m.Body), m.Status, m.Attempts,
-			m.LastError, m.CreatedAt, nullTime(m.SentAt))
+		_, err := tx.ExecContext(ctx, `INSERT INTO notifications (`+notificationInsertCols+`)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)`, db.notificationArgs(m)...)
 		if err != nil {
 			return fmt.Errorf("insert notification: %w", err)
 		}
@@ -33,6 +31,16 @@ func insertMessage(ctx context.Context, tx *sql.Tx, db *DB, m notify.Message) er
 		return fmt.Errorf("notification %s: channel %q without an account to deliver to", m.ID, m.Channel)
 	}
 	return nil
+}
+
+// notificationInsertCols are the columns stored of an SMS message, in the
+// order of notificationArgs.
+const notificationInsertCols = `id, channel, recipient_enc, recipient_masked, body_enc, status, attempts,
+	last_error, created_at, sent_at`
+
+func (db *DB) notificationArgs(m notify.Message) []any {
+	return []any{m.ID, m.Channel, db.pii.Seal(m.Recipient), m.RecipientMasked, db.pii.Seal(m.Body), m.Status, m.Attempts,
+		m.LastError, m.CreatedAt, nullTime(m.SentAt)}
 }
 
 func (db *DB) messages(ctx context.Context, q string, args ...any) ([]notify.Message, error) {

@@ -39,11 +39,19 @@ func insertWebhookDeliveries(ctx context.Context, tx *sql.Tx, c casework.Case, e
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	return queueWebhookDeliveries(ctx, tx, subs, filtered, c, ev)
+}
+
+// queueWebhookDeliveries stores, inside tx, the deliveries of event ev of
+// case c to the enabled subscriptions subs; filtered says whether one of
+// them is limited to an org (whose chain is then looked up).
+func queueWebhookDeliveries(ctx context.Context, tx *sql.Tx, subs []webhook.Subscription, filtered bool, c casework.Case, ev casework.Event) error {
 	if len(subs) == 0 {
 		return nil
 	}
 	chain := []string{c.OrgID}
 	if filtered {
+		var err error
 		if chain, err = orgChain(ctx, tx, c.OrgID); err != nil {
 			return err
 		}

@@ -1,0 +1,161 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/audit"
+	"github.com/yushan-gov/yiwang/casework"
+	"github.com/yushan-gov/yiwang/notify"
+	"github.com/yushan-gov/yiwang/webhook"
+)
+
+// On PostgreSQL every statement is a round trip, and case creations append
+// to the audit chain, whose head row makes them wait for each other (they
+// run one after another on the group committer's connection, group.go): a
+// round trip saved there is saved for every application. createCasePG
+// stores what createCase stores in two statements instead of nine (serial,
+// case, event, webhook subscriptions, audit head, audit head hash, audit
+// entry, SMS, site message), by data-modifying WITH clauses, which SQLite
+// does not have.
+
+// createCaseSQL numbers the case from the daily serial (the number made as
+// createCase makes it: code, day, four digits), stores it with its first
+// event, locks and reads the audit chain's head, and returns the serial,
+// the head and the enabled webhook subscriptions (none: one row of NULLs).
+// The head is locked after the serial row (h reads s), the order in which
+// createCase on SQLite and ImportHistory take them.
+// Past serial 9999 nothing is stored; the caller's savepoint drops the
+// serial's increment with its error.
+var createCaseSQL = func() string {
+	// caseInsertArgs (caseCols, simulated, kind), the case number's place
+	// ($2) holding the day; then eventArgs.
+	cs := make([]string, strings.Count(caseCols, ",")+3)
+	for i := range cs {
+		cs[i] = "$" + strconv.Itoa(i+1)
+	}
+	cs[1] = `$4 || $2 || lpad(s.n::text, 4, '0')`
+	es := make([]string, strings.Count(eventInsertCols, ",")+1)
+	for i := range es {
+		es[i] = "$" + strconv.Itoa(len(cs)+i+1)
+	}
+	return `WITH s AS (
+		INSERT INTO case_serials (code, day, n) VALUES ($4, $2, 1)
+		ON CONFLICT (code, day) DO UPDATE SET n = case_serials.n + 1 RETURNING n),
+	c AS (
+		INSERT INTO cases (` + caseCols + `, simulated, kind)
+		SELECT ` + strings.Join(cs, ", ") + ` FROM s WHERE s.n <= 9999 RETURNING id),
+	e AS (
+		INSERT INTO case_events (` + eventInsertCols + `)
+		SELECT ` + strings.Join(es, ", ") + ` FROM c),
+	h AS (SELECT a.seq, a.hash FROM audit_head a, s WHERE a.id = 1 FOR UPDATE OF a)
+	SELECT s.n, h.seq, h.hash, w.id, w.events, COALESCE(w.org_id, '')
+	FROM s CROSS JOIN h LEFT JOIN webhook_subscriptions w ON w.enabled`
+}()
+
+// createCasePG is createCase on PostgreSQL: the same rows, in two
+// statements (createCaseSQL, then the notice and the audit entry in one)
+// and the webhook deliveries between them when there are subscriptions.
+func (db *DB) createCasePG(ctx context.Context, tx *sql.Tx, nc casework.NewCase) (casework.Case, error) {
+	c, day, e := nc.Case, nc.Day, nc.Audit
+	args := append(db.caseInsertArgs(c), eventArgs(nc.Event)...)
+	args[1] = day
+	rows, err := tx.QueryContext(ctx, createCaseSQL, args...)
+	if err != nil {
+		return c, createCaseErr(err)
+	}
+	var n, headSeq int64
+	var headHash string
+	var subs []webhook.Subscription
+	filtered := false
+	for rows.Next() {
+		var id, events sql.NullString
+		var org string
+		if err := rows.Scan(&n, &headSeq, &headHash, &id, &events, &org); err != nil {
+			rows.Close()
+			return c, fmt.Errorf("insert case: %w", err)
+		}
+		if id.Valid {
+			subs = append(subs, webhook.Subscription{ID: id.String, Events: strings.Fields(events.String), OrgID: org, Enabled: true})
+			filtered = filtered || org != ""
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return c, createCaseErr(err)
+	}
+	if n > 9999 {
+		return c, yiwang.Errorf(yiwang.ECONFLICT, "该事项今日办件已达上限，请明日再试")
+	}
+	if n < 1 {
+		return c, errors.New("insert case: no serial returned")
+	}
+	c.No = fmt.Sprintf("%s%s%04d", c.EntryCode, day, n)
+	if err := queueWebhookDeliveries(ctx, tx, subs, filtered, c, nc.Event); err != nil {
+		return c, err
+	}
+	e.Detail = c.No + " " + e.Detail
+	audit.Link(&e, headSeq, headHash)
+	var a pgArgs
+	var with []string
+	if nc.Msg != nil {
+		m := *nc.Msg
+		m.Body = strings.Replace(m.Body, "办件编号请登录查看", "办件编号"+c.No, 1)
+		if m.Channel == notify.ChannelSMS {
+			with = append(with, `sms AS (INSERT INTO notifications (`+notificationInsertCols+`)
+				VALUES (`+a.add(db.notificationArgs(m)...)+`))`)
+		}
+		if m.AccountID != "" {
+			with = append(with, `site AS (INSERT INTO messages (`+siteMessageInsertCols+`)
+				VALUES (`+a.add(db.siteMessageArgs(m)...)+`))`)
+		}
+		if len(with) == 0 {
+			return c, fmt.Errorf("notification %s: channel %q without an account to deliver to", m.ID, m.Channel)
+		}
+	}
+	// The head was locked by createCaseSQL; its seq is checked all the same,
+	// so that a broken assumption fails here instead of forking the chain.
+	with = append(with, `head AS (UPDATE audit_head SET seq = `+a.add(e.Seq)+`, hash = `+a.add(e.Hash)+`
+		WHERE id = 1 AND seq = `+a.add(headSeq)+` RETURNING 1)`)
+	res, err := tx.ExecContext(ctx, `WITH `+strings.Join(with, ",\n")+`
+		INSERT INTO audit_log (`+auditCols+`) SELECT `+a.add(auditArgs(e)...)+` FROM head`, a...)
+	if err != nil {
+		return c, fmt.Errorf("insert case notice and audit: %w", err)
+	}
+	if k, err := res.RowsAffected(); err != nil || k != 1 {
+		return c, fmt.Errorf("audit insert: the chain's head moved from %d (%d rows, %v)", headSeq, k, err)
+	}
+	return c, nil
+}
+
+// createCaseErr is createCaseSQL's error as createCase gives it: an event
+// that already exists is a conflict.
+func createCaseErr(err error) error {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) && pg.Code == "23505" && pg.TableName == "case_events" {
+		return yiwang.Errorf(yiwang.ECONFLICT, "该办件已被他人处理，请刷新后重试")
+	}
+	return fmt.Errorf("insert case: %w", err)
+}
+
+// pgArgs collects the values of a statement built piece by piece.
+type pgArgs []any
+
+// add appends vs and returns their placeholders, comma-separated.
+func (a *pgArgs) add(vs ...any) string {
+	var b strings.Builder
+	for i, v := range vs {
+		*a = append(*a, v)
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(len(*a)))
+	}
+	return b.String()
+}

@@ -1,0 +1,147 @@
+package sqlstore_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/audit"
+	"github.com/yushan-gov/yiwang/casework"
+	"github.com/yushan-gov/yiwang/notify"
+	"github.com/yushan-gov/yiwang/webhook"
+	"github.com/yushan-gov/yiwang/yiwangtest"
+)
+
+// TestCreateCaseStoresEverything: a new case is stored with its number,
+// its first event, its notice (SMS and message box) and its audit entry
+// carrying the number, and a delivery for every enabled subscription that
+// wants it (one for every org, one for the case's org; not a disabled one),
+// on both engines (PostgreSQL stores them in fewer statements, cases_pg.go).
+func TestCreateCaseStoresEverything(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			db, entries := groupFixture(t, engine)
+			now := time.Date(2026, 11, 26, 1, 30, 0, 0, time.UTC)
+			sub := func(org string, enabled bool) string {
+				s := webhook.Subscription{ID: yiwang.NewID(), URL: "https://example.org/hook", Secret: "s", Events: []string{"submit"},
+					OrgID: org, Enabled: enabled, CreatedBy: "admin", CreatedAt: now}
+				if err := db.CreateSubscription(ctx, s, audit.New(yiwang.Actor{AccountID: "admin"}, now, "webhook.create",
+					"webhook:"+s.ID, audit.ResultOK, "")); err != nil {
+					t.Fatal(err)
+				}
+				return s.ID
+			}
+			everyOrg, ownOrg := sub("", true), sub(entries[0].OrgID, true)
+			sub("", false)
+			before := auditCount(t, db)
+
+			nc := newCase(entries[0], 1)
+			msg := notify.Message{ID: yiwang.NewID(), Channel: notify.ChannelSMS, Recipient: "13800000000",
+				RecipientMasked: "138****0000", AccountID: nc.Case.ApplicantID, Link: "/cases/" + nc.Case.ID,
+				Body: "您申请的事项已提交。办件编号请登录查看。", Status: notify.StatusPending, CreatedAt: nc.Case.SubmittedAt}
+			got, err := db.CreateCase(ctx, nc.Case, nc.Event, nc.Day, nc.Audit, &msg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantNo := entries[0].Code + "202611260001"
+			if got.No != wantNo {
+				t.Fatalf("case number %q, want %q", got.No, wantNo)
+			}
+			c, err := db.Case(ctx, nc.Case.ID)
+			if err != nil || c.No != wantNo || c.Mobile != nc.Case.Mobile || c.IDCard != nc.Case.IDCard ||
+				!c.SubmittedAt.Equal(nc.Case.SubmittedAt) || c.Due != nc.Case.Due || len(c.Materials) != 1 || c.State != nc.Case.State {
+				t.Fatalf("stored case %+v %v", c, err)
+			}
+			evs, err := db.Events(ctx, nc.Case.ID)
+			if err != nil || len(evs) != 1 || evs[0].ID != nc.Event.ID || !evs[0].At.Equal(nc.Event.At) || evs[0].Kind != "submit" {
+				t.Fatalf("events %+v %v", evs, err)
+			}
+			wantBody := "您申请的事项已提交。办件编号" + wantNo + "。"
+			sms, err := db.RecentMessages(ctx, 10)
+			if err != nil || len(sms) != 1 || sms[0].ID != msg.ID || sms[0].Body != wantBody || sms[0].Recipient != msg.Recipient {
+				t.Fatalf("SMS %+v %v", sms, err)
+			}
+			site, n, err := db.SiteMessages(ctx, msg.AccountID, 10, 0)
+			if err != nil || n != 1 || site[0].ID != msg.ID || site[0].Body != wantBody || site[0].Link != msg.Link {
+				t.Fatalf("site messages %+v %d %v", site, n, err)
+			}
+			ds, err := db.Deliveries(ctx, "", 10)
+			if err != nil || len(ds) != 2 {
+				t.Fatalf("deliveries %+v %v", ds, err)
+			}
+			subs := map[string]bool{}
+			for _, d := range ds {
+				subs[d.SubscriptionID] = true
+				if d.CaseID != nc.Case.ID || !strings.Contains(d.Payload, wantNo) {
+					t.Fatalf("delivery %+v", d)
+				}
+			}
+			if !subs[everyOrg] || !subs[ownOrg] {
+				t.Fatalf("deliveries went to %v, want %s and %s", subs, everyOrg, ownOrg)
+			}
+			if after := auditCount(t, db); after != before+1 {
+				t.Fatalf("audit entries %d → %d", before, after)
+			}
+			es, _, err := db.ListAudit(ctx, audit.Filter{Object: "case:" + nc.Case.ID})
+			if err != nil || len(es) != 1 || es[0].Detail != wantNo+" "+entries[0].Base.Name || es[0].Action != "case.submit" {
+				t.Fatalf("audit %+v %v", es, err)
+			}
+		})
+	}
+}
+
+// TestCreateCaseSerialLimit: past serial 9999 an item takes no more cases
+// that day; the refused one leaves no trace (its serial, case, event, audit
+// entry), and the cases grouped with it are stored.
+func TestCreateCaseSerialLimit(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			db, entries := groupFixture(t, engine)
+			first := newCase(entries[0], 0)
+			if _, err := db.CreateCase(ctx, first.Case, first.Event, first.Day, first.Audit, nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.SQL().Exec(`UPDATE case_serials SET n = 9998 WHERE code = $1 AND day = $2`,
+				entries[0].Code, first.Day); err != nil {
+				t.Fatal(err)
+			}
+			before := auditCount(t, db)
+			ncs := []casework.NewCase{newCase(entries[0], 1), newCase(entries[0], 2), newCase(entries[1], 3)}
+			ncs[2].Event.ID = ncs[0].Event.ID // stored already by then: a conflict
+			ncs = append(ncs, newCase(entries[1], 4))
+			out, errs := db.CreateCasesAsOneGroup(nil, ncs)
+			if errs[0] != nil || out[0].No != entries[0].Code+"202611269999" {
+				t.Fatalf("last case of the day: %q %v", out[0].No, errs[0])
+			}
+			if yiwang.ErrorCode(errs[1]) != yiwang.ECONFLICT || !strings.Contains(yiwang.ErrorMessage(errs[1]), "上限") {
+				t.Fatalf("case past the limit: %v", errs[1])
+			}
+			if yiwang.ErrorCode(errs[2]) != yiwang.ECONFLICT {
+				t.Fatalf("case with a used event ID: %v", errs[2])
+			}
+			if errs[3] != nil || out[3].No != entries[1].Code+"202611260001" {
+				t.Fatalf("case of the other item: %q %v", out[3].No, errs[3])
+			}
+			for _, i := range []int{1, 2} {
+				if _, err := db.Case(ctx, ncs[i].Case.ID); yiwang.ErrorCode(err) != yiwang.ENOTFOUND {
+					t.Fatalf("refused case %d was stored: %v", i, err)
+				}
+			}
+			var n int
+			if err := db.SQL().QueryRow(`SELECT n FROM case_serials WHERE code = $1 AND day = $2`,
+				entries[0].Code, first.Day).Scan(&n); err != nil || n != 9999 {
+				t.Fatalf("serial %d %v", n, err)
+			}
+			if got := serials(t, db, entries[1].Code); len(got) != 1 || got[0] != "0001" {
+				t.Fatalf("serials of the other item %v", got)
+			}
+			if after := auditCount(t, db); after != before+2 {
+				t.Fatalf("audit entries %d → %d", before, after)
+			}
+		})
+	}
+}
