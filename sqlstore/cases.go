@@ -116,13 +116,16 @@ func (db *DB) CreateCase(ctx context.Context, c casework.Case, ev casework.Event
 }
 
 // createCaseWork is CreateCase's share of a group: the claim bound, the
-// case stored, the stored case in *out.
+// case stored, the stored case in *out. The case row's values (sealed
+// personal data, the body's JSON) are made here, by the caller, not by
+// the committer that runs the group one work at a time.
 func (db *DB) createCaseWork(nc casework.NewCase, out *casework.Case) func(ctx context.Context, tx *sql.Tx) error {
+	args := db.caseInsertArgs(nc.Case)
 	return func(ctx context.Context, tx *sql.Tx) error {
 		if err := bindClaim(ctx, tx, nc.Case.ID); err != nil {
 			return err
 		}
-		c, err := db.createCase(ctx, tx, nc)
+		c, err := db.createCase(ctx, tx, nc, args)
 		if err == nil {
 			*out = c
 		}
@@ -136,7 +139,7 @@ func (db *DB) CreateCases(ctx context.Context, ncs []casework.NewCase) ([]casewo
 	err := db.chained(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		out = out[:0]
 		for _, nc := range ncs {
-			c, err := db.createCase(ctx, tx, nc)
+			c, err := db.createCase(ctx, tx, nc, db.caseInsertArgs(nc.Case))
 			if err != nil {
 				return err
 			}
@@ -147,9 +150,11 @@ func (db *DB) CreateCases(ctx context.Context, ncs []casework.NewCase) ([]casewo
 	return out, err
 }
 
-func (db *DB) createCase(ctx context.Context, tx *sql.Tx, nc casework.NewCase) (casework.Case, error) {
+// createCase stores nc; args are caseInsertArgs(nc.Case), the number's
+// place (args[1]) filled in here.
+func (db *DB) createCase(ctx context.Context, tx *sql.Tx, nc casework.NewCase, args []any) (casework.Case, error) {
 	if db.Engine == Postgres {
-		return db.createCasePG(ctx, tx, nc)
+		return db.createCasePG(ctx, tx, nc, args)
 	}
 	c, day, e := nc.Case, nc.Day, nc.Audit
 	var n int
@@ -161,8 +166,9 @@ func (db *DB) createCase(ctx context.Context, tx *sql.Tx, nc casework.NewCase) (
 		return c, yiwang.Errorf(yiwang.ECONFLICT, "该事项今日办件已达上限，请明日再试")
 	}
 	c.No = fmt.Sprintf("%s%s%04d", c.EntryCode, day, n)
+	args[1] = c.No
 	_, err := tx.ExecContext(ctx, `INSERT INTO cases (`+caseCols+`, simulated, kind) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,
-		$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)`, db.caseInsertArgs(c)...)
+		$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25)`, args...)
 	if err != nil {
 		return c, fmt.Errorf("insert case: %w", err)
 	}

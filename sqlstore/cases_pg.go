@@ -62,9 +62,9 @@ var createCaseSQL = func() string {
 // createCasePG is createCase on PostgreSQL: the same rows, in two
 // statements (createCaseSQL, then the notice and the audit entry in one)
 // and the webhook deliveries between them when there are subscriptions.
-func (db *DB) createCasePG(ctx context.Context, tx *sql.Tx, nc casework.NewCase) (casework.Case, error) {
+func (db *DB) createCasePG(ctx context.Context, tx *sql.Tx, nc casework.NewCase, caseArgs []any) (casework.Case, error) {
 	c, day, e := nc.Case, nc.Day, nc.Audit
-	args := append(db.caseInsertArgs(c), eventArgs(nc.Event)...)
+	args := append(append(make([]any, 0, len(caseArgs)+11), caseArgs...), eventArgs(nc.Event)...)
 	args[1] = day
 	rows, err := tx.QueryContext(ctx, createCaseSQL, args...)
 	if err != nil {
