@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/yushan-gov/yiwang"
@@ -72,27 +73,43 @@ type Application struct {
 // provide needs a file; materials the platform can fetch itself (from another
 // department or an e-license) are never asked for again.
 func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant, app Application) (Case, error) {
+	out, err := s.SubmitShown(ctx, actor, who, app)
+	return out.Case, err
+}
+
+// Submitted is a case just filed as Get shows it: the case, its timeline
+// (the one submit event) and the entry version it was filed under.
+type Submitted struct {
+	Case   Case
+	Events []Event
+	Entry  catalog.Entry
+}
+
+// SubmitShown is Submit that also returns what the case's page shows, so
+// that the answer needs no second read of the case. The case has no tasks
+// yet; its times are whole microseconds, as both databases store them.
+func (s *Service) SubmitShown(ctx context.Context, actor yiwang.Actor, who Applicant, app Application) (Submitted, error) {
 	if actor.Anonymous() {
-		return Case{}, yiwang.Errorf(yiwang.EUNAUTHORIZED, "请先登录后再申报")
+		return Submitted{}, yiwang.Errorf(yiwang.EUNAUTHORIZED, "请先登录后再申报")
 	}
 	if app.Simulated && !actor.Has(yiwang.RoleSupervisor) {
-		return Case{}, yiwang.Errorf(yiwang.EFORBIDDEN, "只有监察人员可以模拟办事")
+		return Submitted{}, yiwang.Errorf(yiwang.EFORBIDDEN, "只有监察人员可以模拟办事")
 	}
 	en, err := s.Catalog.Published(ctx, app.EntryCode)
 	if err != nil {
-		return Case{}, err
+		return Submitted{}, err
 	}
 	if !en.Online() {
-		return Case{}, yiwang.Errorf(yiwang.EFORBIDDEN, "该事项暂不支持网上申报，请到办理地点办理")
+		return Submitted{}, yiwang.Errorf(yiwang.EFORBIDDEN, "该事项暂不支持网上申报，请到办理地点办理")
 	}
 	if err := servesApplicant(en.Base.Objects, who.Enterprise != ""); err != nil {
-		return Case{}, err
+		return Submitted{}, err
 	}
 	// Files saved in the draft count as handed in; new uploads replace them.
 	var draft Draft
 	if s.Drafts != nil {
 		if draft, err = s.DraftOf(ctx, actor, en.Code); err != nil {
-			return Case{}, err
+			return Submitted{}, err
 		}
 	}
 	values, bad := formValues(en.Guide.Fields, app.Fields, who)
@@ -101,19 +118,20 @@ func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant,
 	// platform shares for everyone is shared, so the org sees no difference.
 	auto, err := s.attachable(ctx, en, who, app.Simulated)
 	if err != nil {
-		return Case{}, err
+		return Submitted{}, err
 	}
 	mats, mbad := checkMaterials(en, merge(draft.Materials, app.Materials), values, auto)
 	for k, v := range mbad {
 		bad[k] = v
 	}
 	if err := yiwang.Invalid(bad); err != nil {
-		return Case{}, err
+		return Submitted{}, err
 	}
 	if utf8.RuneCountInString(app.Note) > 500 {
-		return Case{}, yiwang.Invalid(map[string]string{"note": "补充说明不能超过500个字"})
+		return Submitted{}, yiwang.Invalid(map[string]string{"note": "补充说明不能超过500个字"})
 	}
-	now := s.Clock.Now()
+	// PostgreSQL keeps microseconds: the case answered is the case stored.
+	now := s.Clock.Now().Truncate(time.Microsecond)
 	c := Case{ID: yiwang.NewID(), EntryID: en.ID, EntryCode: en.Code, ItemName: en.Base.Name, OrgID: en.OrgID,
 		ApplicantID: who.AccountID, Applicant: who.Name, Mobile: who.Mobile, IDCard: who.IDCard,
 		Enterprise: who.Enterprise, Channel: ChannelWeb, State: StateSubmitted, Materials: mats,
@@ -133,7 +151,7 @@ func (s *Service) Submit(ctx context.Context, actor yiwang.Actor, who Applicant,
 		// delete, and no write to wait for.
 		_ = s.Drafts.DeleteDraft(ctx, actor.AccountID, en.Code)
 	}
-	return c, err
+	return Submitted{Case: c, Events: []Event{ev}, Entry: en}, err
 }
 
 func withNote(values map[string]string, note string) map[string]string {

@@ -3,6 +3,7 @@ package catalog
 import (
 	"context"
 	"reflect"
+	"sync"
 )
 
 // Published entry versions never change: publishing another version or
@@ -71,6 +72,9 @@ func deepCopy[T any](x T) T {
 }
 
 func deepen(v reflect.Value) {
+	if flat(v.Type()) {
+		return
+	}
 	switch v.Kind() {
 	case reflect.Slice:
 		if v.IsNil() {
@@ -78,8 +82,10 @@ func deepen(v reflect.Value) {
 		}
 		c := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
 		reflect.Copy(c, v)
-		for i := range c.Len() {
-			deepen(c.Index(i))
+		if !flat(v.Type().Elem()) {
+			for i := range c.Len() {
+				deepen(c.Index(i))
+			}
 		}
 		v.Set(c)
 	case reflect.Map:
@@ -103,11 +109,8 @@ func deepen(v reflect.Value) {
 		deepen(c.Elem())
 		v.Set(c)
 	case reflect.Struct:
-		t := v.Type()
-		for i := range v.NumField() {
-			if t.Field(i).IsExported() {
-				deepen(v.Field(i))
-			}
+		for _, i := range shapeOf(v.Type()).deep {
+			deepen(v.Field(i))
 		}
 	case reflect.Array:
 		for i := range v.Len() {
@@ -115,3 +118,38 @@ func deepen(v reflect.Value) {
 		}
 	}
 }
+
+// shapes remembers, by type, whether a value of it reaches no slice, map
+// or pointer through exported fields (flat: a copy of it is already deep,
+// and deepen skips it rather than walk its fields; most of an entry is
+// strings), and for a struct which exported fields are not flat.
+var shapes sync.Map
+
+type shape struct {
+	flat bool
+	deep []int // struct fields deepen walks
+}
+
+func shapeOf(t reflect.Type) *shape {
+	if sh, ok := shapes.Load(t); ok {
+		return sh.(*shape)
+	}
+	sh := &shape{flat: true}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Pointer:
+		sh.flat = false
+	case reflect.Array:
+		sh.flat = flat(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if f := t.Field(i); f.IsExported() && !flat(f.Type) {
+				sh.deep = append(sh.deep, i)
+			}
+		}
+		sh.flat = len(sh.deep) == 0
+	}
+	shapes.Store(t, sh)
+	return sh
+}
+
+func flat(t reflect.Type) bool { return shapeOf(t).flat }

@@ -202,6 +202,47 @@ func contentID(b []byte, public bool) string {
 // Meta returns a file's metadata.
 func (s *Service) Meta(ctx context.Context, id string) (File, error) { return s.Store.File(ctx, id) }
 
+// OwnedStore is a Store that finds in one read which of several files an
+// account may name as materials.
+type OwnedStore interface {
+	// OwnedFiles returns those of ids that are private files account
+	// uploaded.
+	OwnedFiles(ctx context.Context, accountID string, ids []string) (map[string]bool, error)
+}
+
+// OwnAll reports which of ids are files Own returns for actor: one read
+// for all the materials of an application.
+func (s *Service) OwnAll(ctx context.Context, actor yiwang.Actor, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if actor.Anonymous() {
+		return out, nil
+	}
+	var uniq []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			uniq = append(uniq, id)
+		}
+	}
+	if len(uniq) == 0 {
+		return out, nil
+	}
+	if st, ok := s.Store.(OwnedStore); ok {
+		return st.OwnedFiles(ctx, actor.AccountID, uniq)
+	}
+	for _, id := range uniq {
+		_, err := s.Own(ctx, actor, id)
+		switch {
+		case err == nil:
+			out[id] = true
+		case yiwang.ErrorCode(err) != yiwang.ENOTFOUND:
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // Own returns a private file the actor uploaded, for them to name as a
 // material; any other file (someone else's, a public form, none) is
 // ENOTFOUND, so a leaked file ID cannot be attached to another case.

@@ -135,7 +135,16 @@ func TestOwn(t *testing.T) {
 					if tc.ok != (err == nil) || (err != nil && yiwang.ErrorCode(err) != yiwang.ENOTFOUND) {
 						t.Fatalf("Own: %v", err)
 					}
+					// OwnAll, one read for many, says the same.
+					got, err := svc.OwnAll(ctx, tc.actor, []string{tc.id, "", tc.id})
+					if err != nil || got[tc.id] != tc.ok || len(got) > 1 {
+						t.Fatalf("OwnAll: %v %v", got, err)
+					}
 				})
+			}
+			got, err := svc.OwnAll(ctx, a, []string{form.ID, fa.ID, "ffff", fa.ID})
+			if err != nil || len(got) != 1 || !got[fa.ID] {
+				t.Fatalf("OwnAll of several: %v %v", got, err)
 			}
 		})
 	}

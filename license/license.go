@@ -131,6 +131,14 @@ type Store interface {
 	ValidLicensesEnding(ctx context.Context, day string, withReminded bool, limit int) ([]License, error)
 }
 
+// HoldingStore is a Store that tells in one read whether a license type
+// of a name exists and lists a holder's licenses (of any status) of that
+// type name, newest first as LicensesHeldBy lists them; ValidHeld uses it
+// when the store is one.
+type HoldingStore interface {
+	LicensesOfTypeHeld(ctx context.Context, codeType, code, typeName string) (known bool, ls []License, err error)
+}
+
 // Orgs finds issuing orgs.
 type Orgs interface {
 	Get(ctx context.Context, id string) (org.Org, error)
@@ -172,26 +180,50 @@ func (s *Service) Held(ctx context.Context, h Holder) ([]License, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.heldBy(ctx, codeType, code)
+}
+
+func (s *Service) heldBy(ctx context.Context, codeType, code string) ([]License, error) {
 	ls, err := s.Store.LicensesHeldBy(ctx, codeType, code)
-	if err != nil {
-		return nil, err
-	}
+	return s.statusToday(ls), err
+}
+
+// statusToday sets each license's status as of today.
+func (s *Service) statusToday(ls []License) []License {
 	today := s.today()
 	for i := range ls {
 		ls[i].Status = ls[i].StatusOn(today)
 	}
-	return ls, nil
+	return ls
 }
 
 // ValidHeld returns the holder's valid license of the type name, or false;
 // ENOTFOUND when the platform issues no license type of that name.
 func (s *Service) ValidHeld(ctx context.Context, h Holder, typeName string) (License, bool, error) {
-	if _, err := s.Store.LicenseTypeByName(ctx, typeName); err != nil {
-		return License{}, false, err
-	}
-	ls, err := s.Held(ctx, h)
-	if err != nil {
-		return License{}, false, err
+	codeType, code, _, codeErr := s.holderCode(ctx, h)
+	var ls []License
+	if hs, ok := s.Store.(HoldingStore); ok && codeErr == nil {
+		// One read, of only the holder's licenses of the type, where the
+		// type and every license with its file took two.
+		known, of, err := hs.LicensesOfTypeHeld(ctx, codeType, code, typeName)
+		switch {
+		case err != nil:
+			return License{}, false, err
+		case !known:
+			return License{}, false, yiwang.Errorf(yiwang.ENOTFOUND, "证照类型不存在")
+		}
+		ls = s.statusToday(of)
+	} else {
+		if _, err := s.Store.LicenseTypeByName(ctx, typeName); err != nil {
+			return License{}, false, err
+		}
+		if codeErr != nil {
+			return License{}, false, codeErr
+		}
+		var err error
+		if ls, err = s.heldBy(ctx, codeType, code); err != nil {
+			return License{}, false, err
+		}
 	}
 	for _, l := range ls {
 		if l.TypeName == typeName && l.Status == StatusValid && l.Kind != KindDocument && !l.Damaged {

@@ -203,13 +203,33 @@ func (db *DB) SetRoles(ctx context.Context, id string, roles []yiwang.Role, by s
 }
 
 func (db *DB) accountWhere(ctx context.Context, cond string, args ...any) (identity.Account, error) {
-	a, err := db.scanAccount(db.read.QueryRowContext(ctx, `SELECT `+accountCols+` FROM accounts WHERE `+cond, args...))
+	// The roles come in the same read, in the order db.roles lists them:
+	// every request reads its account.
+	agg := `string_agg(role, ',' ORDER BY role)`
+	if db.Engine == SQLite {
+		agg = `group_concat(role, ',' ORDER BY role)`
+	}
+	var roles sql.NullString
+	a, err := db.scanAccount(withLast{db.read.QueryRowContext(ctx, `SELECT `+accountCols+`,
+		(SELECT `+agg+` FROM account_roles WHERE account_id = accounts.id) FROM accounts WHERE `+cond, args...), &roles})
 	if err != nil {
 		return a, notFound(err, "账号")
 	}
-	a.Roles, err = db.roles(ctx, a.ID)
-	return a, err
+	if roles.String != "" {
+		for _, r := range strings.Split(roles.String, ",") {
+			a.Roles = append(a.Roles, yiwang.Role(r))
+		}
+	}
+	return a, nil
 }
+
+// withLast scans a row with one more column than its caller asks for, into last.
+type withLast struct {
+	row  *sql.Row
+	last any
+}
+
+func (w withLast) Scan(dest ...any) error { return w.row.Scan(append(dest, w.last)...) }
 
 func (db *DB) roles(ctx context.Context, id string) ([]yiwang.Role, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT role FROM account_roles WHERE account_id = $1 ORDER BY role`, id)

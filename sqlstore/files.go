@@ -40,6 +40,30 @@ func (db *DB) File(ctx context.Context, id string) (files.File, error) {
 	return f, notFound(err, "文件")
 }
 
+// OwnedFiles returns those of ids that are private files account uploaded,
+// in one read (files.Service.OwnAll).
+func (db *DB) OwnedFiles(ctx context.Context, accountID string, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{accountID}
+	rows, err := db.read.QueryContext(ctx, `SELECT f.id FROM files f JOIN file_owners o ON o.file_id = f.id
+		WHERE o.account_id = $1 AND NOT f.public AND f.id IN (`+placeholders(&args, ids)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("owned files: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("owned files: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
+
 // FileUploadedBy reports whether account uploaded file id.
 func (db *DB) FileUploadedBy(ctx context.Context, id, accountID string) (bool, error) {
 	var one int

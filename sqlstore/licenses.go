@@ -164,6 +164,60 @@ func (db *DB) LicensesHeldBy(ctx context.Context, codeType, code string) ([]lice
 	return db.licenses(ctx, `holder_hash = $1 ORDER BY issued_at DESC, id`, db.holderHash(codeType, code))
 }
 
+// LicensesOfTypeHeld reports whether a license type is named typeName
+// and lists the holder's licenses of that type name, newest first: one
+// read, for the materials an applicant need not hand in.
+func (db *DB) LicensesOfTypeHeld(ctx context.Context, codeType, code, typeName string) (bool, []license.License, error) {
+	// One row when the holder has none, its license columns NULL.
+	rows, err := db.read.QueryContext(ctx, `SELECT k.known, `+licenseColsL+`
+		FROM (SELECT EXISTS (SELECT 1 FROM license_types WHERE name = $2) AS known) k
+		LEFT JOIN licenses l ON l.holder_hash = $1 AND l.type_name = $2
+		ORDER BY l.issued_at DESC, l.id`, db.holderHash(codeType, code), typeName)
+	if err != nil {
+		return false, nil, fmt.Errorf("licenses of type held: %w", err)
+	}
+	defer rows.Close()
+	var known bool
+	var out []license.License
+	var id sql.NullString
+	probe := []any{&known, &id}
+	for range strings.Count(licenseCols, ",") {
+		probe = append(probe, new(any)) // unread
+	}
+	for rows.Next() {
+		if err := rows.Scan(probe...); err != nil {
+			return false, nil, fmt.Errorf("licenses of type held: %w", err)
+		}
+		if !id.Valid { // no license
+			continue
+		}
+		l, err := db.scanLicense(afterFirst{rows})
+		if err != nil {
+			return false, nil, fmt.Errorf("licenses of type held: %w", err)
+		}
+		out = append(out, l)
+	}
+	return known, out, rows.Err()
+}
+
+// licenseColsL is licenseCols of table alias l.
+var licenseColsL = func() string {
+	cols := strings.Split(licenseCols, ",")
+	for i, c := range cols {
+		cols[i] = "l." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}()
+
+// afterFirst scans a row's columns after its first (database/sql lets a
+// row be scanned more than once).
+type afterFirst struct{ rows *sql.Rows }
+
+func (a afterFirst) Scan(dest ...any) error {
+	var skip any
+	return a.rows.Scan(append([]any{&skip}, dest...)...)
+}
+
 // LicensesOfCase lists the licenses a case issued.
 func (db *DB) LicensesOfCase(ctx context.Context, caseID string) ([]license.License, error) {
 	return db.licenses(ctx, `case_id = $1 ORDER BY issued_at, id`, caseID)

@@ -51,7 +51,7 @@ func (s *Server) applicant(r *http.Request) (yiwang.Actor, identity.Account, err
 	if actor.Kind == yiwang.KindStaff {
 		return actor, identity.Account{}, yiwang.Errorf(yiwang.EFORBIDDEN, "请以申请人身份登录后申报")
 	}
-	a, err := s.Identity.Get(r.Context(), actor.AccountID)
+	a, err := s.account(r, actor.AccountID)
 	return actor, a, err
 }
 

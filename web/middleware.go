@@ -32,11 +32,24 @@ const (
 
 type ctxKey int
 
-const actorKey ctxKey = 1
+const (
+	actorKey   ctxKey = 1
+	accountKey ctxKey = 2 // the actor's account as withActor read it
+)
 
 func actorFrom(r *http.Request) yiwang.Actor {
 	a, _ := r.Context().Value(actorKey).(yiwang.Actor)
 	return a
+}
+
+// account returns account id: the one withActor read for this request
+// when it is the actor's, else read now. A handler that changes the
+// account and shows it again reads it with s.Identity.Get.
+func (s *Server) account(r *http.Request, id string) (identity.Account, error) {
+	if a, ok := r.Context().Value(accountKey).(identity.Account); ok && a.ID == id {
+		return a, nil
+	}
+	return s.Identity.Get(r.Context(), id)
 }
 
 func clientIP(r *http.Request) string {
@@ -60,11 +73,13 @@ func (s *Server) withActor(next http.Handler) http.Handler {
 				return
 			}
 			actor = a.Actor(actor.IP, "api")
+			ctx = context.WithValue(ctx, accountKey, a)
 		} else if id := s.Sessions.GetString(ctx, sessAccount); id != "" {
 			a, err := s.Identity.Get(ctx, id)
 			switch {
 			case err == nil && a.Status == identity.StatusActive:
 				actor = a.Actor(actor.IP, actor.Channel)
+				ctx = context.WithValue(ctx, accountKey, a)
 				if ent := s.Sessions.GetString(ctx, sessEnterprise); ent != "" {
 					// Checked on every request: an agent whose authorisation
 					// was withdrawn stops acting for the enterprise at once.

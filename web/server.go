@@ -100,7 +100,8 @@ type Server struct {
 // idle time (等保 login timeout), 12 hours at most.
 func NewSessions(store scs.Store, secure bool) *scs.SessionManager {
 	sm := scs.New()
-	sm.Store = newQuietStore(store)
+	q := newQuietStore(store)
+	sm.Store, sm.Codec = q, q
 	sm.IdleTimeout = 30 * time.Minute
 	sm.Lifetime = 12 * time.Hour
 	sm.Cookie.Name = "yiwang_session"

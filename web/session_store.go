@@ -1,10 +1,6 @@
 package web
 
 import (
-	"crypto/sha256"
-	"fmt"
-	"maps"
-	"slices"
 	"sync"
 	"time"
 
@@ -22,6 +18,9 @@ type quietStore struct {
 	scs.Store
 	mu   sync.Mutex
 	last map[string]committed
+	// The encodings remembered as the session codec (session_codec.go).
+	codes map[string]*decoded // by their bytes
+	bySum map[[32]byte]string // the bytes, by canonicalSum
 }
 
 type committed struct {
@@ -33,13 +32,13 @@ type committed struct {
 const quietSlack = time.Minute
 
 func newQuietStore(s scs.Store) *quietStore {
-	return &quietStore{Store: s, last: map[string]committed{}}
+	return &quietStore{Store: s, last: map[string]committed{}, codes: map[string]*decoded{}, bySum: map[[32]byte]string{}}
 }
 
 // Commit stores the session unless the same data was stored by this
 // instance with an expiry less than quietSlack older.
 func (q *quietStore) Commit(token string, b []byte, expiry time.Time) error {
-	sum := fingerprint(b)
+	sum := q.fingerprint(b)
 	q.mu.Lock()
 	c, ok := q.last[token]
 	q.mu.Unlock()
@@ -69,25 +68,4 @@ func (q *quietStore) Delete(token string) error {
 	delete(q.last, token)
 	q.mu.Unlock()
 	return q.Store.Delete(token)
-}
-
-// fingerprint hashes session data so that the same data hashes the same:
-// scs encodes the values map with gob, whose map order is random, so one
-// unchanged session of two or more values gave other bytes on almost every
-// request, and was written every time. The deadline and the values are
-// hashed in key order; bytes that are not scs's encoding are hashed as
-// they are.
-func fingerprint(b []byte) [32]byte {
-	deadline, vals, err := scs.GobCodec{}.Decode(b)
-	if err != nil {
-		return sha256.Sum256(b)
-	}
-	h := sha256.New()
-	fmt.Fprintf(h, "%d\x00", deadline.UnixNano())
-	for _, k := range slices.Sorted(maps.Keys(vals)) {
-		fmt.Fprintf(h, "%q\x00%T\x00%#v\x00", k, vals[k], vals[k])
-	}
-	var sum [32]byte
-	h.Sum(sum[:0])
-	return sum
 }
