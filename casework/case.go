@@ -232,6 +232,12 @@ type Store interface {
 	UpdateCase(ctx context.Context, c Case, ev Event, e audit.Entry, msg *notify.Message) error
 	Case(ctx context.Context, id string) (Case, error)
 	CaseByNo(ctx context.Context, no string) (Case, error)
+	// TrackCase returns what the public tracker shows of the case numbered
+	// no; ENOTFOUND when there is none.
+	TrackCase(ctx context.Context, no string) (Tracked, error)
+	// TrackEvents returns a case's timeline as the public tracker shows
+	// it, oldest first: when, what and the note, naming nobody.
+	TrackEvents(ctx context.Context, caseID string) ([]Event, error)
 	Events(ctx context.Context, caseID string) ([]Event, error)
 	CasesOf(ctx context.Context, applicantID string) ([]Case, error)
 	// CasesFor lists a page of the cases some orgs must work in some

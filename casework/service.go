@@ -589,22 +589,6 @@ func (s *Service) MayHandle(ctx context.Context, actor yiwang.Actor, c Case) boo
 	return s.mayHandle(ctx, actor, c.OrgID) == nil
 }
 
-// Track is the public tracker: the case number and the applicant's name or
-// mobile number must both match; anything else is "not found".
-func (s *Service) Track(ctx context.Context, no, nameOrMobile string) (Case, []Event, error) {
-	notFound := yiwang.Errorf(yiwang.ENOTFOUND, "没有找到该办件，请核对办件编号和申请人姓名（或手机号）")
-	c, err := s.Store.CaseByNo(ctx, strings.TrimSpace(no))
-	if err != nil {
-		return Case{}, nil, notFound
-	}
-	v := strings.TrimSpace(nameOrMobile)
-	if v == "" || (v != c.Applicant && v != c.Mobile) {
-		return Case{}, nil, notFound
-	}
-	evs, err := s.Store.Events(ctx, c.ID)
-	return c, evs, err
-}
-
 // InboxSize is how many cases one page of the inbox shows, most urgent first.
 const InboxSize = 50
 

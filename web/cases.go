@@ -489,11 +489,7 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 		if !s.limits.allow("track:"+clientIP(r), 3*time.Second, s.burst()) {
 			return errTooFast
 		}
-		c, evs, err := s.Cases.Track(r.Context(), no, who)
-		// The public timeline names nobody: a phone number must not reveal a name.
-		for i := range evs {
-			evs[i].ActorName = ""
-		}
+		t, evs, err := s.Cases.Track(r.Context(), no, who)
 		if err != nil {
 			if status(err) == http.StatusInternalServerError {
 				return err
@@ -501,11 +497,12 @@ func (s *Server) track(w http.ResponseWriter, r *http.Request) error {
 			v.Form.Fail(err)
 			w.WriteHeader(http.StatusNotFound)
 		} else {
-			cv, err := s.caseViewOf(r, c, evs, false)
-			if err != nil {
-				return err
+			v.Events = make([]casework.Event, len(evs)) // newest first, as people read a timeline
+			for i, ev := range evs {
+				v.Events[len(evs)-1-i] = ev
 			}
-			v.C, v.E, v.Events, v.OrgName = cv.C, cv.E, cv.Events, cv.OrgName
+			v.C, v.OrgName = t.Case, t.OrgName
+			v.E = catalog.Entry{Kind: t.EntryKind, PromiseDays: t.PromiseDays, Version: t.EntryVersion}
 		}
 	}
 	s.render(w, r, "track", v)

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/yushan-gov/yiwang"
@@ -29,7 +30,15 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-type pageTemplate struct{ t *template.Template }
+// pageTemplate is one page parsed together with the layout; its shell is
+// the same with contentMark for the content, to render its frames (kept
+// with the other pages').
+type pageTemplate struct {
+	t      *template.Template
+	name   string
+	shell  *template.Template
+	frames *layoutFrames
+}
 
 var funcs = template.FuncMap{
 	"roleName":   func(r yiwang.Role) string { return r.Name() },
@@ -53,10 +62,7 @@ var funcs = template.FuncMap{
 	"nextStep":     casework.NextStep,
 	"channelName":  casework.ChannelName,
 	"eventName": func(k string) string {
-		return map[string]string{"submit": "提交申请", "correct_notice": "一次性告知补正", "resubmit": "提交补正材料",
-			"accept": "受理", "refuse": "不予受理", "decide": "决定", "deliver": "送达", "withdraw": "撤回",
-			"special_start": "启动特别程序", "special_end": "特别程序结束", "task": "办理环节", "verify": "核验原件",
-			"forward": "转办", "reply": "答复"}[k]
+		return eventNames[k]
 	},
 	"kindName":      webhook.KindName,
 	"licenseStatus": license.StatusName,
@@ -91,6 +97,12 @@ var funcs = template.FuncMap{
 	},
 }
 
+// eventNames are the words of a case's timeline for its event kinds.
+var eventNames = map[string]string{"submit": "提交申请", "correct_notice": "一次性告知补正", "resubmit": "提交补正材料",
+	"accept": "受理", "refuse": "不予受理", "decide": "决定", "deliver": "送达", "withdraw": "撤回",
+	"special_start": "启动特别程序", "special_end": "特别程序结束", "task": "办理环节", "verify": "核验原件",
+	"forward": "转办", "reply": "答复"}
+
 // formArgs feeds the "formfields" template: an item's form and the values.
 type formArgs struct {
 	Form   Form
@@ -120,6 +132,7 @@ func mustParsePages() map[string]*pageTemplate {
 	if err != nil {
 		panic(err)
 	}
+	frames := &layoutFrames{m: map[frameKey]layoutFrame{}}
 	out := map[string]*pageTemplate{}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
@@ -127,7 +140,8 @@ func mustParsePages() map[string]*pageTemplate {
 			continue
 		}
 		t := template.Must(template.Must(layout.Clone()).ParseFS(templateFS, f))
-		out[name] = &pageTemplate{t: t}
+		shell := template.Must(template.Must(t.Clone()).Parse(`{{define "content"}}` + contentMark + `{{end}}`))
+		out[name] = &pageTemplate{t: t, name: name, shell: shell, frames: frames}
 	}
 	return out
 }
@@ -182,14 +196,28 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, vie
 		http.Error(w, "页面模板缺失", http.StatusInternalServerError)
 		return
 	}
-	var buf bytes.Buffer
-	if err := pt.t.ExecuteTemplate(&buf, "layout.html", view); err != nil {
+	buf := renderBufs.Get().(*bytes.Buffer)
+	defer putRenderBuf(buf)
+	if err := pt.execute(buf, view); err != nil {
 		s.Log.Error("render", "template", name, "err", err)
 		http.Error(w, "页面生成失败", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	_, _ = buf.WriteTo(w)
+}
+
+// renderBufs are the buffers pages are rendered into.
+var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putRenderBuf(b *bytes.Buffer) {
+	if b.Cap() > 256<<10 {
+		return // a rare huge page: let it go
+	}
+	b.Reset()
+	renderBufs.Put(b)
 }
 
 // Form carries a submitted form back to the page: the values typed and the
