@@ -55,6 +55,9 @@ type DB struct {
 	commit *committer // groups concurrent writes into one commit (group.go)
 	// licFiles keeps licenses' files opened and parsed (license_files.go).
 	licFiles licenseFiles
+	// answers batches the idempotent answers stored after they are sent
+	// (answers.go).
+	answers answerBatches
 }
 
 // Open opens the database named by dsn: "" means SQLite in dataDir, a

@@ -61,21 +61,6 @@ func keyArgs(c idempotency.Claim, caseID string, status int, response string, do
 	return []any{c.AccountID, c.Key, c.Method, c.Path, c.RequestHash, c.Owner, c.At.UTC(), caseID, status, response, done}
 }
 
-// CompleteKey stores the answer, if owner still holds the reservation (or
-// nobody stored one: a request that changed nothing).
-func (db *DB) CompleteKey(ctx context.Context, c idempotency.Claim, status int, response []byte, at time.Time) error {
-	err := db.group(ctx, func(ctx context.Context, q execer) error {
-		_, err := q.ExecContext(ctx, keyUpsert+`status = excluded.status, response = excluded.response,
-			completed_at = excluded.completed_at WHERE idempotency_keys.owner_token = excluded.owner_token
-			AND idempotency_keys.status = 0`, keyArgs(c, "", status, string(response), at.UTC())...)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("complete idempotency key: %w", err)
-	}
-	return nil
-}
-
 // ReleaseKey deletes owner's in-flight reservation unless a case is bound
 // to it: a request that changed a case keeps its key, so a retry answers
 // from the case instead of changing it again.

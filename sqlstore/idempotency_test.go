@@ -2,6 +2,8 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -104,6 +106,54 @@ func TestIdempotencyKeys(t *testing.T) {
 			}
 			if _, err := db.IdempotencyRecord(ctx, "a", "k"); yiwang.ErrorCode(err) != yiwang.ENOTFOUND {
 				t.Fatalf("old key kept: %v", err)
+			}
+		})
+	}
+}
+
+// TestCompleteKeysTogether: answers stored at the same moment are stored
+// together, each on its own record, and one whose record another attempt
+// holds changes nothing.
+func TestCompleteKeysTogether(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			db := yiwangtest.NewDB(t, engine)
+			t0 := time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)
+			if _, err := db.SQL().Exec(`INSERT INTO idempotency_keys (account_id, idem_key, method, path, request_hash,
+				owner_token, created_at, reserved_at, case_id) VALUES ('a', 'held', 'POST', '/api/v1/cases', 'h', 'other', $1, $1, 'c9')`,
+				t0); err != nil {
+				t.Fatal(err)
+			}
+			const n = 60
+			var wg sync.WaitGroup
+			errs := make([]error, n+1)
+			for i := range n + 1 {
+				key, owner := fmt.Sprintf("k%d", i), fmt.Sprintf("o%d", i)
+				if i == n {
+					key = "held"
+				}
+				wg.Go(func() {
+					c := idempotency.Claim{AccountID: "a", Key: key, Owner: owner, Method: "POST", Path: "/api/v1/cases",
+						RequestHash: "h", At: t0}
+					errs[i] = db.CompleteKey(ctx, c, 201, []byte(fmt.Sprintf(`{"n":%d}`, i)), t0.Add(time.Second))
+				})
+			}
+			wg.Wait()
+			for i, err := range errs {
+				if err != nil {
+					t.Fatalf("answer %d: %v", i, err)
+				}
+			}
+			for i := range n {
+				got, err := db.IdempotencyRecord(ctx, "a", fmt.Sprintf("k%d", i))
+				if err != nil || got.Status != 201 || string(got.Response) != fmt.Sprintf(`{"n":%d}`, i) ||
+					got.Owner != fmt.Sprintf("o%d", i) || got.InFlight() {
+					t.Fatalf("answer %d: %+v %v", i, got, err)
+				}
+			}
+			if got, _ := db.IdempotencyRecord(ctx, "a", "held"); !got.InFlight() || got.Owner != "other" || got.CaseID != "c9" {
+				t.Fatalf("a record another attempt holds was changed: %+v", got)
 			}
 		})
 	}
