@@ -11,6 +11,7 @@ import (
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/audit"
 	"github.com/yushan-gov/yiwang/casework"
+	"github.com/yushan-gov/yiwang/idempotency"
 	"github.com/yushan-gov/yiwang/notify"
 )
 
@@ -122,10 +123,13 @@ func (db *DB) CreateCase(ctx context.Context, c casework.Case, ev casework.Event
 func (db *DB) createCaseWork(nc casework.NewCase, out *casework.Case) func(ctx context.Context, tx *sql.Tx) error {
 	args := db.caseInsertArgs(nc.Case)
 	return func(ctx context.Context, tx *sql.Tx) error {
-		if err := bindClaim(ctx, tx, nc.Case.ID); err != nil {
+		var bind *idempotency.Claim
+		if claim, ok := idempotency.ClaimFrom(ctx); ok && db.Engine == Postgres {
+			bind = &claim // createCasePG binds it in its first statement
+		} else if err := bindClaim(ctx, tx, nc.Case.ID); err != nil {
 			return err
 		}
-		c, err := db.createCase(ctx, tx, nc, args)
+		c, err := db.createCase(ctx, tx, nc, args, bind)
 		if err == nil {
 			*out = c
 		}
@@ -139,7 +143,7 @@ func (db *DB) CreateCases(ctx context.Context, ncs []casework.NewCase) ([]casewo
 	err := db.chained(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		out = out[:0]
 		for _, nc := range ncs {
-			c, err := db.createCase(ctx, tx, nc, db.caseInsertArgs(nc.Case))
+			c, err := db.createCase(ctx, tx, nc, db.caseInsertArgs(nc.Case), nil)
 			if err != nil {
 				return err
 			}
@@ -151,10 +155,11 @@ func (db *DB) CreateCases(ctx context.Context, ncs []casework.NewCase) ([]casewo
 }
 
 // createCase stores nc; args are caseInsertArgs(nc.Case), the number's
-// place (args[1]) filled in here.
-func (db *DB) createCase(ctx context.Context, tx *sql.Tx, nc casework.NewCase, args []any) (casework.Case, error) {
+// place (args[1]) filled in here. On PostgreSQL the idempotency claim, if
+// any, is bound here too (on SQLite the caller binds it).
+func (db *DB) createCase(ctx context.Context, tx *sql.Tx, nc casework.NewCase, args []any, claim *idempotency.Claim) (casework.Case, error) {
 	if db.Engine == Postgres {
-		return db.createCasePG(ctx, tx, nc, args)
+		return db.createCasePG(ctx, tx, nc, args, claim)
 	}
 	c, day, e := nc.Case, nc.Day, nc.Audit
 	var n int

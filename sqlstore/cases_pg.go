@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/audit"
 	"github.com/yushan-gov/yiwang/casework"
+	"github.com/yushan-gov/yiwang/idempotency"
 	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/webhook"
 )
@@ -33,7 +35,11 @@ import (
 // createCase on SQLite and ImportHistory take them.
 // Past serial 9999 nothing is stored; the caller's savepoint drops the
 // serial's increment with its error.
-var createCaseSQL = func() string {
+//
+// createCaseClaimSQL is the same with the request's idempotency claim bound
+// in it (bindClaim's upsert, its parameters after the event's), and the
+// count of records it bound in the last column: not 1, the claim is lost.
+var createCaseSQL, createCaseClaimSQL = func() (string, string) {
 	// caseInsertArgs (caseCols, simulated, kind), the case number's place
 	// ($2) holding the day; then eventArgs.
 	cs := make([]string, strings.Count(caseCols, ",")+3)
@@ -45,7 +51,7 @@ var createCaseSQL = func() string {
 	for i := range es {
 		es[i] = "$" + strconv.Itoa(len(cs)+i+1)
 	}
-	return `WITH s AS (
+	base := `WITH s AS (
 		INSERT INTO case_serials (code, day, n) VALUES ($4, $2, 1)
 		ON CONFLICT (code, day) DO UPDATE SET n = case_serials.n + 1 RETURNING n),
 	c AS (
@@ -54,30 +60,48 @@ var createCaseSQL = func() string {
 	e AS (
 		INSERT INTO case_events (` + eventInsertCols + `)
 		SELECT ` + strings.Join(es, ", ") + ` FROM c),
-	h AS (SELECT a.seq, a.hash FROM audit_head a, s WHERE a.id = 1 FOR UPDATE OF a)
-	SELECT s.n, h.seq, h.hash, w.id, w.events, COALESCE(w.org_id, '')
+	h AS (SELECT a.seq, a.hash FROM audit_head a, s WHERE a.id = 1 FOR UPDATE OF a)`
+	sel := `
+	SELECT s.n, h.seq, h.hash, w.id, w.events, COALESCE(w.org_id, ''), %s
 	FROM s CROSS JOIN h LEFT JOIN webhook_subscriptions w ON w.enabled`
+	// keyUpsert's parameters renumbered after the case's and the event's.
+	n := len(cs) + len(es)
+	claim := regexp.MustCompile(`\$(\d+)`).ReplaceAllStringFunc(keyUpsert+claimSet, func(p string) string {
+		k, _ := strconv.Atoi(p[1:])
+		return "$" + strconv.Itoa(n+k)
+	})
+	return base + fmt.Sprintf(sel, "1"),
+		base + `,
+	k AS (` + claim + ` RETURNING 1)` + fmt.Sprintf(sel, "(SELECT count(*) FROM k)")
 }()
 
 // createCasePG is createCase on PostgreSQL: the same rows, in two
 // statements (createCaseSQL, then the notice and the audit entry in one)
 // and the webhook deliveries between them when there are subscriptions.
-func (db *DB) createCasePG(ctx context.Context, tx *sql.Tx, nc casework.NewCase, caseArgs []any) (casework.Case, error) {
+func (db *DB) createCasePG(ctx context.Context, tx *sql.Tx, nc casework.NewCase, caseArgs []any, claim *idempotency.Claim) (casework.Case, error) {
 	c, day, e := nc.Case, nc.Day, nc.Audit
-	args := append(append(make([]any, 0, len(caseArgs)+11), caseArgs...), eventArgs(nc.Event)...)
+	args := append(append(make([]any, 0, len(caseArgs)+22), caseArgs...), eventArgs(nc.Event)...)
 	args[1] = day
-	rows, err := tx.QueryContext(ctx, createCaseSQL, args...)
+	query := createCaseSQL
+	if claim != nil {
+		if claim.Lost() {
+			return c, idempotency.ErrClaimLost()
+		}
+		query = createCaseClaimSQL
+		args = append(args, keyArgs(*claim, c.ID, 0, "", nil)...)
+	}
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return c, createCaseErr(err)
 	}
-	var n, headSeq int64
+	var n, headSeq, bound int64
 	var headHash string
 	var subs []webhook.Subscription
 	filtered := false
 	for rows.Next() {
 		var id, events sql.NullString
 		var org string
-		if err := rows.Scan(&n, &headSeq, &headHash, &id, &events, &org); err != nil {
+		if err := rows.Scan(&n, &headSeq, &headHash, &id, &events, &org, &bound); err != nil {
 			rows.Close()
 			return c, fmt.Errorf("insert case: %w", err)
 		}
@@ -92,6 +116,9 @@ func (db *DB) createCasePG(ctx context.Context, tx *sql.Tx, nc casework.NewCase,
 	}
 	if n > 9999 {
 		return c, yiwang.Errorf(yiwang.ECONFLICT, "该事项今日办件已达上限，请明日再试")
+	}
+	if bound != 1 {
+		return c, idempotency.ErrClaimLost()
 	}
 	if n < 1 {
 		return c, errors.New("insert case: no serial returned")

@@ -95,6 +95,11 @@ func (db *DB) DeleteKeysBefore(ctx context.Context, before time.Time) (int64, er
 	return res.RowsAffected()
 }
 
+// claimSet is bindClaim's SET and WHERE of keyUpsert: the case is set on
+// the record its owner holds in flight, unless another case is bound.
+const claimSet = `case_id = excluded.case_id WHERE idempotency_keys.owner_token = excluded.owner_token
+	AND idempotency_keys.status = 0 AND (idempotency_keys.case_id = '' OR idempotency_keys.case_id = excluded.case_id)`
+
 // bindClaim ties the request's idempotency claim (when ctx carries one) to
 // the case it changes, inside the change's transaction: a new key's record
 // is inserted here, with the case; a record the request took over gets the
@@ -109,9 +114,7 @@ func bindClaim(ctx context.Context, tx *sql.Tx, caseID string) error {
 	if c.Lost() {
 		return idempotency.ErrClaimLost()
 	}
-	res, err := tx.ExecContext(ctx, keyUpsert+`case_id = excluded.case_id WHERE idempotency_keys.owner_token =
-		excluded.owner_token AND idempotency_keys.status = 0 AND (idempotency_keys.case_id = ''
-		OR idempotency_keys.case_id = excluded.case_id)`, keyArgs(c, caseID, 0, "", nil)...)
+	res, err := tx.ExecContext(ctx, keyUpsert+claimSet, keyArgs(c, caseID, 0, "", nil)...)
 	if err != nil {
 		return fmt.Errorf("bind idempotency key: %w", err)
 	}
