@@ -47,8 +47,36 @@ func TestCrashSafety(t *testing.T) {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
 	var acked []string // case IDs the server answered 201 for
+	// Requests cut off by a kill, retried with the same key after the
+	// restart: each must then be answered 201 and exist exactly once.
+	type cutOff struct{ key, body, note string }
+	var cut, retried []cutOff
 	var entry string
 	var mats []string
+	// A client retries what the kill cut off, with the same key: its
+	// case was committed or not, its answer stored or not; either way it is
+	// answered, and never twice.
+	retryCut := func(base string) {
+		for _, c := range cut {
+			req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/cases", strings.NewReader(c.body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Idempotency-Key", c.key)
+			resp, err := hc.Do(req)
+			if err != nil {
+				t.Fatalf("retry of %s: %v", c.key, err)
+			}
+			var got struct{ ID string }
+			err = json.NewDecoder(resp.Body).Decode(&got)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusCreated || err != nil || got.ID == "" {
+				t.Fatalf("retry of %s after the restart: %d %v", c.key, resp.StatusCode, err)
+			}
+			acked = append(acked, got.ID)
+			retried = append(retried, c)
+		}
+		cut = cut[:0]
+	}
+
 	for round := 0; round < rounds; round++ {
 		base, stop := startBinary(t, bin, data, dir, round)
 		if round == 0 {
@@ -65,6 +93,7 @@ func TestCrashSafety(t *testing.T) {
 		for _, id := range acked {
 			checkWhole(t, hc, base, id, len(mats))
 		}
+		retryCut(base)
 		// Submit from several clients until the kill.
 		var mu sync.Mutex
 		var wg sync.WaitGroup
@@ -85,8 +114,11 @@ func TestCrashSafety(t *testing.T) {
 					req.Header.Set("Content-Type", "application/json")
 					req.Header.Set("Idempotency-Key", fmt.Sprintf("crash-%d-%d-%d", round, w, i))
 					resp, err := hc.Do(req)
-					if err != nil {
-						continue // killed mid-request: not acknowledged
+					if err != nil { // killed mid-request: not acknowledged
+						mu.Lock()
+						cut = append(cut, cutOff{req.Header.Get("Idempotency-Key"), body, fmt.Sprintf("第%d轮%d-%d", round, w, i)})
+						mu.Unlock()
+						continue
 					}
 					var c struct{ ID string }
 					err = json.NewDecoder(resp.Body).Decode(&c)
@@ -105,6 +137,7 @@ func TestCrashSafety(t *testing.T) {
 		wg.Wait()
 	}
 	base, stop := startBinary(t, bin, data, dir, rounds)
+	retryCut(base)
 	for _, id := range acked {
 		checkWhole(t, hc, base, id, len(mats))
 	}
@@ -125,6 +158,13 @@ func TestCrashSafety(t *testing.T) {
 		(SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.seq = 1)`).Scan(&orphans); err != nil || orphans != 0 {
 		t.Fatalf("cases without their first event: %d %v", orphans, err)
 	}
+	for _, c := range retried {
+		var n int
+		if err := a.db.SQL().QueryRow(`SELECT COUNT(*) FROM cases WHERE body LIKE $1`, `%"`+c.note+`"%`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("request %s retried after a kill: %d cases (%v)", c.key, n, err)
+		}
+	}
+	t.Logf("%d requests cut off by a kill, retried with their key, each answered and stored once", len(retried))
 	if out, err := cli(t, "audit", "verify", "--data", data); err != nil {
 		t.Fatalf("audit chain after the crashes: %v\n%s", err, out)
 	}
