@@ -47,8 +47,9 @@ func ClaimFrom(ctx context.Context) (Claim, bool) {
 }
 
 // ErrClaimLost is returned by a store when a claim can no longer be bound
-// because another attempt took the reservation over: the change is rolled
-// back so that only one attempt ever takes effect.
+// because another attempt holds the key (it took the reservation over, or
+// another instance stored the key first): the change is rolled back so
+// that only one attempt ever takes effect.
 func ErrClaimLost() error {
-	return yiwang.Errorf(CodeInProgress, "使用该 Idempotency-Key 的请求已由另一次重试接手，本次未执行")
+	return yiwang.Errorf(CodeInProgress, "使用该 Idempotency-Key 的另一次请求已在处理，本次未执行；请稍后用同一个键重试以取得结果")
 }

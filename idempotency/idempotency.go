@@ -253,6 +253,12 @@ func (s *Service) begin(ctx context.Context, req Request, h *hold) (Outcome, err
 		return Outcome{}, err
 	}
 	if !took {
+		// The record changed since it was read: another attempt took it
+		// over, or its answer was stored meanwhile (then replay it).
+		if cur, err := s.Store.IdempotencyRecord(ctx, req.AccountID, req.Key); err == nil && !cur.InFlight() &&
+			cur.Method == req.Method && cur.Path == req.Path && cur.RequestHash == h.hash {
+			return Outcome{Replay: &cur}, nil
+		}
 		return Outcome{}, errInProgress()
 	}
 	claim.stored = true

@@ -118,7 +118,7 @@ func openSQLite(path string, p *pii.Protector) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &DB{Engine: SQLite, write: w, read: r, pii: p, path: path, commit: newCommitter(w, false)}, nil
+	return &DB{Engine: SQLite, write: w, read: r, pii: p, path: path, commit: newCommitter(w, false, "")}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string, p *pii.Protector) (*DB, error) {
@@ -147,7 +147,7 @@ func openPostgres(ctx context.Context, dsn string, p *pii.Protector) (*DB, error
 		return nil, fmt.Errorf("connect postgres: %w", err)
 	}
 	db := stdlib.OpenDBFromPool(pool)
-	return &DB{Engine: Postgres, write: db, read: db, pool: pool, pii: p, commit: newCommitter(db, true)}, nil
+	return &DB{Engine: Postgres, write: db, read: db, pool: pool, pii: p, commit: newCommitter(db, true, `SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE`)}, nil
 }
 
 // Close closes every connection.

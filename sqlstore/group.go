@@ -62,13 +62,16 @@ type committer struct {
 	// joinStatements sends one caller's RELEASE with the next one's
 	// SAVEPOINT (PostgreSQL: a round trip less per caller).
 	joinStatements bool
+	// lockFirst, when set, is run first in every group's transaction
+	// (PostgreSQL: the audit chain's head, see begin).
+	lockFirst string
 	// groups and grouped count commits and the work in them, busy the
 	// time spent running groups (GroupStats).
 	groups, grouped, busy atomic.Int64
 }
 
-func newCommitter(db *sql.DB, joinStatements bool) *committer {
-	c := &committer{db: db, joinStatements: joinStatements, queue: make(chan *groupWork, maxGroup), quit: make(chan struct{}), done: make(chan struct{}),
+func newCommitter(db *sql.DB, joinStatements bool, lockFirst string) *committer {
+	c := &committer{db: db, joinStatements: joinStatements, lockFirst: lockFirst, queue: make(chan *groupWork, maxGroup), quit: make(chan struct{}), done: make(chan struct{}),
 		batch: make([]*groupWork, 0, maxGroup)}
 	go c.loop()
 	return c
@@ -188,7 +191,7 @@ func (c *committer) run(batch []*groupWork) {
 // everything was rolled back, the callers not answered.
 func (c *committer) runOptimistic(batch []*groupWork) bool {
 	ctx := context.Background()
-	tx, err := c.db.BeginTx(ctx, nil)
+	tx, err := c.begin(ctx)
 	if err != nil {
 		return false // the savepoint run begins again, and answers
 	}
@@ -228,6 +231,23 @@ func (c *committer) runOptimistic(batch []*groupWork) bool {
 	return true
 }
 
+// begin starts a group's transaction. On PostgreSQL every group appends
+// to the audit chain, and its head row is locked first: a work takes other
+// rows (an idempotency key's, a case's) only after it, so two instances'
+// groups never hold one row each and wait for the other's (a key's record
+// is inserted by its change's transaction, which then needs the head).
+func (c *committer) begin(ctx context.Context) (*sql.Tx, error) {
+	tx, err := c.db.BeginTx(ctx, nil)
+	if err != nil || c.lockFirst == "" {
+		return tx, err
+	}
+	if _, err := tx.ExecContext(ctx, c.lockFirst); err != nil {
+		_ = tx.Rollback()
+		return nil, err
+	}
+	return tx, nil
+}
+
 // runSavepoints runs the group with a savepoint per caller.
 func (c *committer) runSavepoints(batch []*groupWork) {
 	ctx := context.Background()
@@ -239,7 +259,7 @@ func (c *committer) runSavepoints(batch []*groupWork) {
 			w.res <- w.err
 		}
 	}
-	tx, err := c.db.BeginTx(ctx, nil)
+	tx, err := c.begin(ctx)
 	if err != nil {
 		fail(fmt.Errorf("begin: %w", err))
 		return

@@ -68,10 +68,27 @@ func (s *Server) keyed(ok int, h handlerFunc) handlerFunc {
 			return err
 		}
 		r = r.WithContext(idempotency.WithClaim(r.Context(), out.Claim))
+		path := r.URL.Path
+		logErr := func(err error) { s.Log.Error("store idempotent answer", "path", path, "err", err) }
+		// A handler that panics still lets the key go, as a failure (a
+		// case it changed first keeps the key bound to it); otherwise this
+		// process would answer 409 to every retry until the hold is Stale.
+		finished := false
+		defer func() {
+			if !finished {
+				s.Idempotency.FinishLater(r.Context(), out.Claim, http.StatusInternalServerError, nil, logErr)
+			}
+		}()
 		rec := newRecorder()
 		if out.CaseID != "" {
 			rec.Header().Set(replayedHeader, "true")
 			err = s.writeCase(rec, r, actor, out.CaseID, ok)
+			if code := yiwang.ErrorCode(err); code == yiwang.ENOTFOUND || code == yiwang.EFORBIDDEN {
+				// The request's own change took the case out of the
+				// caller's sight (a letter forwarded to another
+				// department): answer with its summary, as that route did.
+				err = s.writeCaseSummary(rec, r, out.CaseID, ok)
+			}
 		} else {
 			err = h(rec, r)
 		}
@@ -82,13 +99,23 @@ func (s *Server) keyed(ok int, h handlerFunc) handlerFunc {
 		// the answer goes out without waiting for it to be stored: if that
 		// fails (or the process dies first), a retry finds the key bound
 		// to the case and is answered from it.
-		path := r.URL.Path
-		s.Idempotency.FinishLater(r.Context(), out.Claim, rec.status, rec.body.Bytes(), func(err error) {
-			s.Log.Error("store idempotent answer", "path", path, "err", err)
-		})
+		finished = true
+		s.Idempotency.FinishLater(r.Context(), out.Claim, rec.status, rec.body.Bytes(), logErr)
 		rec.copyTo(w)
 		return nil
 	}
+}
+
+// writeCaseSummary answers with the summary of case id, read without the
+// caller's access check: only for a key the caller's own earlier request
+// bound to the case, in the transaction of its change.
+func (s *Server) writeCaseSummary(w http.ResponseWriter, r *http.Request, id string, status int) error {
+	c, err := s.Cases.Store.Case(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, status, summaryCase(c))
+	return nil
 }
 
 // recorder keeps an answer so that it can be stored before it is sent.
