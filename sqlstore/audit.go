@@ -12,7 +12,13 @@ import (
 // appendAudit links e to the head of the chain and stores it inside tx. The
 // UPDATE of the single head row serialises appenders on every engine (a row
 // lock on PostgreSQL, the one writer on SQLite) without advisory locks.
+//
+// Inside a work of a group, e is only collected: the group links and
+// stores its works' entries together before it commits (audit_batch.go).
 func appendAudit(ctx context.Context, tx *sql.Tx, e audit.Entry) error {
+	if collectAudit(ctx, e) {
+		return nil
+	}
 	var seq int64
 	var prev string
 	err := tx.QueryRowContext(ctx,

@@ -11,7 +11,6 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/yushan-gov/yiwang"
-	"github.com/yushan-gov/yiwang/audit"
 	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/idempotency"
 	"github.com/yushan-gov/yiwang/notify"
@@ -22,19 +21,17 @@ import (
 // to the audit chain, whose head row makes them wait for each other (they
 // run one after another on the group committer's connection, group.go): a
 // round trip saved there is saved for every application. createCasePG
-// stores what createCase stores in two statements instead of nine (serial,
-// case, event, webhook subscriptions, audit head, audit head hash, audit
-// entry, SMS, site message), by data-modifying WITH clauses, which SQLite
-// does not have.
+// stores what createCase stores in two statements instead of seven (serial,
+// case, event, webhook subscriptions, the idempotency claim; SMS, site
+// message), by data-modifying WITH clauses, which SQLite does not have; the
+// audit entry goes with its group's others (audit_batch.go).
 
 // createCaseSQL numbers the case from the daily serial (the number made as
 // createCase makes it: code, day, four digits), stores it with its first
-// event, locks and reads the audit chain's head, and returns the serial,
-// the head and the enabled webhook subscriptions (none: one row of NULLs).
-// The head is locked after the serial row (h reads s), the order in which
-// createCase on SQLite and ImportHistory take them.
-// Past serial 9999 nothing is stored; the caller's savepoint drops the
-// serial's increment with its error.
+// event, and returns the serial and the enabled webhook subscriptions
+// (none: one row of NULLs). Past serial 9999 nothing is stored; the
+// caller's error drops the serial's increment (its savepoint, or the
+// group's rollback).
 //
 // createCaseClaimSQL is the same with the request's idempotency claim bound
 // in it (bindClaim's upsert, its parameters after the event's), and the
@@ -59,11 +56,10 @@ var createCaseSQL, createCaseClaimSQL = func() (string, string) {
 		SELECT ` + strings.Join(cs, ", ") + ` FROM s WHERE s.n <= 9999 RETURNING id),
 	e AS (
 		INSERT INTO case_events (` + eventInsertCols + `)
-		SELECT ` + strings.Join(es, ", ") + ` FROM c),
-	h AS (SELECT a.seq, a.hash FROM audit_head a, s WHERE a.id = 1 FOR UPDATE OF a)`
+		SELECT ` + strings.Join(es, ", ") + ` FROM c)`
 	sel := `
-	SELECT s.n, h.seq, h.hash, w.id, w.events, COALESCE(w.org_id, ''), %s
-	FROM s CROSS JOIN h LEFT JOIN webhook_subscriptions w ON w.enabled`
+	SELECT s.n, w.id, w.events, COALESCE(w.org_id, ''), %s
+	FROM s LEFT JOIN webhook_subscriptions w ON w.enabled`
 	// keyUpsert's parameters renumbered after the case's and the event's.
 	n := len(cs) + len(es)
 	claim := regexp.MustCompile(`\$(\d+)`).ReplaceAllStringFunc(keyUpsert+claimSet, func(p string) string {
@@ -76,8 +72,10 @@ var createCaseSQL, createCaseClaimSQL = func() (string, string) {
 }()
 
 // createCasePG is createCase on PostgreSQL: the same rows, in two
-// statements (createCaseSQL, then the notice and the audit entry in one)
-// and the webhook deliveries between them when there are subscriptions.
+// statements (createCaseSQL, then the notices in one) and the webhook
+// deliveries between them when there are subscriptions. The audit entry is
+// appended as on SQLite: inside a group, linked and stored with the
+// group's others (audit_batch.go).
 func (db *DB) createCasePG(ctx context.Context, tx *sql.Tx, nc casework.NewCase, caseArgs []any, claim *idempotency.Claim) (casework.Case, error) {
 	c, day, e := nc.Case, nc.Day, nc.Audit
 	args := append(append(make([]any, 0, len(caseArgs)+22), caseArgs...), eventArgs(nc.Event)...)
@@ -94,14 +92,13 @@ func (db *DB) createCasePG(ctx context.Context, tx *sql.Tx, nc casework.NewCase,
 	if err != nil {
 		return c, createCaseErr(err)
 	}
-	var n, headSeq, bound int64
-	var headHash string
+	var n, bound int64
 	var subs []webhook.Subscription
 	filtered := false
 	for rows.Next() {
 		var id, events sql.NullString
 		var org string
-		if err := rows.Scan(&n, &headSeq, &headHash, &id, &events, &org, &bound); err != nil {
+		if err := rows.Scan(&n, &id, &events, &org, &bound); err != nil {
 			rows.Close()
 			return c, fmt.Errorf("insert case: %w", err)
 		}
@@ -128,37 +125,33 @@ func (db *DB) createCasePG(ctx context.Context, tx *sql.Tx, nc casework.NewCase,
 		return c, err
 	}
 	e.Detail = c.No + " " + e.Detail
-	audit.Link(&e, headSeq, headHash)
-	var a pgArgs
-	var with []string
 	if nc.Msg != nil {
 		m := *nc.Msg
 		m.Body = strings.Replace(m.Body, "办件编号请登录查看", "办件编号"+c.No, 1)
+		var a pgArgs
+		var inserts []string
 		if m.Channel == notify.ChannelSMS {
-			with = append(with, `sms AS (INSERT INTO notifications (`+notificationInsertCols+`)
-				VALUES (`+a.add(db.notificationArgs(m)...)+`))`)
+			inserts = append(inserts, `INSERT INTO notifications (`+notificationInsertCols+`)
+				VALUES (`+a.add(db.notificationArgs(m)...)+`)`)
 		}
 		if m.AccountID != "" {
-			with = append(with, `site AS (INSERT INTO messages (`+siteMessageInsertCols+`)
-				VALUES (`+a.add(db.siteMessageArgs(m)...)+`))`)
+			inserts = append(inserts, `INSERT INTO messages (`+siteMessageInsertCols+`)
+				VALUES (`+a.add(db.siteMessageArgs(m)...)+`)`)
 		}
-		if len(with) == 0 {
+		q := ""
+		switch len(inserts) {
+		case 0:
 			return c, fmt.Errorf("notification %s: channel %q without an account to deliver to", m.ID, m.Channel)
+		case 1:
+			q = inserts[0]
+		default: // both, in one statement
+			q = `WITH sms AS (` + inserts[0] + `) ` + inserts[1]
+		}
+		if _, err := tx.ExecContext(ctx, q, a...); err != nil {
+			return c, fmt.Errorf("insert case notice: %w", err)
 		}
 	}
-	// The head was locked by createCaseSQL; its seq is checked all the same,
-	// so that a broken assumption fails here instead of forking the chain.
-	with = append(with, `head AS (UPDATE audit_head SET seq = `+a.add(e.Seq)+`, hash = `+a.add(e.Hash)+`
-		WHERE id = 1 AND seq = `+a.add(headSeq)+` RETURNING 1)`)
-	res, err := tx.ExecContext(ctx, `WITH `+strings.Join(with, ",\n")+`
-		INSERT INTO audit_log (`+auditCols+`) SELECT `+a.add(auditArgs(e)...)+` FROM head`, a...)
-	if err != nil {
-		return c, fmt.Errorf("insert case notice and audit: %w", err)
-	}
-	if k, err := res.RowsAffected(); err != nil || k != 1 {
-		return c, fmt.Errorf("audit insert: the chain's head moved from %d (%d rows, %v)", headSeq, k, err)
-	}
-	return c, nil
+	return c, appendAudit(ctx, tx, e)
 }
 
 // createCaseErr is createCaseSQL's error as createCase gives it: an event

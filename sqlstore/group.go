@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/yushan-gov/yiwang/audit"
 )
 
 // Group commit. SQLite has one writer, and every commit waits for an fsync
@@ -196,11 +198,12 @@ func (c *committer) runOptimistic(batch []*groupWork) bool {
 		return false // the savepoint run begins again, and answers
 	}
 	ran := 0
+	var entries auditBatch // every work's: a failure drops them all
 	for _, w := range batch {
 		if w.err = w.caller.Err(); w.err != nil {
 			continue
 		}
-		if w.err = call(w, tx); w.err != nil {
+		if w.err = call(w, tx, &entries); w.err != nil {
 			_ = tx.Rollback()
 			for _, w := range batch {
 				w.err = nil
@@ -211,6 +214,8 @@ func (c *committer) runOptimistic(batch []*groupWork) bool {
 	}
 	if ran == 0 {
 		err = tx.Rollback()
+	} else if err = c.flushAudit(ctx, tx, entries.entries); err != nil {
+		_ = tx.Rollback()
 	} else {
 		err = tx.Commit()
 	}
@@ -266,14 +271,16 @@ func (c *committer) runSavepoints(batch []*groupWork) {
 	}
 	alone := len(batch) == 1
 	ran := 0
-	open := false // a savepoint left for the next SAVEPOINT to release
+	open := false             // a savepoint left for the next SAVEPOINT to release
+	var entries []audit.Entry // the audit entries of the works that succeeded
 	for _, w := range batch {
 		if err := w.caller.Err(); err != nil {
 			w.err = err
 			continue
 		}
+		var mine auditBatch
 		if alone { // no savepoint needed: a failure rolls the transaction back
-			if w.err = call(w, tx); w.err != nil {
+			if w.err = call(w, tx, &mine); w.err != nil {
 				_ = tx.Rollback()
 				c.groups.Add(1) // counted as a group that ran, like one whose every work failed
 				c.grouped.Add(1)
@@ -281,6 +288,7 @@ func (c *committer) runSavepoints(batch []*groupWork) {
 				return
 			}
 			ran++
+			entries = append(entries, mine.entries...)
 			continue
 		}
 		begin := `SAVEPOINT g`
@@ -293,7 +301,7 @@ func (c *committer) runSavepoints(batch []*groupWork) {
 			return
 		}
 		open = false
-		if w.err = call(w, tx); w.err != nil {
+		if w.err = call(w, tx, &mine); w.err != nil {
 			// A statement error leaves the transaction open and the
 			// savepoint undoes the rest of this caller's work. If SQLite
 			// rolled the whole transaction back (disk full, I/O error),
@@ -305,6 +313,7 @@ func (c *committer) runSavepoints(batch []*groupWork) {
 			}
 		} else {
 			ran++
+			entries = append(entries, mine.entries...)
 		}
 		if c.joinStatements {
 			open = true
@@ -323,6 +332,8 @@ func (c *committer) runSavepoints(batch []*groupWork) {
 	}
 	if ran == 0 {
 		err = tx.Rollback()
+	} else if err = c.flushAudit(ctx, tx, entries); err != nil {
+		_ = tx.Rollback()
 	} else {
 		err = tx.Commit()
 	}
@@ -340,14 +351,15 @@ func (c *committer) runSavepoints(batch []*groupWork) {
 // call runs one caller's work, turning a panic into its error (a panic in a
 // request's handler must not take the committer, and every other caller's
 // work, down with it).
-func call(w *groupWork, tx *sql.Tx) (err error) {
+// Its audit entries are collected into b (audit_batch.go).
+func call(w *groupWork, tx *sql.Tx, b *auditBatch) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			slog.Error("panic in a grouped write", "panic", r, "stack", string(debug.Stack()))
 			err = fmt.Errorf("sqlstore: panic in a grouped write: %v", r)
 		}
 	}()
-	return w.fn(w.ctx, tx)
+	return w.fn(withAuditBatch(w.ctx, b), tx)
 }
 
 // GroupStats says how the SQLite writes were grouped: how many commits,
