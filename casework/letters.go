@@ -291,17 +291,7 @@ func (s *Service) mayAnswer(ctx context.Context, actor yiwang.Actor, orgID strin
 	if !actor.HasAny(yiwang.RoleCaseOfficer, yiwang.RoleDeptHead) {
 		return yiwang.Errorf(yiwang.EFORBIDDEN, "只有承办人或部门负责人可以办理投诉、咨询和建议")
 	}
-	if actor.OrgID == "" {
-		return yiwang.Errorf(yiwang.EFORBIDDEN, "这不是本单位的办件")
-	}
-	mine, err := s.Orgs.Subtree(ctx, actor.OrgID)
-	if err != nil {
-		return err
-	}
-	if !mine[orgID] {
-		return yiwang.Errorf(yiwang.EFORBIDDEN, "这不是本单位的办件")
-	}
-	return nil
+	return s.ofOwnOrg(ctx, actor, orgID)
 }
 
 // MayAnswer reports whether actor may read, forward and reply to letter c

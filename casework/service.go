@@ -211,6 +211,14 @@ func (s *Service) mayHandle(ctx context.Context, actor yiwang.Actor, orgID strin
 	if !actor.HasAny(yiwang.RoleCaseOfficer, yiwang.RoleWindowClerk) || actor.OrgID == "" {
 		return yiwang.Errorf(yiwang.EFORBIDDEN, "只有承办人或窗口人员可以办理")
 	}
+	return s.ofOwnOrg(ctx, actor, orgID)
+}
+
+// ofOwnOrg checks that org is actor's own org or one below it.
+func (s *Service) ofOwnOrg(ctx context.Context, actor yiwang.Actor, orgID string) error {
+	if actor.OrgID == "" {
+		return yiwang.Errorf(yiwang.EFORBIDDEN, "这不是本单位的办件")
+	}
 	mine, err := s.Orgs.Subtree(ctx, actor.OrgID)
 	if err != nil {
 		return err
