@@ -68,16 +68,18 @@ func (s *Server) keyed(ok int, h handlerFunc) handlerFunc {
 			return err
 		}
 		r = r.WithContext(idempotency.WithClaim(r.Context(), out.Claim))
-		path := r.URL.Path
-		logErr := func(err error) { s.Log.Error("store idempotent answer", "path", path, "err", err) }
-		// A handler that panics still lets the key go, as a failure (a
-		// case it changed first keeps the key bound to it); otherwise this
-		// process would answer 409 to every retry until the hold is Stale.
-		finished := false
+		// The key is let go when the handler returns, also when it panics
+		// (as a failure: a case it changed first keeps the key bound to
+		// it); a success's change is durable and bound to the key already,
+		// so its answer is not waited for: if storing it fails, or the
+		// process dies first, a retry finds the key bound to the case and
+		// is answered from it. The answer reaches the client only after
+		// this, when the handler has returned.
+		status, answer := http.StatusInternalServerError, []byte(nil)
 		defer func() {
-			if !finished {
-				s.Idempotency.FinishLater(r.Context(), out.Claim, http.StatusInternalServerError, nil, logErr)
-			}
+			s.Idempotency.FinishLater(r.Context(), out.Claim, status, answer, func(err error) {
+				s.Log.Error("store idempotent answer", "path", r.URL.Path, "err", err)
+			})
 		}()
 		rec := newRecorder()
 		if out.CaseID != "" {
@@ -95,12 +97,7 @@ func (s *Server) keyed(ok int, h handlerFunc) handlerFunc {
 		if err != nil {
 			s.renderError(rec, r, err)
 		}
-		// A success's change is durable and bound to the key already, so
-		// the answer goes out without waiting for it to be stored: if that
-		// fails (or the process dies first), a retry finds the key bound
-		// to the case and is answered from it.
-		finished = true
-		s.Idempotency.FinishLater(r.Context(), out.Claim, rec.status, rec.body.Bytes(), logErr)
+		status, answer = rec.status, rec.body.Bytes()
 		rec.copyTo(w)
 		return nil
 	}
