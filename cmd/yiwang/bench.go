@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,6 +54,7 @@ type benchRun struct {
 	quick      bool
 	cpuprofile string
 	blockprof  string
+	tracefile  string
 	profiled   int // workloads chosen, to name the profile files
 	deadline   time.Duration
 	out        io.Writer
@@ -77,6 +79,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	db := fs.String("db", "", "postgres://… to benchmark on PostgreSQL (a fresh, empty database); empty = SQLite in a temp dir")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured requests to this file (FILE.workload when several workloads run)")
 	blockprofile := fs.String("blockprofile", "", "write a profile of where goroutines waited (mutexes, channels, the database pools) during the measured requests")
+	tracefile := fs.String("trace", "", "write an execution trace of the measured requests to this file (FILE.workload when several workloads run); read it with go tool trace")
 	keep := fs.String("keep", "", "keep the SQLite data in this new directory after the run (to study its query plans)")
 	quick := fs.Bool("quick", false, "a small run that finishes in under a minute (1,000 entries, 10,000 cases, small N)")
 	workloads := fs.String("workloads", strings.Join(benchWorkloads, ","), "workloads to run, comma-separated: "+strings.Join(benchWorkloads, ","))
@@ -122,7 +125,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		dir = *keep
 	}
-	b := &benchRun{backend: backend, n: *n, conc: *conc, quick: *quick, cpuprofile: *cpuprofile, blockprof: *blockprofile, profiled: len(chosen),
+	b := &benchRun{backend: backend, n: *n, conc: *conc, quick: *quick, cpuprofile: *cpuprofile, blockprof: *blockprofile, tracefile: *tracefile, profiled: len(chosen),
 		deadline: *limit, out: stdout, log: stderr,
 		cfg: serveConfig{config: config{Data: filepath.Join(dir, "data"), DB: *db}, loginBurst: 1 << 30, noScan: true}}
 
@@ -262,6 +265,19 @@ func (b *benchRun) profile(workload string) (func(), error) {
 		}
 		stops = append(stops, func() { pprof.StopCPUProfile(); f.Close() })
 	}
+	if b.tracefile != "" {
+		f, err := os.Create(name(b.tracefile))
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		if err := trace.Start(f); err != nil {
+			f.Close()
+			stop()
+			return nil, err
+		}
+		stops = append(stops, func() { trace.Stop(); f.Close() })
+	}
 	if b.blockprof != "" {
 		f, err := os.Create(name(b.blockprof))
 		if err != nil {
@@ -312,6 +328,7 @@ func (b *benchRun) measure(n, conc int, limit time.Duration, do func(i int) erro
 	errs := 0
 	var firstErr error
 	next := make(chan int)
+	cpu0 := processCPU()
 	start := time.Now()
 	go func() {
 		defer close(next)
@@ -340,6 +357,10 @@ func (b *benchRun) measure(n, conc int, limit time.Duration, do func(i int) erro
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	if cpu := processCPU() - cpu0; cpu > 0 && len(lat) > 0 {
+		fmt.Fprintf(b.log, "bench: %s CPU a request, server and clients (%.0f%% of %d cores)\n",
+			(cpu / time.Duration(len(lat))).Round(time.Microsecond), 100*cpu.Seconds()/elapsed.Seconds()/float64(runtime.NumCPU()), runtime.NumCPU())
+	}
 	if firstErr != nil {
 		fmt.Fprintf(b.log, "bench: %d of %d failed, the first: %v\n", errs, len(lat), firstErr)
 	}
