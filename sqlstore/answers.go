@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sync"
 	"time"
@@ -81,19 +82,21 @@ func (db *DB) storeAnswers(ctx context.Context, batch []*pendingAnswer) error {
 	for i, p := range batch {
 		last[key{p.c.AccountID, p.c.Key}] = i
 	}
-	if db.Engine != Postgres {
-		return db.group(ctx, func(ctx context.Context, q execer) error {
+	if db.Engine != Postgres { // with the next group, if one comes soon (lazy)
+		w := newWork(ctx, func(ctx context.Context, tx *sql.Tx) error {
 			for i, p := range batch {
 				if last[key{p.c.AccountID, p.c.Key}] != i {
 					continue
 				}
-				if _, err := q.ExecContext(ctx, keyUpsert+answerSet,
+				if _, err := tx.ExecContext(ctx, keyUpsert+answerSet,
 					keyArgs(p.c, "", p.status, p.response, p.at)...); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
+		w.lazy = true
+		return db.commit.doWork(w)
 	}
 	var acc, keys, methods, paths, hashes, owners, responses []string
 	var created, done []time.Time

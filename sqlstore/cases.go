@@ -110,7 +110,7 @@ func insertEvent(ctx context.Context, tx *sql.Tx, ev casework.Event) error {
 // savepoint; the answer comes after that commit.
 func (db *DB) CreateCase(ctx context.Context, c casework.Case, ev casework.Event, day string, e audit.Entry, msg *notify.Message) (casework.Case, error) {
 	var out casework.Case
-	if err := db.chained(ctx, db.createCaseWork(casework.NewCase{Case: c, Event: ev, Day: day, Audit: e, Msg: msg}, &out)); err != nil {
+	if err := db.commit.doWork(db.createCaseWork(ctx, casework.NewCase{Case: c, Event: ev, Day: day, Audit: e, Msg: msg}, &out)); err != nil {
 		return c, err
 	}
 	return out, nil
@@ -119,10 +119,12 @@ func (db *DB) CreateCase(ctx context.Context, c casework.Case, ev casework.Event
 // createCaseWork is CreateCase's share of a group: the claim bound, the
 // case stored, the stored case in *out. The case row's values (sealed
 // personal data, the body's JSON) are made here, by the caller, not by
-// the committer that runs the group one work at a time.
-func (db *DB) createCaseWork(nc casework.NewCase, out *casework.Case) func(ctx context.Context, tx *sql.Tx) error {
+// the committer that runs the group one work at a time. On PostgreSQL the
+// work also carries the case, for the group to store it with the others
+// (cases_pg.go).
+func (db *DB) createCaseWork(ctx context.Context, nc casework.NewCase, out *casework.Case) *groupWork {
 	args := db.caseInsertArgs(nc.Case)
-	return func(ctx context.Context, tx *sql.Tx) error {
+	w := newWork(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var bind *idempotency.Claim
 		if claim, ok := idempotency.ClaimFrom(ctx); ok && db.Engine == Postgres {
 			bind = &claim // createCasePG binds it in its first statement
@@ -134,7 +136,11 @@ func (db *DB) createCaseWork(nc casework.NewCase, out *casework.Case) func(ctx c
 			*out = c
 		}
 		return err
+	})
+	if db.Engine == Postgres {
+		w.newCase = &pgNewCase{nc: nc, args: args, out: out}
 	}
+	return w
 }
 
 // CreateCases stores the cases of one 一件事 application in one transaction.
@@ -161,7 +167,7 @@ func (db *DB) createCase(ctx context.Context, tx *sql.Tx, nc casework.NewCase, a
 	if db.Engine == Postgres {
 		return db.createCasePG(ctx, tx, nc, args, claim)
 	}
-	c, day, e := nc.Case, nc.Day, nc.Audit
+	c, day := nc.Case, nc.Day
 	var n int
 	if err := tx.QueryRowContext(ctx, `INSERT INTO case_serials (code, day, n) VALUES ($1, $2, 1)
 		ON CONFLICT (code, day) DO UPDATE SET n = case_serials.n + 1 RETURNING n`, c.EntryCode, day).Scan(&n); err != nil {
@@ -183,7 +189,6 @@ func (db *DB) createCase(ctx context.Context, tx *sql.Tx, nc casework.NewCase, a
 	if err := insertWebhookDeliveries(ctx, tx, c, nc.Event); err != nil {
 		return c, err
 	}
-	e.Detail = c.No + " " + e.Detail
 	if nc.Msg != nil {
 		m := *nc.Msg
 		m.Body = strings.Replace(m.Body, "办件编号请登录查看", "办件编号"+c.No, 1)
@@ -191,7 +196,7 @@ func (db *DB) createCase(ctx context.Context, tx *sql.Tx, nc casework.NewCase, a
 			return c, err
 		}
 	}
-	return c, appendAudit(ctx, tx, e)
+	return c, appendAudit(ctx, tx, caseAudit(c, nc))
 }
 
 // UpdateCase stores a case's new state with its event, if nobody changed it

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/audit"
 	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/idempotency"
 	"github.com/yushan-gov/yiwang/notify"
@@ -77,81 +78,132 @@ var createCaseSQL, createCaseClaimSQL = func() (string, string) {
 // appended as on SQLite: inside a group, linked and stored with the
 // group's others (audit_batch.go).
 func (db *DB) createCasePG(ctx context.Context, tx *sql.Tx, nc casework.NewCase, caseArgs []any, claim *idempotency.Claim) (casework.Case, error) {
-	c, day, e := nc.Case, nc.Day, nc.Audit
-	args := append(append(make([]any, 0, len(caseArgs)+22), caseArgs...), eventArgs(nc.Event)...)
-	args[1] = day
-	query := createCaseSQL
-	if claim != nil {
-		if claim.Lost() {
-			return c, idempotency.ErrClaimLost()
-		}
-		query = createCaseClaimSQL
-		args = append(args, keyArgs(*claim, c.ID, 0, "", nil)...)
+	query, args, err := casePGStatement(nc, caseArgs, claim)
+	if err != nil {
+		return nc.Case, err
 	}
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
-		return c, createCaseErr(err)
+		return nc.Case, createCaseErr(err)
 	}
-	var n, bound int64
-	var subs []webhook.Subscription
-	filtered := false
-	for rows.Next() {
-		var id, events sql.NullString
-		var org string
-		if err := rows.Scan(&n, &id, &events, &org, &bound); err != nil {
-			rows.Close()
-			return c, fmt.Errorf("insert case: %w", err)
-		}
-		if id.Valid {
-			subs = append(subs, webhook.Subscription{ID: id.String, Events: strings.Fields(events.String), OrgID: org, Enabled: true})
-			filtered = filtered || org != ""
-		}
-	}
+	st, err := scanCasePG(rows)
 	rows.Close()
-	if err := rows.Err(); err != nil {
-		return c, createCaseErr(err)
+	if err == nil {
+		err = rows.Err()
 	}
-	if n > 9999 {
-		return c, yiwang.Errorf(yiwang.ECONFLICT, "该事项今日办件已达上限，请明日再试")
+	if err != nil {
+		return nc.Case, createCaseErr(err)
 	}
-	if bound != 1 {
-		return c, idempotency.ErrClaimLost()
-	}
-	if n < 1 {
-		return c, errors.New("insert case: no serial returned")
-	}
-	c.No = fmt.Sprintf("%s%s%04d", c.EntryCode, day, n)
-	if err := queueWebhookDeliveries(ctx, tx, subs, filtered, c, nc.Event); err != nil {
+	c, err := st.number(nc)
+	if err != nil {
 		return c, err
 	}
-	e.Detail = c.No + " " + e.Detail
-	if nc.Msg != nil {
-		m := *nc.Msg
-		m.Body = strings.Replace(m.Body, "办件编号请登录查看", "办件编号"+c.No, 1)
-		var a pgArgs
-		var inserts []string
-		if m.Channel == notify.ChannelSMS {
-			inserts = append(inserts, `INSERT INTO notifications (`+notificationInsertCols+`)
-				VALUES (`+a.add(db.notificationArgs(m)...)+`)`)
-		}
-		if m.AccountID != "" {
-			inserts = append(inserts, `INSERT INTO messages (`+siteMessageInsertCols+`)
-				VALUES (`+a.add(db.siteMessageArgs(m)...)+`)`)
-		}
-		q := ""
-		switch len(inserts) {
-		case 0:
-			return c, fmt.Errorf("notification %s: channel %q without an account to deliver to", m.ID, m.Channel)
-		case 1:
-			q = inserts[0]
-		default: // both, in one statement
-			q = `WITH sms AS (` + inserts[0] + `) ` + inserts[1]
-		}
+	if err := queueWebhookDeliveries(ctx, tx, st.subs, st.filtered, c, nc.Event); err != nil {
+		return c, err
+	}
+	if q, a, err := db.noticePG(c, nc.Msg); err != nil {
+		return c, err
+	} else if q != "" {
 		if _, err := tx.ExecContext(ctx, q, a...); err != nil {
 			return c, fmt.Errorf("insert case notice: %w", err)
 		}
 	}
-	return c, appendAudit(ctx, tx, e)
+	return c, appendAudit(ctx, tx, caseAudit(c, nc))
+}
+
+// casePGStatement is createCaseSQL (createCaseClaimSQL with claim) and its
+// arguments for nc, whose case row's are caseArgs.
+func casePGStatement(nc casework.NewCase, caseArgs []any, claim *idempotency.Claim) (string, []any, error) {
+	args := append(append(make([]any, 0, len(caseArgs)+22), caseArgs...), eventArgs(nc.Event)...)
+	args[1] = nc.Day
+	if claim == nil {
+		return createCaseSQL, args, nil
+	}
+	if claim.Lost() {
+		return "", nil, idempotency.ErrClaimLost()
+	}
+	return createCaseClaimSQL, append(args, keyArgs(*claim, nc.Case.ID, 0, "", nil)...), nil
+}
+
+// caseStored is what createCaseSQL answers: the serial, the enabled
+// webhook subscriptions, and the count of idempotency records bound.
+type caseStored struct {
+	n, bound int64
+	subs     []webhook.Subscription
+	filtered bool // a subscription is limited to an org
+}
+
+// scanCasePG reads createCaseSQL's rows (not their error: the caller's).
+func scanCasePG(rows interface {
+	Next() bool
+	Scan(...any) error
+}) (caseStored, error) {
+	var st caseStored
+	for rows.Next() {
+		var id, events sql.NullString
+		var org string
+		if err := rows.Scan(&st.n, &id, &events, &org, &st.bound); err != nil {
+			return st, err
+		}
+		if id.Valid {
+			st.subs = append(st.subs, webhook.Subscription{ID: id.String, Events: strings.Fields(events.String), OrgID: org, Enabled: true})
+			st.filtered = st.filtered || org != ""
+		}
+	}
+	return st, nil
+}
+
+// number is nc's case numbered from the serial stored, or the error of a
+// serial past the day's limit or of a claim that was lost.
+func (st caseStored) number(nc casework.NewCase) (casework.Case, error) {
+	c := nc.Case
+	if st.n > 9999 {
+		return c, yiwang.Errorf(yiwang.ECONFLICT, "该事项今日办件已达上限，请明日再试")
+	}
+	if st.bound != 1 {
+		return c, idempotency.ErrClaimLost()
+	}
+	if st.n < 1 {
+		return c, errors.New("insert case: no serial returned")
+	}
+	c.No = fmt.Sprintf("%s%s%04d", c.EntryCode, nc.Day, st.n)
+	return c, nil
+}
+
+// noticePG is the statement storing the notice msg of the new case c (its
+// number in the text): the SMS, the message-box letter, or both in one;
+// "" when msg is nil.
+func (db *DB) noticePG(c casework.Case, msg *notify.Message) (string, []any, error) {
+	if msg == nil {
+		return "", nil, nil
+	}
+	m := *msg
+	m.Body = strings.Replace(m.Body, "办件编号请登录查看", "办件编号"+c.No, 1)
+	var a pgArgs
+	var inserts []string
+	if m.Channel == notify.ChannelSMS {
+		inserts = append(inserts, `INSERT INTO notifications (`+notificationInsertCols+`)
+			VALUES (`+a.add(db.notificationArgs(m)...)+`)`)
+	}
+	if m.AccountID != "" {
+		inserts = append(inserts, `INSERT INTO messages (`+siteMessageInsertCols+`)
+			VALUES (`+a.add(db.siteMessageArgs(m)...)+`)`)
+	}
+	switch len(inserts) {
+	case 0:
+		return "", nil, fmt.Errorf("notification %s: channel %q without an account to deliver to", m.ID, m.Channel)
+	case 1:
+		return inserts[0], a, nil
+	default: // both, in one statement
+		return `WITH sms AS (` + inserts[0] + `) ` + inserts[1], a, nil
+	}
+}
+
+// caseAudit is the audit entry of the new case c: nc's, with the number.
+func caseAudit(c casework.Case, nc casework.NewCase) audit.Entry {
+	e := nc.Audit
+	e.Detail = c.No + " " + e.Detail
+	return e
 }
 
 // createCaseErr is createCaseSQL's error as createCase gives it: an event

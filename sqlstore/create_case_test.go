@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -18,78 +19,118 @@ import (
 // its first event, its notice (SMS and message box) and its audit entry
 // carrying the number, and a delivery for every enabled subscription that
 // wants it (one for every org, one for the case's org; not a disabled one),
-// on both engines (PostgreSQL stores them in fewer statements, cases_pg.go).
+// on both engines (PostgreSQL stores them in fewer statements, cases_pg.go),
+// alone and with others in one group (PostgreSQL: stored together, in a
+// round trip for all, cases_pg_batch.go).
 func TestCreateCaseStoresEverything(t *testing.T) {
 	for _, engine := range yiwangtest.Engines(t) {
-		t.Run(engine, func(t *testing.T) {
-			ctx := context.Background()
-			db, entries := groupFixture(t, engine)
-			now := time.Date(2026, 11, 26, 1, 30, 0, 0, time.UTC)
-			sub := func(org string, enabled bool) string {
-				s := webhook.Subscription{ID: yiwang.NewID(), URL: "https://example.org/hook", Secret: "s", Events: []string{"submit"},
-					OrgID: org, Enabled: enabled, CreatedBy: "admin", CreatedAt: now}
-				if err := db.CreateSubscription(ctx, s, audit.New(yiwang.Actor{AccountID: "admin"}, now, "webhook.create",
-					"webhook:"+s.ID, audit.ResultOK, "")); err != nil {
-					t.Fatal(err)
-				}
-				return s.ID
-			}
-			everyOrg, ownOrg := sub("", true), sub(entries[0].OrgID, true)
-			sub("", false)
-			before := auditCount(t, db)
+		for _, k := range []int{1, 3} {
+			t.Run(fmt.Sprintf("%s/%d", engine, k), func(t *testing.T) { createCaseStoresEverything(t, engine, k) })
+		}
+	}
+}
 
-			nc := newCase(entries[0], 1)
-			msg := notify.Message{ID: yiwang.NewID(), Channel: notify.ChannelSMS, Recipient: "13800000000",
-				RecipientMasked: "138****0000", AccountID: nc.Case.ApplicantID, Link: "/cases/" + nc.Case.ID,
-				Body: "您申请的事项已提交。办件编号请登录查看。", Status: notify.StatusPending, CreatedAt: nc.Case.SubmittedAt}
-			got, err := db.CreateCase(ctx, nc.Case, nc.Event, nc.Day, nc.Audit, &msg)
+func createCaseStoresEverything(t *testing.T, engine string, k int) {
+	ctx := context.Background()
+	db, entries := groupFixture(t, engine)
+	now := time.Date(2026, 11, 26, 1, 30, 0, 0, time.UTC)
+	sub := func(org string, enabled bool) string {
+		s := webhook.Subscription{ID: yiwang.NewID(), URL: "https://example.org/hook", Secret: "s", Events: []string{"submit"},
+			OrgID: org, Enabled: enabled, CreatedBy: "admin", CreatedAt: now}
+		if err := db.CreateSubscription(ctx, s, audit.New(yiwang.Actor{AccountID: "admin"}, now, "webhook.create",
+			"webhook:"+s.ID, audit.ResultOK, "")); err != nil {
+			t.Fatal(err)
+		}
+		return s.ID
+	}
+	everyOrg, ownOrg := sub("", true), sub(entries[0].OrgID, true)
+	sub("", false)
+	before := auditCount(t, db)
+	together := db.CasesStoredTogether()
+
+	ncs := make([]casework.NewCase, k)
+	msgs := make([]notify.Message, k)
+	var got []casework.Case
+	for i := range ncs {
+		ncs[i] = newCase(entries[0], i)
+		msgs[i] = notify.Message{ID: yiwang.NewID(), Channel: notify.ChannelSMS, Recipient: "13800000000",
+			RecipientMasked: "138****0000", AccountID: ncs[i].Case.ApplicantID, Link: "/cases/" + ncs[i].Case.ID,
+			Body: "您申请的事项已提交。办件编号请登录查看。", Status: notify.StatusPending, CreatedAt: ncs[i].Case.SubmittedAt}
+		ncs[i].Msg = &msgs[i]
+	}
+	if k == 1 {
+		c, err := db.CreateCase(ctx, ncs[0].Case, ncs[0].Event, ncs[0].Day, ncs[0].Audit, &msgs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = []casework.Case{c}
+	} else {
+		var errs []error
+		got, errs = db.CreateCasesAsOneGroup(nil, ncs)
+		for i, err := range errs {
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("case %d: %v", i, err)
 			}
-			wantNo := entries[0].Code + "202611260001"
-			if got.No != wantNo {
-				t.Fatalf("case number %q, want %q", got.No, wantNo)
+		}
+		if n := db.CasesStoredTogether() - together; engine == "postgres" && n != int64(k) {
+			t.Fatalf("%d of %d cases stored together", n, k)
+		}
+	}
+	sms, err := db.RecentMessages(ctx, 10)
+	if err != nil || len(sms) != k {
+		t.Fatalf("SMS %+v %v", sms, err)
+	}
+	smsOf := map[string]notify.Message{}
+	for _, m := range sms {
+		smsOf[m.ID] = m
+	}
+	ds, err := db.Deliveries(ctx, "", 10)
+	if err != nil || len(ds) != 2*k {
+		t.Fatalf("deliveries %+v %v", ds, err)
+	}
+	for i, nc := range ncs {
+		wantNo := entries[0].Code + fmt.Sprintf("2026112600%02d", i+1)
+		if got[i].No != wantNo {
+			t.Fatalf("case %d number %q, want %q", i, got[i].No, wantNo)
+		}
+		c, err := db.Case(ctx, nc.Case.ID)
+		if err != nil || c.No != wantNo || c.Mobile != nc.Case.Mobile || c.IDCard != nc.Case.IDCard ||
+			!c.SubmittedAt.Equal(nc.Case.SubmittedAt) || c.Due != nc.Case.Due || len(c.Materials) != 1 || c.State != nc.Case.State {
+			t.Fatalf("stored case %+v %v", c, err)
+		}
+		evs, err := db.Events(ctx, nc.Case.ID)
+		if err != nil || len(evs) != 1 || evs[0].ID != nc.Event.ID || !evs[0].At.Equal(nc.Event.At) || evs[0].Kind != "submit" {
+			t.Fatalf("events %+v %v", evs, err)
+		}
+		msg := msgs[i]
+		wantBody := "您申请的事项已提交。办件编号" + wantNo + "。"
+		if m := smsOf[msg.ID]; m.Body != wantBody || m.Recipient != msg.Recipient {
+			t.Fatalf("SMS %+v", m)
+		}
+		site, n, err := db.SiteMessages(ctx, msg.AccountID, 10, 0)
+		if err != nil || n != 1 || site[0].ID != msg.ID || site[0].Body != wantBody || site[0].Link != msg.Link {
+			t.Fatalf("site messages %+v %d %v", site, n, err)
+		}
+		subs := map[string]bool{}
+		for _, d := range ds {
+			if d.CaseID != nc.Case.ID {
+				continue
 			}
-			c, err := db.Case(ctx, nc.Case.ID)
-			if err != nil || c.No != wantNo || c.Mobile != nc.Case.Mobile || c.IDCard != nc.Case.IDCard ||
-				!c.SubmittedAt.Equal(nc.Case.SubmittedAt) || c.Due != nc.Case.Due || len(c.Materials) != 1 || c.State != nc.Case.State {
-				t.Fatalf("stored case %+v %v", c, err)
+			subs[d.SubscriptionID] = true
+			if !strings.Contains(d.Payload, wantNo) {
+				t.Fatalf("delivery %+v", d)
 			}
-			evs, err := db.Events(ctx, nc.Case.ID)
-			if err != nil || len(evs) != 1 || evs[0].ID != nc.Event.ID || !evs[0].At.Equal(nc.Event.At) || evs[0].Kind != "submit" {
-				t.Fatalf("events %+v %v", evs, err)
-			}
-			wantBody := "您申请的事项已提交。办件编号" + wantNo + "。"
-			sms, err := db.RecentMessages(ctx, 10)
-			if err != nil || len(sms) != 1 || sms[0].ID != msg.ID || sms[0].Body != wantBody || sms[0].Recipient != msg.Recipient {
-				t.Fatalf("SMS %+v %v", sms, err)
-			}
-			site, n, err := db.SiteMessages(ctx, msg.AccountID, 10, 0)
-			if err != nil || n != 1 || site[0].ID != msg.ID || site[0].Body != wantBody || site[0].Link != msg.Link {
-				t.Fatalf("site messages %+v %d %v", site, n, err)
-			}
-			ds, err := db.Deliveries(ctx, "", 10)
-			if err != nil || len(ds) != 2 {
-				t.Fatalf("deliveries %+v %v", ds, err)
-			}
-			subs := map[string]bool{}
-			for _, d := range ds {
-				subs[d.SubscriptionID] = true
-				if d.CaseID != nc.Case.ID || !strings.Contains(d.Payload, wantNo) {
-					t.Fatalf("delivery %+v", d)
-				}
-			}
-			if !subs[everyOrg] || !subs[ownOrg] {
-				t.Fatalf("deliveries went to %v, want %s and %s", subs, everyOrg, ownOrg)
-			}
-			if after := auditCount(t, db); after != before+1 {
-				t.Fatalf("audit entries %d → %d", before, after)
-			}
-			es, _, err := db.ListAudit(ctx, audit.Filter{Object: "case:" + nc.Case.ID})
-			if err != nil || len(es) != 1 || es[0].Detail != wantNo+" "+entries[0].Base.Name || es[0].Action != "case.submit" {
-				t.Fatalf("audit %+v %v", es, err)
-			}
-		})
+		}
+		if len(subs) != 2 || !subs[everyOrg] || !subs[ownOrg] {
+			t.Fatalf("deliveries went to %v, want %s and %s", subs, everyOrg, ownOrg)
+		}
+		es, _, err := db.ListAudit(ctx, audit.Filter{Object: "case:" + nc.Case.ID})
+		if err != nil || len(es) != 1 || es[0].Detail != wantNo+" "+entries[0].Base.Name || es[0].Action != "case.submit" {
+			t.Fatalf("audit %+v %v", es, err)
+		}
+	}
+	if after := auditCount(t, db); after != before+int64(k) {
+		t.Fatalf("audit entries %d → %d", before, after)
 	}
 }
 
@@ -141,6 +182,48 @@ func TestCreateCaseSerialLimit(t *testing.T) {
 			}
 			if after := auditCount(t, db); after != before+2 {
 				t.Fatalf("audit entries %d → %d", before, after)
+			}
+		})
+	}
+}
+
+// TestCasesAmidOtherWork: new cases grouped with other work that appends
+// to the audit chain are stored, and every entry is chained once, on both
+// engines (PostgreSQL stores the cases together, after the other works).
+func TestCasesAmidOtherWork(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			db, entries := groupFixture(t, engine)
+			before := auditCount(t, db)
+			together := db.CasesStoredTogether()
+			now := time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC)
+			first := audit.New(yiwang.Actor{AccountID: "admin"}, now, "test.first", "x:1", audit.ResultOK, "")
+			last := audit.New(yiwang.Actor{AccountID: "admin"}, now, "test.last", "x:2", audit.ResultOK, "")
+			ncs := []casework.NewCase{newCase(entries[0], 0), newCase(entries[1], 1), newCase(entries[0], 2)}
+			out, errs := db.CasesAmidAuditAsOneGroup(first, ncs, last)
+			for i, err := range errs {
+				if err != nil {
+					t.Fatalf("work %d: %v", i, err)
+				}
+			}
+			for i, nc := range ncs {
+				c, err := db.Case(ctx, nc.Case.ID)
+				if err != nil || c.No == "" || c.No != out[i].No {
+					t.Fatalf("case %d: %q %q %v", i, c.No, out[i].No, err)
+				}
+			}
+			if after := auditCount(t, db); after != before+5 {
+				t.Fatalf("audit entries %d → %d, want 5 more", before, after)
+			}
+			for _, action := range []string{"test.first", "test.last", "case.submit"} {
+				es, _, err := db.ListAudit(ctx, audit.Filter{Action: action, Limit: 10})
+				if want := map[bool]int{true: 3, false: 1}[action == "case.submit"]; err != nil || len(es) != want {
+					t.Fatalf("%s: %d entries %v", action, len(es), err)
+				}
+			}
+			if n := db.CasesStoredTogether() - together; engine == "postgres" && n != 3 {
+				t.Fatalf("%d of 3 cases stored together", n)
 			}
 		})
 	}

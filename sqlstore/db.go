@@ -124,7 +124,7 @@ func openSQLite(path string, p *pii.Protector) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &DB{Engine: SQLite, write: w, read: r, pii: p, path: path, commit: newCommitter(w, false, "")}, nil
+	return &DB{Engine: SQLite, write: w, read: r, pii: p, path: path, commit: newCommitter(w, false, false, nil)}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string, p *pii.Protector) (*DB, error) {
@@ -153,7 +153,9 @@ func openPostgres(ctx context.Context, dsn string, p *pii.Protector) (*DB, error
 		return nil, fmt.Errorf("connect postgres: %w", err)
 	}
 	db := stdlib.OpenDBFromPool(pool)
-	return &DB{Engine: Postgres, write: db, read: db, pool: pool, pii: p, commit: newCommitter(db, true, `SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE`)}, nil
+	d := &DB{Engine: Postgres, write: db, read: db, pool: pool, pii: p}
+	d.commit = newCommitter(db, true, true, d.storeNewCasesPG)
+	return d, nil
 }
 
 // Close closes every connection.

@@ -21,8 +21,13 @@ func (db *DB) RunAsOneGroup(ctxs []context.Context, works []GroupWork) []error {
 		if i < len(ctxs) && ctxs[i] != nil {
 			ctx = ctxs[i]
 		}
-		batch[i] = &groupWork{ctx: context.WithoutCancel(ctx), caller: ctx, fn: fn, res: make(chan error, 1)}
+		batch[i] = newWork(ctx, fn)
 	}
+	return db.runAsOneGroup(batch)
+}
+
+// runAsOneGroup runs batch as ONE group and returns each work's error.
+func (db *DB) runAsOneGroup(batch []*groupWork) []error {
 	db.commit.run(batch)
 	errs := make([]error, len(batch))
 	for i, w := range batch {
@@ -35,11 +40,15 @@ func (db *DB) RunAsOneGroup(ctxs []context.Context, works []GroupWork) []error {
 // and returns each case's error and the stored cases.
 func (db *DB) CreateCasesAsOneGroup(ctxs []context.Context, ncs []casework.NewCase) ([]casework.Case, []error) {
 	out := make([]casework.Case, len(ncs))
-	works := make([]GroupWork, len(ncs))
+	batch := make([]*groupWork, len(ncs))
 	for i, nc := range ncs {
-		works[i] = db.createCaseWork(nc, &out[i])
+		ctx := context.Background()
+		if i < len(ctxs) && ctxs[i] != nil {
+			ctx = ctxs[i]
+		}
+		batch[i] = db.createCaseWork(ctx, nc, &out[i])
 	}
-	return out, db.RunAsOneGroup(ctxs, works)
+	return out, db.runAsOneGroup(batch)
 }
 
 // AppendAuditWork is AppendAudit's work.
@@ -51,4 +60,21 @@ func AppendAuditWork(e audit.Entry) GroupWork {
 // ctx bound to case caseID.
 func BindClaimWork(caseID string) GroupWork {
 	return func(ctx context.Context, tx *sql.Tx) error { return bindClaim(ctx, tx, caseID) }
+}
+
+// CasesStoredTogether is the count of new cases a group stored together
+// (PostgreSQL, cases_pg_batch.go).
+func (db *DB) CasesStoredTogether() int64 { return db.commit.together.Load() }
+
+// CasesAmidAuditAsOneGroup runs as ONE group AppendAudit's work of before,
+// CreateCase's of each of ncs, then AppendAudit's of after, and returns the
+// stored cases and every work's error, in that order.
+func (db *DB) CasesAmidAuditAsOneGroup(before audit.Entry, ncs []casework.NewCase, after audit.Entry) ([]casework.Case, []error) {
+	out := make([]casework.Case, len(ncs))
+	batch := []*groupWork{newWork(context.Background(), AppendAuditWork(before))}
+	for i, nc := range ncs {
+		batch = append(batch, db.createCaseWork(context.Background(), nc, &out[i]))
+	}
+	batch = append(batch, newWork(context.Background(), AppendAuditWork(after)))
+	return out, db.runAsOneGroup(batch)
 }

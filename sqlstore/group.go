@@ -49,9 +49,20 @@ type groupWork struct {
 	ctx    context.Context // the caller's values, never cancelled
 	caller context.Context // the caller's own, checked before its turn
 	fn     func(ctx context.Context, tx *sql.Tx) error
-	err    error
-	res    chan error
+	// newCase, when set, is the case that fn stores (CreateCase): on
+	// PostgreSQL the group stores such cases together, in a round trip
+	// for all of them (cases_pg_batch.go), and fn is run only if that fails.
+	newCase *pgNewCase
+	// lazy work (answers stored after they were sent) waits up to
+	// lazyWait for other work to share its commit, rather than commit
+	// alone: under load some comes within microseconds.
+	lazy bool
+	err  error
+	res  chan error
 }
+
+// lazyWait bounds how long a lazy work waits for company.
+const lazyWait = time.Millisecond
 
 // committer runs the group transactions, one at a time.
 type committer struct {
@@ -61,22 +72,36 @@ type committer struct {
 	done  chan struct{}
 	once  sync.Once
 	batch []*groupWork
+	lazy  *time.Timer // a lazy work's wait
 	// joinStatements sends one caller's RELEASE with the next one's
 	// SAVEPOINT (PostgreSQL: a round trip less per caller).
 	joinStatements bool
-	// lockFirst, when set, is run first in every group's transaction
-	// (PostgreSQL: the audit chain's head, see begin).
-	lockFirst string
+	// lockHead: every group's transaction first locks and reads the
+	// audit chain's head (PostgreSQL, see begin).
+	lockHead bool
+	// storeCases, when set, stores the new cases of a group together,
+	// after its other works, and then the audit entries of all (PostgreSQL,
+	// cases_pg_batch.go), on the group's connection.
+	storeCases func(ctx context.Context, g *groupTx, ws []*groupWork, b *auditBatch) error
 	// groups and grouped count commits and the work in them, busy the
-	// time spent running groups (GroupStats).
-	groups, grouped, busy atomic.Int64
+	// time spent running groups (GroupStats); together the new cases
+	// stored together (storeCases).
+	groups, grouped, busy, together atomic.Int64
 }
 
-func newCommitter(db *sql.DB, joinStatements bool, lockFirst string) *committer {
-	c := &committer{db: db, joinStatements: joinStatements, lockFirst: lockFirst, queue: make(chan *groupWork, maxGroup), quit: make(chan struct{}), done: make(chan struct{}),
-		batch: make([]*groupWork, 0, maxGroup)}
+func newCommitter(db *sql.DB, joinStatements, lockHead bool,
+	storeCases func(ctx context.Context, g *groupTx, ws []*groupWork, b *auditBatch) error) *committer {
+	c := &committer{db: db, joinStatements: joinStatements, lockHead: lockHead, storeCases: storeCases,
+		queue: make(chan *groupWork, maxGroup), quit: make(chan struct{}), done: make(chan struct{}), batch: make([]*groupWork, 0, maxGroup),
+		lazy: time.NewTimer(time.Hour)}
+	c.lazy.Stop()
 	go c.loop()
 	return c
+}
+
+// newWork is fn as the work of a caller with ctx.
+func newWork(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) *groupWork {
+	return &groupWork{ctx: context.WithoutCancel(ctx), caller: ctx, fn: fn, res: make(chan error, 1)}
 }
 
 // errClosed answers work handed in after Close.
@@ -109,10 +134,14 @@ func (db *DB) chained(ctx context.Context, fn func(ctx context.Context, tx *sql.
 
 // do hands fn to the committer and waits for the group's commit.
 func (c *committer) do(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
-	if err := ctx.Err(); err != nil {
+	return c.doWork(newWork(ctx, fn))
+}
+
+// doWork hands w to the committer and waits for the group's commit.
+func (c *committer) doWork(w *groupWork) error {
+	if err := w.caller.Err(); err != nil {
 		return err
 	}
-	w := &groupWork{ctx: context.WithoutCancel(ctx), caller: ctx, fn: fn, res: make(chan error, 1)}
 	select {
 	case c.queue <- w:
 	case <-c.quit:
@@ -157,14 +186,16 @@ func (c *committer) loop() {
 				}
 			}
 		}
-		batch := append(c.batch[:0], first)
-	more:
-		for len(batch) < maxGroup {
+		batch := c.drain(append(c.batch[:0], first))
+		if len(batch) == 1 && first.lazy {
+			c.lazy.Reset(lazyWait)
 			select {
 			case w := <-c.queue:
-				batch = append(batch, w)
-			default:
-				break more
+				c.lazy.Stop()
+				batch = c.drain(append(batch, w))
+			case <-c.lazy.C:
+			case <-c.quit:
+				c.lazy.Stop()
 			}
 		}
 		t0 := time.Now()
@@ -172,6 +203,19 @@ func (c *committer) loop() {
 		c.busy.Add(int64(time.Since(t0)))
 		clear(batch)
 	}
+}
+
+// drain adds the work waiting in the queue to batch, up to maxGroup.
+func (c *committer) drain(batch []*groupWork) []*groupWork {
+	for len(batch) < maxGroup {
+		select {
+		case w := <-c.queue:
+			batch = append(batch, w)
+		default:
+			return batch
+		}
+	}
+	return batch
 }
 
 // run commits one group and answers every caller in it. The group is run
@@ -193,31 +237,53 @@ func (c *committer) run(batch []*groupWork) {
 // everything was rolled back, the callers not answered.
 func (c *committer) runOptimistic(batch []*groupWork) bool {
 	ctx := context.Background()
-	tx, err := c.begin(ctx)
+	cases := c.casesTogether(batch)
+	// The head is locked first; where the group is only new cases stored
+	// together, by their first round trip.
+	g, err := c.begin(ctx, len(cases) < len(batch))
 	if err != nil {
 		return false // the savepoint run begins again, and answers
 	}
+	defer g.close()
+	tx := g.Tx
 	ran := 0
 	var entries auditBatch // every work's: a failure drops them all
+	undo := func() bool {
+		_ = tx.Rollback()
+		for _, w := range batch {
+			w.err = nil
+		}
+		return false
+	}
 	for _, w := range batch {
-		if w.err = w.caller.Err(); w.err != nil {
+		if w.err = w.caller.Err(); w.err != nil || (cases != nil && w.newCase != nil) {
 			continue
 		}
 		if w.err = call(w, tx, &entries); w.err != nil {
-			_ = tx.Rollback()
-			for _, w := range batch {
-				w.err = nil
-			}
-			return false
+			return undo()
 		}
 		ran++
 	}
+	flushed := false
+	if cases != nil {
+		if err := c.storeCases(ctx, &g, cases, &entries); err != nil {
+			return undo()
+		}
+		ran += len(cases)
+		flushed = true
+		c.together.Add(int64(len(cases)))
+	}
 	if ran == 0 {
 		err = tx.Rollback()
-	} else if err = c.flushAudit(ctx, tx, entries.entries); err != nil {
-		_ = tx.Rollback()
 	} else {
-		err = tx.Commit()
+		if !flushed {
+			err = flushAudit(ctx, g, entries.entries)
+		}
+		if err == nil {
+			err = tx.Commit()
+		} else {
+			_ = tx.Rollback()
+		}
 	}
 	if err != nil {
 		for _, w := range batch {
@@ -236,21 +302,84 @@ func (c *committer) runOptimistic(batch []*groupWork) bool {
 	return true
 }
 
+// lockAuditHead locks the audit chain's head row and reads it (PostgreSQL).
+const lockAuditHead = `SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE`
+
+// groupTx is a group's transaction.
+type groupTx struct {
+	*sql.Tx
+	// conn is the connection of the transaction, where the group stores
+	// new cases together (storeCases); nil otherwise.
+	conn *sql.Conn
+	// head is the audit chain's head as the transaction locked it
+	// (lockHead); nil otherwise, or until storeCases locks it.
+	head *auditHead
+}
+
+// auditHead is the last entry of the audit chain: its sequence number and
+// hash.
+type auditHead struct {
+	seq  int64
+	hash string
+}
+
+// close gives the group's connection, if it has one of its own, back to
+// the pool, once the transaction has ended.
+func (g groupTx) close() {
+	if g.conn != nil {
+		_ = g.conn.Close()
+	}
+}
+
 // begin starts a group's transaction. On PostgreSQL every group appends
-// to the audit chain, and its head row is locked first: a work takes other
-// rows (an idempotency key's, a case's) only after it, so two instances'
-// groups never hold one row each and wait for the other's (a key's record
-// is inserted by its change's transaction, which then needs the head).
-func (c *committer) begin(ctx context.Context) (*sql.Tx, error) {
-	tx, err := c.db.BeginTx(ctx, nil)
-	if err != nil || c.lockFirst == "" {
-		return tx, err
+// to the audit chain, and its head row is locked (and read) first: a work
+// takes other rows (an idempotency key's, a case's) only after it, so two
+// instances' groups never hold one row each and wait for the other's (a
+// key's record is inserted by its change's transaction, which then needs
+// the head).
+//
+// With lock false the head is left for the caller to lock (storeCases).
+func (c *committer) begin(ctx context.Context, lock bool) (groupTx, error) {
+	var g groupTx
+	var err error
+	if c.storeCases != nil {
+		if g.conn, err = c.db.Conn(ctx); err != nil {
+			return g, err
+		}
+		g.Tx, err = g.conn.BeginTx(ctx, nil)
+	} else {
+		g.Tx, err = c.db.BeginTx(ctx, nil)
 	}
-	if _, err := tx.ExecContext(ctx, c.lockFirst); err != nil {
-		_ = tx.Rollback()
-		return nil, err
+	if err == nil && c.lockHead && lock {
+		g.head = &auditHead{}
+		if err = g.QueryRowContext(ctx, lockAuditHead).Scan(&g.head.seq, &g.head.hash); err != nil {
+			_ = g.Rollback()
+		}
 	}
-	return tx, nil
+	if err != nil {
+		g.close()
+		return groupTx{}, err
+	}
+	return g, nil
+}
+
+// casesTogether returns the works of batch that store new cases whose
+// callers still wait, for storeCases to store together; nil where there is
+// no storeCases or fewer than two.
+func (c *committer) casesTogether(batch []*groupWork) []*groupWork {
+	if c.storeCases == nil {
+		return nil
+	}
+	var ws []*groupWork
+	for _, w := range batch {
+		if w.newCase != nil && w.caller.Err() == nil {
+			ws = append(ws, w)
+		}
+	}
+	if len(ws) < 2 {
+		return nil
+	}
+	return ws
 }
 
 // runSavepoints runs the group with a savepoint per caller.
@@ -264,11 +393,13 @@ func (c *committer) runSavepoints(batch []*groupWork) {
 			w.res <- w.err
 		}
 	}
-	tx, err := c.begin(ctx)
+	g, err := c.begin(ctx, true)
 	if err != nil {
 		fail(fmt.Errorf("begin: %w", err))
 		return
 	}
+	defer g.close()
+	tx := g.Tx
 	alone := len(batch) == 1
 	ran := 0
 	open := false             // a savepoint left for the next SAVEPOINT to release
@@ -332,7 +463,7 @@ func (c *committer) runSavepoints(batch []*groupWork) {
 	}
 	if ran == 0 {
 		err = tx.Rollback()
-	} else if err = c.flushAudit(ctx, tx, entries); err != nil {
+	} else if err = flushAudit(ctx, g, entries); err != nil {
 		_ = tx.Rollback()
 	} else {
 		err = tx.Commit()
