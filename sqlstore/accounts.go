@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -203,11 +204,12 @@ func (db *DB) SetRoles(ctx context.Context, id string, roles []yiwang.Role, by s
 }
 
 func (db *DB) accountWhere(ctx context.Context, cond string, args ...any) (identity.Account, error) {
-	// The roles come in the same read, in the order db.roles lists them:
-	// every request reads its account.
-	agg := `string_agg(role, ',' ORDER BY role)`
+	// The roles come in the same read (every request reads its account),
+	// sorted here as db.roles lists them: an ordered aggregate made SQLite
+	// sort them in a temporary b-tree every time.
+	agg := `string_agg(role, ',')`
 	if db.Engine == SQLite {
-		agg = `group_concat(role, ',' ORDER BY role)`
+		agg = `group_concat(role, ',')`
 	}
 	var roles sql.NullString
 	a, err := db.scanAccount(withLast{db.read.QueryRowContext(ctx, `SELECT `+accountCols+`,
@@ -219,6 +221,7 @@ func (db *DB) accountWhere(ctx context.Context, cond string, args ...any) (ident
 		for _, r := range strings.Split(roles.String, ",") {
 			a.Roles = append(a.Roles, yiwang.Role(r))
 		}
+		slices.Sort(a.Roles)
 	}
 	return a, nil
 }
