@@ -2,6 +2,7 @@ package license_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/demo"
@@ -69,6 +70,16 @@ func TestValidHeldOneRead(t *testing.T) {
 				t.Fatal(err)
 			}
 			same("suspended", false)
+			// Two valid of one type: both reads give the newest (the one
+			// read sorts in Go what its query no longer orders).
+			e.clk.Advance(time.Hour)
+			older := e.issue(t, "T20260309002")
+			e.clk.Advance(time.Hour)
+			newer := e.issue(t, "T20260309003")
+			same("two valid", true)
+			if got, ok, err := e.svc.ValidHeld(e.ctx, e.holder(), newer.TypeName); err != nil || !ok || got.ID != newer.ID {
+				t.Fatalf("two valid (%s older, %s newer): got %q %v %v", older.ID, newer.ID, got.ID, ok, err)
+			}
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/yushan-gov/yiwang"
@@ -171,8 +172,7 @@ func (db *DB) LicensesOfTypeHeld(ctx context.Context, codeType, code, typeName s
 	// One row when the holder has none, its license columns NULL.
 	rows, err := db.read.QueryContext(ctx, `SELECT k.known, `+licenseColsL+`
 		FROM (SELECT EXISTS (SELECT 1 FROM license_types WHERE name = $2) AS known) k
-		LEFT JOIN licenses l ON l.holder_hash = $1 AND l.type_name = $2
-		ORDER BY l.issued_at DESC, l.id`, db.holderHash(codeType, code), typeName)
+		LEFT JOIN licenses l ON l.holder_hash = $1 AND l.type_name = $2`, db.holderHash(codeType, code), typeName)
 	if err != nil {
 		return false, nil, fmt.Errorf("licenses of type held: %w", err)
 	}
@@ -197,6 +197,14 @@ func (db *DB) LicensesOfTypeHeld(ctx context.Context, codeType, code, typeName s
 		}
 		out = append(out, l)
 	}
+	// Newest first, sorted here: in SQL the order took SQLite a temporary
+	// b-tree on every submission.
+	slices.SortFunc(out, func(a, b license.License) int {
+		if c := b.IssuedAt.Compare(a.IssuedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 	return known, out, rows.Err()
 }
 
