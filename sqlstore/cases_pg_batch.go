@@ -121,7 +121,20 @@ func (db *DB) storeNewCasesPG(ctx context.Context, g *groupTx, ws []*groupWork, 
 // trip on conn, inside its transaction, and hands their results to read
 // (nil: only their errors matter). An empty batch sends nothing.
 func pipeline(ctx context.Context, conn *sql.Conn, queue func(*pgx.Batch) error, read func(pgx.BatchResults) error) error {
-	return conn.Raw(func(dc any) error {
+	return conn.Raw(func(dc any) (err error) {
+		// A panic must not leave Raw: Raw would close the Conn, which
+		// waits for the open Tx, forever (the committer stuck). It becomes
+		// the error, the group is re-run work by work, and there call
+		// makes it the error of the work that panics.
+		var br pgx.BatchResults
+		defer func() {
+			if r := recover(); r != nil {
+				if br != nil {
+					br.Close()
+				}
+				err = fmt.Errorf("sqlstore: panic in a batch: %v", r)
+			}
+		}()
 		sc, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("sqlstore: a batch needs a pgx connection, not %T", dc)
@@ -130,7 +143,7 @@ func pipeline(ctx context.Context, conn *sql.Conn, queue func(*pgx.Batch) error,
 		if err := queue(batch); err != nil || batch.Len() == 0 {
 			return err
 		}
-		br := sc.Conn().SendBatch(ctx, batch)
+		br = sc.Conn().SendBatch(ctx, batch)
 		if read != nil {
 			if err := read(br); err != nil {
 				br.Close()

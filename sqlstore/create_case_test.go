@@ -201,7 +201,7 @@ func TestCasesAmidOtherWork(t *testing.T) {
 			first := audit.New(yiwang.Actor{AccountID: "admin"}, now, "test.first", "x:1", audit.ResultOK, "")
 			last := audit.New(yiwang.Actor{AccountID: "admin"}, now, "test.last", "x:2", audit.ResultOK, "")
 			ncs := []casework.NewCase{newCase(entries[0], 0), newCase(entries[1], 1), newCase(entries[0], 2)}
-			out, errs := db.CasesAmidAuditAsOneGroup(first, ncs, last)
+			out, errs := db.CasesAmidAuditAsOneGroup(first, nil, ncs, last)
 			for i, err := range errs {
 				if err != nil {
 					t.Fatalf("work %d: %v", i, err)

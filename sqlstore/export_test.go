@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/yushan-gov/yiwang/audit"
 	"github.com/yushan-gov/yiwang/casework"
 )
@@ -67,14 +69,30 @@ func BindClaimWork(caseID string) GroupWork {
 func (db *DB) CasesStoredTogether() int64 { return db.commit.together.Load() }
 
 // CasesAmidAuditAsOneGroup runs as ONE group AppendAudit's work of before,
-// CreateCase's of each of ncs, then AppendAudit's of after, and returns the
-// stored cases and every work's error, in that order.
-func (db *DB) CasesAmidAuditAsOneGroup(before audit.Entry, ncs []casework.NewCase, after audit.Entry) ([]casework.Case, []error) {
+// CreateCase's of each of ncs with ctxs[i] (nil: Background), then
+// AppendAudit's of each of after, and returns the stored cases and every
+// work's error, in that order.
+func (db *DB) CasesAmidAuditAsOneGroup(before audit.Entry, ctxs []context.Context, ncs []casework.NewCase, after ...audit.Entry) ([]casework.Case, []error) {
 	out := make([]casework.Case, len(ncs))
 	batch := []*groupWork{newWork(context.Background(), AppendAuditWork(before))}
 	for i, nc := range ncs {
-		batch = append(batch, db.createCaseWork(context.Background(), nc, &out[i]))
+		ctx := context.Background()
+		if i < len(ctxs) && ctxs[i] != nil {
+			ctx = ctxs[i]
+		}
+		batch = append(batch, db.createCaseWork(ctx, nc, &out[i]))
 	}
-	batch = append(batch, newWork(context.Background(), AppendAuditWork(after)))
+	for _, e := range after {
+		batch = append(batch, newWork(context.Background(), AppendAuditWork(e)))
+	}
 	return out, db.runAsOneGroup(batch)
+}
+
+// PanicInStoredCasesBatch makes the group's storing of its new cases
+// together panic inside its pgx batch (where casePGStatement and noticePG
+// run), as any panic in that code would.
+func (db *DB) PanicInStoredCasesBatch() {
+	db.commit.storeCases = func(ctx context.Context, g *groupTx, ws []*groupWork, b *auditBatch) error {
+		return pipeline(ctx, g.conn, func(*pgx.Batch) error { panic("test: panic while queueing") }, nil)
+	}
 }

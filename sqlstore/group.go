@@ -255,8 +255,15 @@ func (c *committer) runOptimistic(batch []*groupWork) bool {
 		}
 		return false
 	}
+	// The cases (in batch's order) took their turn in casesTogether: they
+	// are stored below whatever their callers do meanwhile.
+	j := 0
 	for _, w := range batch {
-		if w.err = w.caller.Err(); w.err != nil || (cases != nil && w.newCase != nil) {
+		if j < len(cases) && w == cases[j] {
+			j++
+			continue
+		}
+		if w.err = w.caller.Err(); w.err != nil {
 			continue
 		}
 		if w.err = call(w, tx, &entries); w.err != nil {
@@ -266,7 +273,7 @@ func (c *committer) runOptimistic(batch []*groupWork) bool {
 	}
 	flushed := false
 	if cases != nil {
-		if err := c.storeCases(ctx, &g, cases, &entries); err != nil {
+		if err := c.storeCasesSafely(ctx, &g, cases, &entries); err != nil {
 			return undo()
 		}
 		ran += len(cases)
@@ -300,6 +307,19 @@ func (c *committer) runOptimistic(batch []*groupWork) bool {
 		w.res <- w.err
 	}
 	return true
+}
+
+// storeCasesSafely is storeCases with a panic turned into its error: the
+// group is then re-run work by work, where call turns it into the error of
+// the work that panics.
+func (c *committer) storeCasesSafely(ctx context.Context, g *groupTx, ws []*groupWork, b *auditBatch) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			slog.Error("panic storing new cases together", "panic", r, "stack", string(debug.Stack()))
+			err = fmt.Errorf("sqlstore: panic storing new cases together: %v", r)
+		}
+	}()
+	return c.storeCases(ctx, g, ws, b)
 }
 
 // lockAuditHead locks the audit chain's head row and reads it (PostgreSQL).
