@@ -204,35 +204,49 @@ func (db *DB) SetRoles(ctx context.Context, id string, roles []yiwang.Role, by s
 }
 
 func (db *DB) accountWhere(ctx context.Context, cond string, args ...any) (identity.Account, error) {
-	// The roles come in the same read (every request reads its account),
-	// sorted here as db.roles lists them: an ordered aggregate made SQLite
-	// sort them in a temporary b-tree every time.
-	agg := `string_agg(role, ',')`
-	if db.Engine == SQLite {
-		agg = `group_concat(role, ',')`
-	}
+	// The roles come in the same read: every request reads its account.
 	var roles sql.NullString
-	a, err := db.scanAccount(withLast{db.read.QueryRowContext(ctx, `SELECT `+accountCols+`,
-		(SELECT `+agg+` FROM account_roles WHERE account_id = accounts.id) FROM accounts WHERE `+cond, args...), &roles})
+	a, err := db.scanAccount(around{row: db.read.QueryRowContext(ctx, `SELECT `+accountCols+`, `+db.rolesOf("accounts.id")+`
+		FROM accounts WHERE `+cond, args...), last: []any{&roles}})
 	if err != nil {
 		return a, notFound(err, "账号")
 	}
-	if roles.String != "" {
-		for _, r := range strings.Split(roles.String, ",") {
-			a.Roles = append(a.Roles, yiwang.Role(r))
-		}
-		slices.Sort(a.Roles)
-	}
+	setRoles(&a, roles)
 	return a, nil
 }
 
-// withLast scans a row with one more column than its caller asks for, into last.
-type withLast struct {
-	row  *sql.Row
-	last any
+// rolesOf is a subquery of the roles of the account whose ID is the
+// column id, comma-separated, in no order (setRoles sorts them: an ordered
+// aggregate made SQLite sort them in a temporary b-tree every time).
+func (db *DB) rolesOf(id string) string {
+	agg := `string_agg(r.role, ',')`
+	if db.Engine == SQLite {
+		agg = `group_concat(r.role, ',')`
+	}
+	return `(SELECT ` + agg + ` FROM account_roles r WHERE r.account_id = ` + id + `)`
 }
 
-func (w withLast) Scan(dest ...any) error { return w.row.Scan(append(dest, w.last)...) }
+// setRoles gives a the roles rolesOf read, sorted as db.roles lists them.
+func setRoles(a *identity.Account, roles sql.NullString) {
+	if roles.String == "" {
+		return
+	}
+	for _, r := range strings.Split(roles.String, ",") {
+		a.Roles = append(a.Roles, yiwang.Role(r))
+	}
+	slices.Sort(a.Roles)
+}
+
+// around scans a row with more columns than its caller asks for: first
+// before them, last after.
+type around struct {
+	row         *sql.Row
+	first, last []any
+}
+
+func (w around) Scan(dest ...any) error {
+	return w.row.Scan(append(append(append(make([]any, 0, len(w.first)+len(dest)+len(w.last)), w.first...), dest...), w.last...)...)
+}
 
 func (db *DB) roles(ctx context.Context, id string) ([]yiwang.Role, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT role FROM account_roles WHERE account_id = $1 ORDER BY role`, id)

@@ -75,7 +75,7 @@ func (s *Server) withActor(next http.Handler) http.Handler {
 			actor = a.Actor(actor.IP, "api")
 			ctx = context.WithValue(ctx, accountKey, a)
 		} else if id := s.Sessions.GetString(ctx, sessAccount); id != "" {
-			a, err := s.Identity.Get(ctx, id)
+			a, err := s.sessionAccount(ctx, id)
 			switch {
 			case err == nil && a.Status == identity.StatusActive:
 				actor = a.Actor(actor.IP, actor.Channel)

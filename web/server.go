@@ -136,6 +136,7 @@ func (s *Server) Handler() http.Handler {
 	h = limitForms(h)
 	h = csrf.Handler(h)
 	h = s.Sessions.LoadAndSave(h)
+	h = prefetchAccount(h)
 	h = s.securityHeaders(h)
 	h = s.recoverer(h)
 	h = s.metrics.wrap(h, mux)

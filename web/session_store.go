@@ -45,7 +45,7 @@ func (q *quietStore) Commit(token string, b []byte, expiry time.Time) error {
 	if ok && c.sum == sum && !expiry.Before(c.expiry) && expiry.Sub(c.expiry) < quietSlack {
 		return nil
 	}
-	if err := q.Store.Commit(token, b, expiry); err != nil {
+	if err := q.write(token, b, expiry); err != nil {
 		return err
 	}
 	q.mu.Lock()
