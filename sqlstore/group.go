@@ -39,7 +39,8 @@ import (
 // transaction holding the row's lock until its commit has been flushed, so
 // one at a time, one flush each. Grouped, the lock is taken and the WAL
 // flushed once per group. Other writes (group) are transactions of their
-// own there, run in parallel by the pool.
+// own there, run in parallel by the pool. A group's new cases are stored
+// together there, in pipelined round trips (cases_pg_batch.go).
 
 // maxGroup bounds the work committed together.
 const maxGroup = 128
