@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/yushan-gov/yiwang/demo"
+	"github.com/yushan-gov/yiwang/sqlstore"
+	"github.com/yushan-gov/yiwang/yiwangtest"
 )
 
 // TestCrashSafety runs the real binary, submits applications from several
@@ -27,7 +29,8 @@ import (
 // then restarts it. Every submission the server acknowledged (201) must be
 // there, whole, after the restart; no case may exist without its first
 // event; the audit chain must verify. CI runs 3 rounds;
-// YIWANG_CRASH_ROUNDS=20 runs more.
+// YIWANG_CRASH_ROUNDS=20 runs more. On both engines (on PostgreSQL the
+// server stores concurrent new cases together, in pipelined batches).
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode: the crash test builds and kills the real binary")
@@ -36,10 +39,20 @@ func TestCrashSafety(t *testing.T) {
 	if n, err := strconv.Atoi(os.Getenv("YIWANG_CRASH_ROUNDS")); err == nil && n > 0 {
 		rounds = n
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "yiwang")
+	bin := filepath.Join(t.TempDir(), "yiwang")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
+	}
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) { crashSafety(t, bin, engine, rounds) })
+	}
+}
+
+func crashSafety(t *testing.T, bin, engine string, rounds int) {
+	dir := t.TempDir()
+	dsn := ""
+	if engine == sqlstore.Postgres {
+		dsn = yiwangtest.PostgresSchema(t)
 	}
 	data := filepath.Join(dir, "data")
 	jar, _ := cookiejar.New(nil)
@@ -78,7 +91,7 @@ func TestCrashSafety(t *testing.T) {
 	}
 
 	for round := 0; round < rounds; round++ {
-		base, stop := startBinary(t, bin, data, dir, round)
+		base, stop := startBinary(t, bin, data, dsn, dir, round)
 		if round == 0 {
 			// 张三 logs in (the session survives restarts: it is in the database).
 			form := url.Values{"with": {"password"}, "mobile": {demo.People[0].Mobile}, "password": {demo.CitizenPassword}}
@@ -136,7 +149,7 @@ func TestCrashSafety(t *testing.T) {
 		close(done)
 		wg.Wait()
 	}
-	base, stop := startBinary(t, bin, data, dir, rounds)
+	base, stop := startBinary(t, bin, data, dsn, dir, rounds)
 	retryCut(base)
 	for _, id := range acked {
 		checkWhole(t, hc, base, id, len(mats))
@@ -148,7 +161,7 @@ func TestCrashSafety(t *testing.T) {
 	t.Logf("%d rounds, %d acknowledged submissions, all present after SIGKILL", rounds, len(acked))
 
 	// No half-written case; the audit chain holds.
-	a, err := open(context.Background(), config{Data: data}, quietLog(os.Stderr), false, false)
+	a, err := open(context.Background(), config{Data: data, DB: dsn}, quietLog(os.Stderr), false, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,14 +178,15 @@ func TestCrashSafety(t *testing.T) {
 		}
 	}
 	t.Logf("%d requests cut off by a kill, retried with their key, each answered and stored once", len(retried))
-	if out, err := cli(t, "audit", "verify", "--data", data); err != nil {
+	if out, err := cli(t, "audit", "verify", "--data", data, "--db", dsn); err != nil {
 		t.Fatalf("audit chain after the crashes: %v\n%s", err, out)
 	}
 }
 
-// startBinary starts `yiwang serve` on a free loopback port and returns its
-// URL and a function that kills it with SIGKILL.
-func startBinary(t *testing.T, bin, data, dir string, round int) (string, func()) {
+// startBinary starts `yiwang serve` on a free loopback port (on database
+// dsn, "" SQLite in data) and returns its URL and a function that kills it
+// with SIGKILL.
+func startBinary(t *testing.T, bin, data, dsn, dir string, round int) (string, func()) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -181,7 +195,7 @@ func startBinary(t *testing.T, bin, data, dir string, round int) (string, func()
 	addr := ln.Addr().String()
 	ln.Close()
 	logf, _ := os.Create(filepath.Join(dir, fmt.Sprintf("serve-%d.log", round)))
-	cmd := exec.Command(bin, "serve", "--data", data, "--addr", addr)
+	cmd := exec.Command(bin, "serve", "--data", data, "--db", dsn, "--addr", addr)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/yushan-gov/yiwang/demo"
-	"github.com/yushan-gov/yiwang/sqlstore"
+	"github.com/yushan-gov/yiwang/yiwangtest"
 )
 
 // TestLoadHeld: 200 simulated people use the real server at once for a
@@ -24,7 +24,8 @@ import (
 // their cases and apply (some retrying a request with the same
 // Idempotency-Key); officers work the inbox. No answer may be a 5xx, and
 // afterwards every acknowledged application is there exactly once and
-// whole. CI runs 5 s; YIWANG_LOAD_SECONDS=60 runs the full minute.
+// whole. CI runs 5 s; YIWANG_LOAD_SECONDS=60 runs the full minute. On both
+// engines.
 func TestLoadHeld(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode")
@@ -33,7 +34,13 @@ func TestLoadHeld(t *testing.T) {
 	if n, err := fmtAtoi(os.Getenv("YIWANG_LOAD_SECONDS")); err == nil && n > 0 {
 		secs = n
 	}
-	ts := startServer(t, sqlstore.SQLite)
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) { loadHeld(t, engine, secs) })
+	}
+}
+
+func loadHeld(t *testing.T, engine string, secs int) {
+	ts := startServer(t, engine)
 	food := publishedByName(t, ts, "食品经营许可")
 	var trackNo string
 	ts.app.db.SQL().QueryRow(`SELECT no FROM cases ORDER BY submitted_at LIMIT 1`).Scan(&trackNo)
@@ -168,7 +175,7 @@ func TestLoadHeld(t *testing.T) {
 	if orphans != 0 {
 		t.Fatalf("%d cases without their first event", orphans)
 	}
-	if out, err := cli(t, "audit", "verify", "--data", ts.cfg.Data); err != nil {
+	if out, err := cli(t, "audit", "verify", "--data", ts.cfg.Data, "--db", ts.cfg.DB); err != nil {
 		t.Fatalf("audit chain: %v %s", err, out)
 	}
 }
