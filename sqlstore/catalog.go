@@ -160,7 +160,7 @@ func (db *DB) CreateEntry(ctx context.Context, en catalog.Entry, e audit.Entry) 
 
 // Import stores bases and entry versions in one transaction.
 func (db *DB) Import(ctx context.Context, bases []catalog.Base, entries []catalog.Entry, e audit.Entry) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.catalogTx(ctx, func(tx *sql.Tx) error {
 		for _, b := range bases {
 			_, err := tx.ExecContext(ctx, `INSERT INTO catalog_bases (id, code, name, item_type, body) VALUES ($1,$2,$3,$4,$5)
 				ON CONFLICT (code) DO UPDATE SET name = excluded.name, item_type = excluded.item_type, body = excluded.body`,
@@ -238,7 +238,7 @@ func bumpGeneration(ctx context.Context, tx *sql.Tx) error {
 
 // PublishEntry publishes a submitted version and supersedes the old one.
 func (db *DB) PublishEntry(ctx context.Context, en catalog.Entry, e audit.Entry) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.catalogTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE catalog_entries SET status = 'superseded' WHERE code = $1
 			AND status = 'published'`, en.Code); err != nil {
 			return fmt.Errorf("supersede: %w", err)
@@ -255,7 +255,7 @@ func (db *DB) PublishEntry(ctx context.Context, en catalog.Entry, e audit.Entry)
 
 // RetireEntry withdraws a published version.
 func (db *DB) RetireEntry(ctx context.Context, en catalog.Entry, e audit.Entry) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.catalogTx(ctx, func(tx *sql.Tx) error {
 		if err := updateEntry(ctx, tx, en, catalog.StatusPublished); err != nil {
 			return err
 		}
@@ -322,11 +322,4 @@ func (db *DB) ListEntries(ctx context.Context, f catalog.Filter) ([]catalog.Entr
 		q = "WHERE " + strings.Join(where, " AND ")
 	}
 	return db.entries(ctx, q+` ORDER BY code, version`, args...)
-}
-
-// Generation returns the catalog generation.
-func (db *DB) Generation(ctx context.Context) (int64, error) {
-	var g int64
-	err := db.read.QueryRowContext(ctx, `SELECT gen FROM catalog_generation WHERE id = 1`).Scan(&g)
-	return g, err
 }

@@ -58,6 +58,8 @@ type DB struct {
 	// answers batches the idempotent answers stored after they are sent
 	// (answers.go).
 	answers answerBatches
+	// gen keeps the catalog generation read (catalog_generation.go).
+	gen generationCache
 }
 
 // Open opens the database named by dsn: "" means SQLite in dataDir, a
