@@ -209,7 +209,7 @@ func crashSafety(t *testing.T, bin, engine string, rounds int) {
 
 // startBinary starts `yiwang serve` on a free loopback port (on database
 // dsn, "" SQLite in data) and returns its URL and a function that kills it
-// with SIGKILL.
+// with SIGKILL (also run when the test ends).
 func startBinary(t *testing.T, bin, data, dsn, dir string, round int) (string, func()) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -240,11 +240,16 @@ func startBinary(t *testing.T, bin, data, dsn, dir string, round int) (string, f
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return base, func() {
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
-		logf.Close()
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cmd.Process.Signal(syscall.SIGKILL)
+			cmd.Wait()
+			logf.Close()
+		})
 	}
+	t.Cleanup(stop) // a test that fails mid-round leaves no server running
+	return base, stop
 }
 
 // crashFixture uploads 张三's material and returns the item's code and the
