@@ -53,13 +53,10 @@ func createCaseStoresEverything(t *testing.T, engine string, k int) {
 	var got []casework.Case
 	for i := range ncs {
 		ncs[i] = newCase(entries[0], i)
-		msgs[i] = notify.Message{ID: yiwang.NewID(), Channel: notify.ChannelSMS, Recipient: "13800000000",
-			RecipientMasked: "138****0000", AccountID: ncs[i].Case.ApplicantID, Link: "/cases/" + ncs[i].Case.ID,
-			Body: "您申请的事项已提交。办件编号请登录查看。", Status: notify.StatusPending, CreatedAt: ncs[i].Case.SubmittedAt}
-		ncs[i].Msg = &msgs[i]
+		msgs[i] = *withNotice(&ncs[i])
 	}
 	if k == 1 {
-		c, err := db.CreateCase(ctx, ncs[0].Case, ncs[0].Event, ncs[0].Day, ncs[0].Audit, &msgs[0])
+		c, err := db.CreateCase(ctx, ncs[0].Case, ncs[0].Event, ncs[0].Day, ncs[0].Audit, ncs[0].Msg)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -314,13 +314,18 @@ func (c *committer) runOptimistic(batch []*groupWork) bool {
 // group is then re-run work by work, where call turns it into the error of
 // the work that panics.
 func (c *committer) storeCasesSafely(ctx context.Context, g *groupTx, ws []*groupWork, b *auditBatch) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			slog.Error("panic storing new cases together", "panic", r, "stack", string(debug.Stack()))
-			err = fmt.Errorf("sqlstore: panic storing new cases together: %v", r)
-		}
-	}()
+	defer recoverInto(&err, "storing new cases together")
 	return c.storeCases(ctx, g, ws, b)
+}
+
+// recoverInto, deferred, turns a panic into *err, logged with its stack:
+// a panic on the committer's goroutine would take every caller's work, and
+// the process, down with it.
+func recoverInto(err *error, doing string) {
+	if r := recover(); r != nil {
+		slog.Error("panic "+doing, "panic", r, "stack", string(debug.Stack()))
+		*err = fmt.Errorf("sqlstore: panic %s: %v", doing, r)
+	}
 }
 
 // lockAuditHead locks the audit chain's head row and reads it (PostgreSQL).
@@ -505,12 +510,7 @@ func (c *committer) runSavepoints(batch []*groupWork) {
 // work, down with it).
 // Its audit entries are collected into b (audit_batch.go).
 func call(w *groupWork, tx *sql.Tx, b *auditBatch) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			slog.Error("panic in a grouped write", "panic", r, "stack", string(debug.Stack()))
-			err = fmt.Errorf("sqlstore: panic in a grouped write: %v", r)
-		}
-	}()
+	defer recoverInto(&err, "in a grouped write")
 	return w.fn(withAuditBatch(w.ctx, b), tx)
 }
 

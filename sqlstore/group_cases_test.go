@@ -12,7 +12,6 @@ import (
 	"github.com/yushan-gov/yiwang/audit"
 	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/idempotency"
-	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/sqlstore"
 	"github.com/yushan-gov/yiwang/yiwangtest"
 )
@@ -72,15 +71,11 @@ func TestNoticeConflictFailsAlone(t *testing.T) {
 				db, entries := groupFixture(t, engine)
 				before := auditCount(t, db)
 				ncs := make([]casework.NewCase, 3)
-				msgs := make([]notify.Message, 3)
 				for i := range ncs {
 					ncs[i] = newCase(entries[i%2], i)
-					msgs[i] = notify.Message{ID: yiwang.NewID(), Channel: notify.ChannelSMS, Recipient: "13800000000",
-						RecipientMasked: "138****0000", AccountID: ncs[i].Case.ApplicantID, Link: "/cases/" + ncs[i].Case.ID,
-						Body: "您申请的事项已提交。办件编号请登录查看。", Status: notify.StatusPending, CreatedAt: ncs[i].Case.SubmittedAt}
-					ncs[i].Msg = &msgs[i]
+					withNotice(&ncs[i])
 				}
-				msgs[2].ID = msgs[0].ID // the second batch's (or statement's) unique violation
+				ncs[2].Msg.ID = ncs[0].Msg.ID // the second batch's (or statement's) unique violation
 				var errs []error
 				want := int64(2)
 				if mixed {

@@ -14,6 +14,7 @@ import (
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/demo"
 	"github.com/yushan-gov/yiwang/idempotency"
+	"github.com/yushan-gov/yiwang/notify"
 	"github.com/yushan-gov/yiwang/sqlstore"
 	"github.com/yushan-gov/yiwang/yiwangtest"
 )
@@ -47,6 +48,15 @@ func newCase(en catalog.Entry, i int) casework.NewCase {
 		Event: casework.Event{ID: yiwang.NewID(), CaseID: c.ID, Seq: 1, At: now, ActorID: actor.AccountID, ActorName: actor.Name,
 			Kind: "submit", To: casework.StateSubmitted, Channel: casework.ChannelWeb},
 		Audit: audit.New(actor, now, "case.submit", "case:"+c.ID, audit.ResultOK, en.Base.Name)}
+}
+
+// withNotice gives nc the SMS notice casework sends with a submission,
+// its case number still to be filled in by the store, and returns it.
+func withNotice(nc *casework.NewCase) *notify.Message {
+	nc.Msg = &notify.Message{ID: yiwang.NewID(), Channel: notify.ChannelSMS, Recipient: "13800000000",
+		RecipientMasked: "138****0000", AccountID: nc.Case.ApplicantID, Link: "/cases/" + nc.Case.ID,
+		Body: "您申请的事项已提交。办件编号请登录查看。", Status: notify.StatusPending, CreatedAt: nc.Case.SubmittedAt}
+	return nc.Msg
 }
 
 // auditCount is the number of audit entries, checked against the chain.
