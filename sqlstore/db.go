@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -60,6 +61,8 @@ type DB struct {
 	answers answerBatches
 	// gen keeps the catalog generation read (catalog_generation.go).
 	gen generationCache
+	// ckpt checkpoints the SQLite log beside the writer (checkpoint.go).
+	ckpt *checkpointer
 }
 
 // Open opens the database named by dsn: "" means SQLite in dataDir, a
@@ -94,13 +97,10 @@ func OpenSQLiteWriter(path string) (*sql.DB, error) {
 	// temp_store(MEMORY): the savepoints of a group commit (group.go)
 	// journal the pages they change; in a temporary file that cost a
 	// write system call per page.
-	// wal_autocheckpoint(10000): the checkpoint runs in the commit that
-	// passes the mark, on the group committer, which every write waits
-	// for. At SQLite's default, 1,000 pages (4 MB), the pages written
-	// again and again (the tables' last leaves, the audit head) were
-	// copied back at every checkpoint; at 10,000 (40 MB of WAL) once per
-	// ten times as many commits: submissions +8 % (docs/benchmarks.md).
-	w, err := openSQLiteDB("file:" + path + sqliteParams + "&_txlock=immediate&_pragma=temp_store(2)&_pragma=wal_autocheckpoint(10000)")
+	// wal_autocheckpoint: the server checkpoints from a connection of its
+	// own (checkpoint.go); the writer's own is only the fallback.
+	w, err := openSQLiteDB("file:" + path + sqliteParams + "&_txlock=immediate&_pragma=temp_store(2)&_pragma=wal_autocheckpoint(" +
+		strconv.Itoa(checkpointFallback) + ")")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -126,7 +126,13 @@ func openSQLite(path string, p *pii.Protector) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	return &DB{Engine: SQLite, write: w, read: r, pii: p, path: path, commit: newCommitter(w, false, false, nil)}, nil
+	ck, err := startCheckpointer(path)
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, err
+	}
+	return &DB{Engine: SQLite, write: w, read: r, pii: p, path: path, ckpt: ck, commit: newCommitter(w, false, false, nil)}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string, p *pii.Protector) (*DB, error) {
@@ -163,7 +169,11 @@ func openPostgres(ctx context.Context, dsn string, p *pii.Protector) (*DB, error
 // Close closes every connection.
 func (db *DB) Close() error {
 	db.commit.close()
-	err := db.write.Close()
+	var err error
+	if db.ckpt != nil {
+		err = db.ckpt.close()
+	}
+	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}

@@ -96,3 +96,6 @@ func (db *DB) PanicInStoredCasesBatch() {
 		return pipeline(ctx, g.conn, func(*pgx.Batch) error { panic("test: panic while queueing") }, nil)
 	}
 }
+
+// Path is the SQLite database file of db ("" on PostgreSQL).
+func (db *DB) Path() string { return db.path }
