@@ -23,6 +23,8 @@ type Service struct {
 	Store Store
 	Orgs  Orgs
 	Clock yiwang.Clock
+	// months keeps the trend's ended months (trend_cache.go).
+	months monthCounts
 }
 
 // Query selects what the dashboard counts.
@@ -98,21 +100,15 @@ func (s *Service) counts(ctx context.Context, p Period) (map[string]Counts, erro
 		return nil, fmt.Errorf("kpi catalog: %w", err)
 	}
 	from, to := p.Bounds()
-	cs, err := s.Store.KPICases(ctx, from, to)
+	cs, err := s.periodCounts(ctx, from, to)
 	if err != nil {
-		return nil, fmt.Errorf("kpi cases: %w", err)
-	}
-	rs, err := s.Store.KPIReviews(ctx, from, to)
-	if err != nil {
-		return nil, fmt.Errorf("kpi reviews: %w", err)
+		return nil, fmt.Errorf("kpi cases and reviews: %w", err)
 	}
 	out := cat
-	for _, m := range []map[string]Counts{cs, rs} {
-		for id, c := range m {
-			x := out[id]
-			x.Add(c)
-			out[id] = x
-		}
+	for id, c := range cs {
+		x := out[id]
+		x.Add(c)
+		out[id] = x
 	}
 	return out, nil
 }
@@ -224,13 +220,17 @@ func (s *Service) Trend(ctx context.Context, actor yiwang.Actor, q Query, n int)
 		return nil, err
 	}
 	var out []Point
-	for _, m := range Months(q.Period, n) {
+	months := Months(q.Period, n)
+	now := s.Clock.Now()
+	for i, m := range months {
 		from, to := m.Bounds()
-		cs, err := s.Store.KPICases(ctx, from, to)
-		if err != nil {
-			return nil, err
+		var cs map[string]Counts
+		ended := !to.After(now)
+		if i < len(months)-1 && ended {
+			cs, err = s.keptCounts(ctx, from, to)
+		} else if cs, err = s.periodCounts(ctx, from, to); err == nil && ended {
+			s.keep(from, to, cs)
 		}
-		rs, err := s.Store.KPIReviews(ctx, from, to)
 		if err != nil {
 			return nil, err
 		}
@@ -240,7 +240,6 @@ func (s *Service) Trend(ctx context.Context, actor yiwang.Actor, q Query, n int)
 				continue
 			}
 			p.Add(cs[o.ID])
-			p.Add(rs[o.ID])
 		}
 		out = append(out, p)
 	}

@@ -1,0 +1,143 @@
+package kpi
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// The trend counts thirteen months, each with two queries over the month's
+// decided cases and reviews: at 1,000,000 decided cases that was 1.2 s for
+// one dashboard alone, and with four supervisors at once 3.7 s each
+// (docs/benchmarks.md). A month that has ended hardly changes any more (a
+// rectification replied to, a review history imported), so the trend
+// takes the ended months before the one asked about from what it counted
+// within the last trendKeep, for every supervisor alike (scope is applied
+// after); the month asked about, shown beside the live table, is always
+// counted afresh (and kept, when it has ended), and so is the running
+// month. Concurrent requests for a month not yet kept wait for one count.
+
+// trendKeep is how long an ended month's counts serve the trend.
+const trendKeep = time.Minute
+
+// trendKept bounds the months kept; past it the oldest entries go.
+const trendKept = 4 * MaxMonths
+
+// monthCounts are the cases' and the reviews' counts of ended months (a
+// custom period's last month may be part of one), by their bounds.
+type monthCounts struct {
+	mu      sync.Mutex
+	entries map[bounds]*keptMonth
+}
+
+type bounds struct{ from, to time.Time }
+
+type keptMonth struct {
+	ready  chan struct{} // closed when counts and err are set
+	counts map[string]Counts
+	err    error
+	at     time.Time // when counted (wall clock)
+}
+
+// periodCounts are the cases' and reviews' counts of [from, to) by org.
+func (s *Service) periodCounts(ctx context.Context, from, to time.Time) (map[string]Counts, error) {
+	cs, err := s.Store.KPICases(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := s.Store.KPIReviews(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	if cs == nil {
+		cs = map[string]Counts{}
+	}
+	for id, c := range rs {
+		x := cs[id]
+		x.Add(c)
+		cs[id] = x
+	}
+	return cs, nil
+}
+
+// keptCounts is periodCounts of the ended [from, to), as counted
+// within trendKeep. The map returned is shared: read it, never change it.
+func (s *Service) keptCounts(ctx context.Context, from, to time.Time) (map[string]Counts, error) {
+	m := &s.months
+	m.mu.Lock()
+	if m.entries == nil {
+		m.entries = map[bounds]*keptMonth{}
+	}
+	e, ok := m.entries[bounds{from, to}]
+	if ok {
+		select {
+		case <-e.ready:
+			if e.err != nil || time.Since(e.at) > trendKeep {
+				ok = false // count again
+			}
+		default: // being counted: wait for it below
+		}
+	}
+	if !ok {
+		if len(m.entries) >= trendKept {
+			m.dropOldest()
+		}
+		e = &keptMonth{ready: make(chan struct{})}
+		m.entries[bounds{from, to}] = e
+		m.mu.Unlock()
+		e.counts, e.err = s.periodCounts(context.WithoutCancel(ctx), from, to)
+		e.at = time.Now()
+		close(e.ready)
+		return e.counts, e.err
+	}
+	m.mu.Unlock()
+	select {
+	case <-e.ready:
+		return e.counts, e.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// keep stores counts, just counted afresh, as those of the ended [from,
+// to) (unless it is being counted right now).
+func (s *Service) keep(from, to time.Time, counts map[string]Counts) {
+	m := &s.months
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.entries == nil {
+		m.entries = map[bounds]*keptMonth{}
+	}
+	if e, ok := m.entries[bounds{from, to}]; ok {
+		select {
+		case <-e.ready:
+		default:
+			return
+		}
+	} else if len(m.entries) >= trendKept {
+		m.dropOldest()
+	}
+	e := &keptMonth{ready: make(chan struct{}), counts: counts, at: time.Now()}
+	close(e.ready)
+	m.entries[bounds{from, to}] = e
+}
+
+// dropOldest forgets the entry counted longest ago (m.mu held).
+func (m *monthCounts) dropOldest() {
+	var oldest time.Time
+	var key bounds
+	found := false
+	for k, e := range m.entries {
+		select {
+		case <-e.ready:
+		default:
+			continue // being counted
+		}
+		if !found || e.at.Before(oldest) {
+			oldest, key, found = e.at, k, true
+		}
+	}
+	if found {
+		delete(m.entries, key)
+	}
+}

@@ -1,0 +1,100 @@
+package kpi_test
+
+import (
+	"context"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/yushan-gov/yiwang/kpi"
+	"github.com/yushan-gov/yiwang/yiwangtest"
+)
+
+// countingStore counts the month counts asked of the store.
+type countingStore struct {
+	kpi.Store
+	cases atomic.Int64
+}
+
+func (c *countingStore) KPICases(ctx context.Context, from, to time.Time) (map[string]kpi.Counts, error) {
+	c.cases.Add(1)
+	return c.Store.KPICases(ctx, from, to)
+}
+
+// The trend counts each ended month before the one asked about once for
+// concurrent supervisors and keeps it; the month asked about is counted
+// every time; the figures are those counted afresh.
+func TestTrendKeepsEndedMonths(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			e := newEnv(t, engine)
+			e.dataset(t)
+			fresh, err := e.svc.Trend(e.ctx, e.superv, kpi.Query{Period: october(t, e)}, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := &countingStore{Store: e.db}
+			svc := &kpi.Service{Store: st, Orgs: e.orgs, Clock: e.clk}
+			var wg sync.WaitGroup
+			got := make([][]kpi.Point, 4)
+			for i := range got {
+				wg.Go(func() {
+					got[i], _ = svc.Trend(e.ctx, e.superv, kpi.Query{Period: october(t, e)}, 3)
+				})
+			}
+			wg.Wait()
+			for _, pts := range got {
+				if !reflect.DeepEqual(pts, fresh) {
+					t.Fatalf("trend %+v, counted afresh %+v", pts, fresh)
+				}
+			}
+			// August and September once, October by each of the four.
+			if n := st.cases.Load(); n != 2+4 {
+				t.Errorf("months counted: %d, want 6", n)
+			}
+			// A case decided in October now shows at once; the kept months
+			// are not counted again.
+			if pts, _ := svc.Trend(e.ctx, e.superv, kpi.Query{Period: october(t, e)}, 3); !reflect.DeepEqual(pts, fresh) {
+				t.Errorf("again: %+v", pts)
+			}
+			if n := st.cases.Load(); n != 7 {
+				t.Errorf("months counted after another trend: %d, want 7", n)
+			}
+			// The running month is never kept.
+			nov, _ := kpi.ParseMonth("2026-11", e.clk.Now())
+			for range 2 {
+				if _, err := svc.Trend(e.ctx, e.superv, kpi.Query{Period: nov}, 2); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n := st.cases.Load(); n != 7+2 {
+				t.Errorf("months counted after two November trends: %d, want 9 (October kept, November each time)", n)
+			}
+			// A period ending mid-month keeps that part of the month apart
+			// from the whole month.
+			part, err := kpi.ParsePeriod("", "2026-08-01", "2026-10-15", e.clk.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.Trend(e.ctx, e.superv, kpi.Query{Period: part}, 3); err != nil {
+				t.Fatal(err)
+			}
+			whole, _ := svc.Trend(e.ctx, e.superv, kpi.Query{Period: nov}, 2)
+			wholeFresh, _ := e.svc.Trend(e.ctx, e.superv, kpi.Query{Period: nov}, 2)
+			if !reflect.DeepEqual(whole, wholeFresh) || whole[0].Decided != 4 {
+				t.Errorf("October after a period ending on the 15th: %+v, counted afresh %+v", whole, wholeFresh)
+			}
+			// A supervisor of one org sees only its orgs, from the same kept months.
+			h, err := svc.Trend(e.ctx, e.head, kpi.Query{Period: october(t, e)}, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hf, _ := e.svc.Trend(e.ctx, e.head, kpi.Query{Period: october(t, e)}, 3)
+			if !reflect.DeepEqual(h, hf) || h[2].Decided != 3 {
+				t.Errorf("head's trend %+v, counted afresh %+v", h, hf)
+			}
+		})
+	}
+}
