@@ -95,16 +95,24 @@ func (s *Service) scopeOf(ctx context.Context, actor yiwang.Actor, q Query) ([]o
 
 // counts merges the store's three counts for a period.
 func (s *Service) counts(ctx context.Context, p Period) (map[string]Counts, error) {
-	cat, err := s.Store.KPICatalog(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("kpi catalog: %w", err)
-	}
 	from, to := p.Bounds()
 	cs, err := s.periodCounts(ctx, from, to)
 	if err != nil {
 		return nil, fmt.Errorf("kpi cases and reviews: %w", err)
 	}
-	out := cat
+	return s.withCatalog(ctx, cs)
+}
+
+// withCatalog is the catalog's counts with the period's counts cs added
+// (cs itself unchanged: it may be kept for the trend).
+func (s *Service) withCatalog(ctx context.Context, cs map[string]Counts) (map[string]Counts, error) {
+	out, err := s.Store.KPICatalog(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("kpi catalog: %w", err)
+	}
+	if out == nil {
+		out = map[string]Counts{}
+	}
 	for id, c := range cs {
 		x := out[id]
 		x.Add(c)
@@ -219,20 +227,59 @@ func (s *Service) Trend(ctx context.Context, actor yiwang.Actor, q Query, n int)
 	if err != nil {
 		return nil, err
 	}
+	return s.trend(ctx, all, ids, q, n, nil)
+}
+
+// Dashboard is Table and Trend of one query, the period counted once when
+// it is the trend's last month.
+func (s *Service) Dashboard(ctx context.Context, actor yiwang.Actor, q Query, n int) (Table, []Point, error) {
+	all, ids, err := s.scopeOf(ctx, actor, q)
+	if err != nil {
+		return Table{}, nil, err
+	}
+	from, to := q.Period.Bounds()
+	cs, err := s.periodCounts(ctx, from, to)
+	if err != nil {
+		return Table{}, nil, fmt.Errorf("kpi cases and reviews: %w", err)
+	}
+	by, err := s.withCatalog(ctx, cs)
+	if err != nil {
+		return Table{}, nil, err
+	}
+	pts, err := s.trend(ctx, all, ids, q, n, &counted{bounds{from, to}, cs})
+	return build(q, all, ids, by), pts, err
+}
+
+// counted is a period's counts already in hand.
+type counted struct {
+	bounds
+	counts map[string]Counts
+}
+
+// trend is Trend in the scope all and ids; known, when set, is the count
+// of a period that may be the last month's.
+func (s *Service) trend(ctx context.Context, all []org.Org, ids map[string]bool, q Query, n int, known *counted) ([]Point, error) {
 	var out []Point
 	months := Months(q.Period, n)
 	now := s.Clock.Now()
 	for i, m := range months {
 		from, to := m.Bounds()
-		var cs map[string]Counts
 		ended := !to.After(now)
-		if i < len(months)-1 && ended {
+		var cs map[string]Counts
+		var err error
+		switch {
+		case i < len(months)-1 && ended:
 			cs, err = s.keptCounts(ctx, from, to)
-		} else if cs, err = s.periodCounts(ctx, from, to); err == nil && ended {
-			s.keep(from, to, cs)
+		case known != nil && known.bounds == bounds{from, to}:
+			cs = known.counts
+		default:
+			cs, err = s.periodCounts(ctx, from, to)
 		}
 		if err != nil {
 			return nil, err
+		}
+		if i == len(months)-1 && ended {
+			s.keep(from, to, cs)
 		}
 		p := Point{Period: m}
 		for _, o := range all {

@@ -86,6 +86,20 @@ func TestTrendKeepsEndedMonths(t *testing.T) {
 			if !reflect.DeepEqual(whole, wholeFresh) || whole[0].Decided != 4 {
 				t.Errorf("October after a period ending on the 15th: %+v, counted afresh %+v", whole, wholeFresh)
 			}
+			// The dashboard counts its month once for the table and the trend.
+			st2 := &countingStore{Store: e.db}
+			svc2 := &kpi.Service{Store: st2, Orgs: e.orgs, Clock: e.clk}
+			tb, pts, err := svc2.Dashboard(e.ctx, e.superv, kpi.Query{Period: october(t, e)}, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tf, _ := e.svc.Table(e.ctx, e.superv, kpi.Query{Period: october(t, e)})
+			if !reflect.DeepEqual(tb, tf) || !reflect.DeepEqual(pts, fresh) {
+				t.Errorf("dashboard %+v %+v, counted apart %+v %+v", tb.Total, pts, tf.Total, fresh)
+			}
+			if n := st2.cases.Load(); n != 3 {
+				t.Errorf("months counted by the dashboard: %d, want 3 (August, September, October once)", n)
+			}
 			// A supervisor of one org sees only its orgs, from the same kept months.
 			h, err := svc.Trend(e.ctx, e.head, kpi.Query{Period: october(t, e)}, 3)
 			if err != nil {

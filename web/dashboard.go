@@ -164,7 +164,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		s.render(w, r, "dashboard", v)
 		return nil
 	}
-	if v.Table, err = s.KPI.Table(r.Context(), actor, q); err != nil {
+	if v.Table, v.Points, err = s.KPI.Dashboard(r.Context(), actor, q, trendMonths); err != nil {
 		return err
 	}
 	v.Cards = cellsOf(q, v.Table.Total.Values, "", true)
@@ -205,9 +205,6 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 		month = q.Period.To[:7]
 	}
 	v.Report = template.URL("/work/dashboard/report.xlsx?month=" + month)
-	if v.Points, err = s.KPI.Trend(r.Context(), actor, q, trendMonths); err != nil {
-		return err
-	}
 	series := []trendSeries{{Color: "#1d5fb4"}, {Color: "#1a7f37", Dash: "6 3"}, {Color: "#9a6700", Dash: "2 3"}}
 	for i, k := range []string{"on_time", "web", "good"} {
 		series[i].Figure, _ = kpi.FigureByKey(k)
