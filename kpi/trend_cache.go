@@ -2,6 +2,7 @@ package kpi
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 )
@@ -82,12 +83,14 @@ func (s *Service) keptCounts(ctx context.Context, from, to time.Time) (map[strin
 		if len(m.entries) >= trendKept {
 			m.dropOldest()
 		}
-		e = &keptMonth{ready: make(chan struct{})}
+		// Until counted, the error of a count that never finished (a
+		// panic): the waiting callers must not read nothing as zeros.
+		e = &keptMonth{ready: make(chan struct{}), err: errors.New("kpi: the month's count did not finish")}
 		m.entries[bounds{from, to}] = e
 		m.mu.Unlock()
+		defer close(e.ready)
 		e.counts, e.err = s.periodCounts(context.WithoutCancel(ctx), from, to)
 		e.at = time.Now()
-		close(e.ready)
 		return e.counts, e.err
 	}
 	m.mu.Unlock()

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/kpi"
 	"github.com/yushan-gov/yiwang/yiwangtest"
 )
@@ -31,10 +33,16 @@ func TestTrendKeepsEndedMonths(t *testing.T) {
 		t.Run(engine, func(t *testing.T) {
 			e := newEnv(t, engine)
 			e.dataset(t)
-			fresh, err := e.svc.Trend(e.ctx, e.superv, kpi.Query{Period: october(t, e)}, 3)
-			if err != nil {
-				t.Fatal(err)
+			// Counted afresh: by a service that has kept nothing yet.
+			afresh := func(actor yiwang.Actor, p kpi.Period, n int) []kpi.Point {
+				t.Helper()
+				pts, err := (&kpi.Service{Store: e.db, Orgs: e.orgs, Clock: e.clk}).Trend(e.ctx, actor, kpi.Query{Period: p}, n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return pts
 			}
+			fresh := afresh(e.superv, october(t, e), 3)
 			st := &countingStore{Store: e.db}
 			svc := &kpi.Service{Store: st, Orgs: e.orgs, Clock: e.clk}
 			var wg sync.WaitGroup
@@ -54,14 +62,24 @@ func TestTrendKeepsEndedMonths(t *testing.T) {
 			if n := st.cases.Load(); n != 2+4 {
 				t.Errorf("months counted: %d, want 6", n)
 			}
-			// A case decided in October now shows at once; the kept months
-			// are not counted again.
-			if pts, _ := svc.Trend(e.ctx, e.superv, kpi.Query{Period: october(t, e)}, 3); !reflect.DeepEqual(pts, fresh) {
-				t.Errorf("again: %+v", pts)
+			// A case decided in October, the month asked about, shows at
+			// once; one decided in September, kept, within the minute; the
+			// kept months are not counted again.
+			e.seed(t, []hc{
+				{en: e.amr, channel: casework.ChannelWeb, deadline: "2026-10-30", decided: bj(2026, 10, 21, 9, 0)},
+				{en: e.amr, channel: casework.ChannelWeb, deadline: "2026-10-30", decided: bj(2026, 9, 21, 9, 0)},
+			})
+			pts, _ := svc.Trend(e.ctx, e.superv, kpi.Query{Period: october(t, e)}, 3)
+			if len(pts) != 3 || pts[2].Decided != fresh[2].Decided+1 || pts[1].Decided != fresh[1].Decided {
+				t.Errorf("after two more cases: %+v", pts)
 			}
 			if n := st.cases.Load(); n != 7 {
 				t.Errorf("months counted after another trend: %d, want 7", n)
 			}
+			if later := afresh(e.superv, october(t, e), 3); later[1].Decided != fresh[1].Decided+1 {
+				t.Errorf("September counted afresh: %+v", later)
+			}
+			fresh = afresh(e.superv, october(t, e), 3)
 			// The running month is never kept.
 			nov, _ := kpi.ParseMonth("2026-11", e.clk.Now())
 			for range 2 {
@@ -82,8 +100,8 @@ func TestTrendKeepsEndedMonths(t *testing.T) {
 				t.Fatal(err)
 			}
 			whole, _ := svc.Trend(e.ctx, e.superv, kpi.Query{Period: nov}, 2)
-			wholeFresh, _ := e.svc.Trend(e.ctx, e.superv, kpi.Query{Period: nov}, 2)
-			if !reflect.DeepEqual(whole, wholeFresh) || whole[0].Decided != 4 {
+			wholeFresh := afresh(e.superv, nov, 2)
+			if !reflect.DeepEqual(whole, wholeFresh) || whole[0].Decided != 5 {
 				t.Errorf("October after a period ending on the 15th: %+v, counted afresh %+v", whole, wholeFresh)
 			}
 			// The dashboard counts its month once for the table and the trend.
@@ -105,8 +123,10 @@ func TestTrendKeepsEndedMonths(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			hf, _ := e.svc.Trend(e.ctx, e.head, kpi.Query{Period: october(t, e)}, 3)
-			if !reflect.DeepEqual(h, hf) || h[2].Decided != 3 {
+			hf := afresh(e.head, october(t, e), 3)
+			// October counted afresh; September still as kept, without the
+			// case added since.
+			if !reflect.DeepEqual(h[2], hf[2]) || h[2].Decided != 4 || h[1].Decided != 1 || hf[1].Decided != 2 {
 				t.Errorf("head's trend %+v, counted afresh %+v", h, hf)
 			}
 		})
