@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// The trend counts thirteen months, each with two queries over the month's
+// The trend counts twelve months, each with two queries over the month's
 // decided cases and reviews: at 1,000,000 decided cases that was 1.2 s for
 // one dashboard alone, and with four supervisors at once 3.7 s each
 // (docs/benchmarks.md). A month that has ended hardly changes any more (a
