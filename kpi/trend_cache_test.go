@@ -132,3 +132,31 @@ func TestTrendKeepsEndedMonths(t *testing.T) {
 		})
 	}
 }
+
+// The public statistics of an ended month are counted once a minute however
+// often anyone asks; the running month's every time.
+func TestPublicKeepsEndedMonths(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	e.dataset(t)
+	st := &countingStore{Store: e.db}
+	svc := &kpi.Service{Store: st, Orgs: e.orgs, Clock: e.clk}
+	want, err := (&kpi.Service{Store: e.db, Orgs: e.orgs, Clock: e.clk}).Public(e.ctx, october(t, e))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		got, err := svc.Public(e.ctx, october(t, e))
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("public October %+v, %v; counted afresh %+v", got.Total, err, want.Total)
+		}
+	}
+	nov, _ := kpi.ParseMonth("2026-11", e.clk.Now())
+	for range 2 {
+		if _, err := svc.Public(e.ctx, nov); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := st.cases.Load(); n != 1+2 {
+		t.Errorf("months counted: %d, want 3 (October once, November twice)", n)
+	}
+}
