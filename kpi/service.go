@@ -512,11 +512,12 @@ func (s *Service) Public(ctx context.Context, p Period) (Table, error) {
 	if err != nil {
 		return Table{}, err
 	}
-	// Anyone may ask, as often as they like: a month that has ended is
-	// counted at most once a minute (trend_cache.go), the running one live.
+	// Anyone may ask, as often as they like: a calendar month that has
+	// ended is counted at most once a minute (trend_cache.go); the running
+	// month, and any other period, live (and cancelled with the request).
 	from, to := p.Bounds()
 	var cs map[string]Counts
-	if !to.After(s.Clock.Now()) {
+	if p.Month != "" && !to.After(s.Clock.Now()) {
 		cs, err = s.keptCounts(ctx, from, to)
 	} else {
 		cs, err = s.periodCounts(ctx, from, to)

@@ -80,16 +80,18 @@ func (s *Service) keptCounts(ctx context.Context, from, to time.Time) (map[strin
 		}
 	}
 	if !ok {
-		if len(m.entries) >= trendKept {
-			m.dropOldest()
-		}
+		m.trim()
 		// Until counted, the error of a count that never finished (a
 		// panic): the waiting callers must not read nothing as zeros.
 		e = &keptMonth{ready: make(chan struct{}), err: errors.New("kpi: the month's count did not finish")}
 		m.entries[bounds{from, to}] = e
 		m.mu.Unlock()
 		defer close(e.ready)
-		e.counts, e.err = s.periodCounts(context.WithoutCancel(ctx), from, to)
+		// Others may wait for it: the caller's leaving does not stop it,
+		// a minute does.
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		e.counts, e.err = s.periodCounts(cctx, from, to)
 		e.at = time.Now()
 		return e.counts, e.err
 	}
@@ -117,30 +119,34 @@ func (s *Service) keep(from, to time.Time, counts map[string]Counts) {
 		default:
 			return
 		}
-	} else if len(m.entries) >= trendKept {
-		m.dropOldest()
+	} else {
+		m.trim()
 	}
 	e := &keptMonth{ready: make(chan struct{}), counts: counts, at: time.Now()}
 	close(e.ready)
 	m.entries[bounds{from, to}] = e
 }
 
-// dropOldest forgets the entry counted longest ago (m.mu held).
-func (m *monthCounts) dropOldest() {
-	var oldest time.Time
-	var key bounds
-	found := false
-	for k, e := range m.entries {
-		select {
-		case <-e.ready:
-		default:
-			continue // being counted
+// trim forgets the entries counted longest ago until there is room for
+// one more (m.mu held); entries being counted stay.
+func (m *monthCounts) trim() {
+	for len(m.entries) >= trendKept {
+		var oldest time.Time
+		var key bounds
+		found := false
+		for k, e := range m.entries {
+			select {
+			case <-e.ready:
+			default:
+				continue // being counted
+			}
+			if !found || e.at.Before(oldest) {
+				oldest, key, found = e.at, k, true
+			}
 		}
-		if !found || e.at.Before(oldest) {
-			oldest, key, found = e.at, k, true
+		if !found {
+			return
 		}
-	}
-	if found {
 		delete(m.entries, key)
 	}
 }

@@ -156,7 +156,17 @@ func TestPublicKeepsEndedMonths(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := st.cases.Load(); n != 1+2 {
-		t.Errorf("months counted: %d, want 3 (October once, November twice)", n)
+	// Any other period is counted live each time, with the request.
+	custom, err := kpi.ParsePeriod("", "2026-09-15", "2026-10-14", e.clk.Now())
+	if err != nil || custom.Month != "" {
+		t.Fatalf("custom period %+v, %v", custom, err)
+	}
+	for range 2 {
+		if _, err := svc.Public(e.ctx, custom); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := st.cases.Load(); n != 1+2+2 {
+		t.Errorf("periods counted: %d, want 5 (October once, November twice, the custom period twice)", n)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,7 +14,7 @@ import (
 )
 
 // The log is copied back into the database file beside the writer, well
-// before the writer's own automatic checkpoint (400 MB of log) would.
+// before the writer's own automatic checkpoint (40 MB of log) would.
 func TestCheckpointBesideWriter(t *testing.T) {
 	db := yiwangtest.NewDB(t, sqlstore.SQLite)
 	ctx := context.Background()
@@ -48,5 +50,39 @@ func TestCheckpointBesideWriter(t *testing.T) {
 	var n, total int
 	if err := w.QueryRowContext(ctx, `SELECT count(*), sum(length(v)) FROM checkpoint_probe`).Scan(&n, &total); err != nil || n != 1000 || total != 4000000 {
 		t.Fatalf("rows %d, bytes %d, %v", n, total, err)
+	}
+}
+
+// Under writes that never pause, the log still starts afresh: the file
+// never holds much more than the writer's own mark (40 MB), though the
+// other connection's checkpoints alone never finish it.
+func TestLogStaysBounded(t *testing.T) {
+	db := yiwangtest.NewDB(t, sqlstore.SQLite)
+	ctx := context.Background()
+	w := db.SQL()
+	if _, err := w.ExecContext(ctx, `CREATE TABLE log_probe (v TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	row := strings.Repeat("y", 32<<10)
+	const total = 120 << 20 // three times the mark
+	var wg sync.WaitGroup
+	var written atomic.Int64
+	for range 3 {
+		wg.Go(func() {
+			for written.Add(int64(len(row))) <= total {
+				if _, err := w.ExecContext(ctx, `INSERT INTO log_probe (v) VALUES ($1)`, row); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	fi, err := os.Stat(db.Path() + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Size() > 64<<20 { // the file keeps its largest size
+		t.Errorf("log file %d MB after %d MB written: it did not start afresh", fi.Size()>>20, total>>20)
 	}
 }

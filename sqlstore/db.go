@@ -97,8 +97,9 @@ func OpenSQLiteWriter(path string) (*sql.DB, error) {
 	// temp_store(MEMORY): the savepoints of a group commit (group.go)
 	// journal the pages they change; in a temporary file that cost a
 	// write system call per page.
-	// wal_autocheckpoint: the server checkpoints from a connection of its
-	// own (checkpoint.go); the writer's own is only the fallback.
+	// wal_autocheckpoint: the server also checkpoints from a connection of
+	// its own (checkpoint.go); the writer's own then copies only what that
+	// one left, and lets the log start afresh.
 	w, err := openSQLiteDB("file:" + path + sqliteParams + "&_txlock=immediate&_pragma=temp_store(2)&_pragma=wal_autocheckpoint(" +
 		strconv.Itoa(checkpointFallback) + ")")
 	if err != nil {
