@@ -110,15 +110,7 @@ func (s *Service) withCatalog(ctx context.Context, cs map[string]Counts) (map[st
 	if err != nil {
 		return nil, fmt.Errorf("kpi catalog: %w", err)
 	}
-	if out == nil {
-		out = map[string]Counts{}
-	}
-	for id, c := range cs {
-		x := out[id]
-		x.Add(c)
-		out[id] = x
-	}
-	return out, nil
+	return addCounts(out, cs), nil
 }
 
 func levelName(l int) string { return org.Level(l).Name() }

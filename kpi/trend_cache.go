@@ -50,15 +50,21 @@ func (s *Service) periodCounts(ctx context.Context, from, to time.Time) (map[str
 	if err != nil {
 		return nil, err
 	}
-	if cs == nil {
-		cs = map[string]Counts{}
+	return addCounts(cs, rs), nil
+}
+
+// addCounts adds from's counts to into's, org by org, and returns into (a
+// new map if into is nil).
+func addCounts(into, from map[string]Counts) map[string]Counts {
+	if into == nil {
+		into = map[string]Counts{}
 	}
-	for id, c := range rs {
-		x := cs[id]
+	for id, c := range from {
+		x := into[id]
 		x.Add(c)
-		cs[id] = x
+		into[id] = x
 	}
-	return cs, nil
+	return into
 }
 
 // keptCounts is periodCounts of the ended [from, to), as counted
