@@ -72,9 +72,6 @@ func addCounts(into, from map[string]Counts) map[string]Counts {
 func (s *Service) keptCounts(ctx context.Context, from, to time.Time) (map[string]Counts, error) {
 	m := &s.months
 	m.mu.Lock()
-	if m.entries == nil {
-		m.entries = map[bounds]*keptMonth{}
-	}
 	e, ok := m.entries[bounds{from, to}]
 	if ok {
 		select {
@@ -116,9 +113,6 @@ func (s *Service) keep(from, to time.Time, counts map[string]Counts) {
 	m := &s.months
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.entries == nil {
-		m.entries = map[bounds]*keptMonth{}
-	}
 	if e, ok := m.entries[bounds{from, to}]; ok {
 		select {
 		case <-e.ready:
@@ -133,9 +127,12 @@ func (s *Service) keep(from, to time.Time, counts map[string]Counts) {
 	m.entries[bounds{from, to}] = e
 }
 
-// trim forgets the entries counted longest ago until there is room for
-// one more (m.mu held); entries being counted stay.
+// trim makes room for one more entry (m.mu held): it forgets the entries
+// counted longest ago; entries being counted stay.
 func (m *monthCounts) trim() {
+	if m.entries == nil {
+		m.entries = map[bounds]*keptMonth{}
+	}
 	for len(m.entries) >= trendKept {
 		var oldest time.Time
 		var key bounds
