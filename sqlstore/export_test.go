@@ -99,3 +99,9 @@ func (db *DB) PanicInStoredCasesBatch() {
 
 // Path is the SQLite database file of db ("" on PostgreSQL).
 func (db *DB) Path() string { return db.path }
+
+// Reader returns the reader connections' handle.
+func (db *DB) Reader() *sql.DB { return db.read }
+
+// ReaderMmap is how much of the file each reader maps.
+const ReaderMmap = readerMmap

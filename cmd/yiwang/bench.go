@@ -361,6 +361,7 @@ func (b *benchRun) measure(n, conc int, limit time.Duration, do func(i int) erro
 		fmt.Fprintf(b.log, "bench: %s CPU a request, server and clients (%.0f%% of %d cores)\n",
 			(cpu / time.Duration(len(lat))).Round(time.Microsecond), 100*cpu.Seconds()/elapsed.Seconds()/float64(runtime.NumCPU()), runtime.NumCPU())
 	}
+	b.noteRSS()
 	if firstErr != nil {
 		fmt.Fprintf(b.log, "bench: %d of %d failed, the first: %v\n", errs, len(lat), firstErr)
 	}
@@ -386,18 +387,33 @@ func benchGet(hc *http.Client, u string) error {
 func rssMB() float64 { return rssOf("self") }
 
 // rssOf reads the resident set size of process pid ("self" for this one).
-func rssOf(pid string) float64 {
+func rssOf(pid string) float64 { return procStatusMB(pid, "VmRSS") }
+
+// procStatusMB reads field (a size in kB) of process pid's /proc status, in
+// MB; 0 where it is missing.
+func procStatusMB(pid, field string) float64 {
 	b, err := os.ReadFile("/proc/" + pid + "/status")
 	if err != nil {
 		return 0
 	}
 	for _, l := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(l, "VmRSS:") {
-			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(l, "VmRSS:"), "kB")))
+		if v, ok := strings.CutPrefix(l, field+":"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(v, "kB")))
 			return float64(kb) / 1024
 		}
 	}
 	return 0
+}
+
+// noteRSS says how much of the resident set is the process's own memory
+// and how much mapped file pages: the SQLite readers map the database
+// (sqlstore.readerMmap), and Linux counts those pages, which are the OS's
+// page cache, in the resident set of every connection that maps them.
+func (b *benchRun) noteRSS() {
+	if file := procStatusMB("self", "RssFile"); file > 0 {
+		fmt.Fprintf(b.log, "bench: resident %.0f MB: %.0f MB the process's own memory, %.0f MB mapped files (the program, and on SQLite the database, counted once per reader connection: the OS's page cache, not the process's)\n",
+			procStatusMB("self", "VmRSS"), procStatusMB("self", "RssAnon"), file)
+	}
 }
 
 // report prints r with the latencies' percentiles, the throughput and the
