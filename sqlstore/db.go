@@ -120,8 +120,8 @@ func OpenSQLiteWriter(path string) (*sql.DB, error) {
 // by a read system call nor held in SQLite's page cache, whose one lock
 // all connections share (modernc builds SQLite with
 // SQLITE_ENABLE_MEMORY_MANAGEMENT). Measured alternately: the public
-// tracker 9,667–10,286 → 10,912–11,471 lookups/s, the dashboard faster
-// too, submission within the noise (docs/benchmarks.md). Pages still in
+// tracker 6–14 % faster (9,667–10,286 → 10,912–11,471 lookups/s), the
+// dashboard faster too, submission within the noise (docs/benchmarks.md). Pages still in
 // the log are read as before. The mapped pages are the OS's page cache,
 // shared by all connections and reclaimable, but Linux counts them in the
 // resident set of every mapping: the process's RSS grows by up to the
