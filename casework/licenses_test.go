@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -404,6 +405,8 @@ func TestVerifiedMaterialsReused(t *testing.T) {
 	for _, engine := range yiwangtest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
 			e := newLicEnv(t, engine)
+			lookups := &countingReuse{DB: e.db}
+			e.svc.Store = lookups
 			// Two items of 向山镇 both ask for the 家庭经济状况核对授权书.
 			const shared = "家庭经济状况核对授权书"
 			dibao := e.entry(t, "最低生活保障审核确认", e.township.OrgID)
@@ -465,19 +468,46 @@ func TestVerifiedMaterialsReused(t *testing.T) {
 			wantErr(t, "verify twice", verify(e.township, di), yiwang.ECONFLICT)
 
 			// 张三's next application reuses it; 王五's does not.
+			before := lookups.n.Load()
 			c2 := e.submit(t, e.zhang, relief, nil, without(relief, ri))
+			if got := lookups.n.Load() - before; got != 1 {
+				t.Fatalf("verified materials looked up %d times for an application that reuses one", got)
+			}
 			if m := material(t, c2, ri); m.FileID != fileID("dibao", di) || m.Credibility != casework.CredVerified || m.From != c1.ID || m.License != "" {
 				t.Fatalf("reused material %+v", m)
 			}
 			mustAsk(e.wang)
-			// An upload replaces it.
-			c3 := e.submit(t, e.zhang, relief, nil, uploads(relief, "relief"))
+			// An upload replaces it, and with every material of the
+			// applicant's handed in (the optional ones too) nothing
+			// verified is looked up.
+			var theirs []int
+			for i, m := range relief.Guide.Materials {
+				if m.Source == "applicant" {
+					theirs = append(theirs, i)
+				}
+			}
+			before = lookups.n.Load()
+			c3 := e.submit(t, e.zhang, relief, nil, uploads(relief, "relief", theirs...))
 			if m := material(t, c3, ri); m.FileID != fileID("relief", ri) || m.Credibility != "" || m.From != "" {
 				t.Fatalf("uploaded material %+v", m)
+			}
+			if got := lookups.n.Load() - before; got != 0 {
+				t.Fatalf("verified materials looked up %d times for an application that handed every one in", got)
 			}
 			e.auditOK(t)
 		})
 	}
+}
+
+// countingReuse is the store, counting the lookups of verified materials.
+type countingReuse struct {
+	*sqlstore.DB
+	n atomic.Int64
+}
+
+func (c *countingReuse) ReusableMaterials(ctx context.Context, holder string) (map[string]casework.Reusable, error) {
+	c.n.Add(1)
+	return c.DB.ReusableMaterials(ctx, holder)
 }
 
 func wantErr(t *testing.T, what string, err error, code string) {

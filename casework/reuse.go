@@ -41,14 +41,14 @@ func (who Applicant) holderKey() string {
 // of the type the material names (免提交, credibility A), or a material a
 // clerk verified in an earlier case (材料复用, credibility B).
 func (s *Service) Attachable(ctx context.Context, en catalog.Entry, who Applicant) (map[int]Material, error) {
-	return s.attachable(ctx, en, who, false)
+	return s.attachable(ctx, en, who, false, nil)
 }
 
 // SharedForAnyone lists the materials of the entry no applicant hands in
 // whoever they are (what the national library shares): the form of a
 // simulated application (模拟办事) asks for the rest.
 func (s *Service) SharedForAnyone(ctx context.Context, en catalog.Entry) (map[int]bool, error) {
-	auto, err := s.attachable(ctx, en, Applicant{IDCard: "-"}, true)
+	auto, err := s.attachable(ctx, en, Applicant{IDCard: "-"}, true, nil)
 	out := map[int]bool{}
 	for i := range auto {
 		out[i] = true
@@ -60,16 +60,23 @@ func (s *Service) SharedForAnyone(ctx context.Context, en catalog.Entry) (map[in
 // nothing the person holds: a license of a type the platform issues is not
 // held, and no verified material is reused, while what the national
 // library shares for everyone is shared as for any applicant.
-func (s *Service) attachable(ctx context.Context, en catalog.Entry, who Applicant, test bool) (map[int]Material, error) {
+//
+// Materials in given (indexes the applicant handed a file in for, which
+// take the place of anything attached) are not looked up: an application
+// that hands in every material it could reuse reads no verified materials.
+func (s *Service) attachable(ctx context.Context, en catalog.Entry, who Applicant, test bool, given map[int]bool) (map[int]Material, error) {
 	out := map[int]Material{}
 	var reusable map[string]Reusable
-	if rs, ok := s.Store.(ReuseStore); ok && who.holderKey() != "" && !test {
+	if rs, ok := s.Store.(ReuseStore); ok && who.holderKey() != "" && !test && mayReuse(en, given) {
 		var err error
 		if reusable, err = rs.ReusableMaterials(ctx, who.holderKey()); err != nil {
 			return nil, err
 		}
 	}
 	for i, gm := range en.Guide.Materials {
+		if given[i] {
+			continue
+		}
 		switch {
 		case gm.Source == "license":
 			shared := Material{Index: i, Name: gm.Name, Note: "由电子证照库共享获取，无需提交"}
@@ -102,6 +109,17 @@ func (s *Service) attachable(ctx context.Context, en catalog.Entry, who Applican
 		}
 	}
 	return out, nil
+}
+
+// mayReuse reports whether a material of en that the applicant hands in
+// could be one verified before: one of theirs with no file given.
+func mayReuse(en catalog.Entry, given map[int]bool) bool {
+	for i, gm := range en.Guide.Materials {
+		if gm.Source == "applicant" && !given[i] {
+			return true
+		}
+	}
+	return false
 }
 
 // DocumentName is the name of the result document type a decision of an

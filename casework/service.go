@@ -116,11 +116,16 @@ func (s *Service) SubmitShown(ctx context.Context, actor yiwang.Actor, who Appli
 	// A simulated application's test identity may be anybody's: it never
 	// fetches that person's e-licenses or verified materials, but what the
 	// platform shares for everyone is shared, so the org sees no difference.
-	auto, err := s.attachable(ctx, en, who, app.Simulated)
+	given := merge(draft.Materials, app.Materials)
+	handedIn := map[int]bool{}
+	for _, m := range given {
+		handedIn[m.Index] = true // a file: it takes the place of anything attached
+	}
+	auto, err := s.attachable(ctx, en, who, app.Simulated, handedIn)
 	if err != nil {
 		return Submitted{}, err
 	}
-	mats, mbad := checkMaterials(en, merge(draft.Materials, app.Materials), values, auto)
+	mats, mbad := checkMaterials(en, given, values, auto)
 	for k, v := range mbad {
 		bad[k] = v
 	}
