@@ -121,12 +121,13 @@ func OpenSQLiteWriter(path string) (*sql.DB, error) {
 // all connections share (modernc builds SQLite with
 // SQLITE_ENABLE_MEMORY_MANAGEMENT). Measured alternately: the public
 // tracker 6–14 % faster (9,667–10,286 → 10,912–11,471 lookups/s), the
-// dashboard faster too, submission within the noise (docs/benchmarks.md). Pages still in
-// the log are read as before. The mapped pages are the OS's page cache,
-// shared by all connections and reclaimable, but Linux counts them in the
-// resident set of every mapping: the process's RSS grows by up to the
-// file's size (at most readerMmap) per reader, while its own memory does
-// not (docs/decisions.md). Writes never go through the map (SQLite is not
+// dashboard faster too, submission within the noise
+// (docs/benchmarks.md). Pages still in the log are read as before. The
+// mapped pages are the OS's page cache, shared by all connections and
+// reclaimable, but Linux counts them in the resident set of every
+// mapping: the process's RSS grows by up to the file's size (at most
+// readerMmap) per reader, while its own memory does not
+// (docs/decisions.md). Writes never go through the map (SQLite is not
 // built with SQLITE_MMAP_READWRITE). An I/O error reading a mapped page
 // stops the process (SIGBUS) rather than failing one query.
 const readerMmap = 1 << 30
