@@ -53,15 +53,8 @@ type checkpointer struct {
 // startCheckpointer opens a connection to the SQLite file at path and
 // checkpoints it every checkpointEvery until close.
 func startCheckpointer(path string) (*checkpointer, error) {
-	db, err := openSQLiteDB("file:" + path + sqliteParams)
+	db, err := openOneSQLiteConn("file:" + path + sqliteParams)
 	if err != nil {
-		return nil, fmt.Errorf("open sqlite checkpointer %s: %w", path, err)
-	}
-	db.SetMaxOpenConns(1)
-	db.SetMaxIdleConns(1)
-	db.SetConnMaxLifetime(0)
-	if err := db.Ping(); err != nil {
-		db.Close()
 		return nil, fmt.Errorf("open sqlite checkpointer %s: %w", path, err)
 	}
 	c := &checkpointer{db: db, quit: make(chan struct{}), done: make(chan struct{})}

@@ -100,19 +100,29 @@ func OpenSQLiteWriter(path string) (*sql.DB, error) {
 	// wal_autocheckpoint: the server also checkpoints from a connection of
 	// its own (checkpoint.go); the writer's own then copies only what that
 	// one left, and lets the log start afresh.
-	w, err := openSQLiteDB("file:" + path + sqliteParams + "&_txlock=immediate&_pragma=temp_store(2)&_pragma=wal_autocheckpoint(" +
+	w, err := openOneSQLiteConn("file:" + path + sqliteParams + "&_txlock=immediate&_pragma=temp_store(2)&_pragma=wal_autocheckpoint(" +
 		strconv.Itoa(checkpointFallback) + ")")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	w.SetMaxOpenConns(1)
-	w.SetConnMaxLifetime(0)
-	w.SetMaxIdleConns(1)
-	if err := w.Ping(); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
-	}
 	return w, nil
+}
+
+// openOneSQLiteConn opens a handle on dsn with exactly one connection, kept
+// open, and checks that it opens.
+func openOneSQLiteConn(dsn string) (*sql.DB, error) {
+	db, err := openSQLiteDB(dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 // readerMmap is how much of the SQLite file each reader connection maps
