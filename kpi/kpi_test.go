@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -549,9 +551,47 @@ func TestHistory(t *testing.T) {
 		tb.Total.Bad == 0 {
 		t.Errorf("history figures %+v", tb.Total.Counts)
 	}
+	// The same now gives the same history in another database, whose orgs
+	// have other IDs.
+	other := newEnv(t, "sqlite")
+	if !other.clk.Now().Equal(e.clk.Now()) {
+		t.Fatalf("clocks %v and %v", other.clk.Now(), e.clk.Now())
+	}
+	if _, err := demo.LoadHistory(other.ctx, other.db, cal, other.clk.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := historyRows(t, e.db), historyRows(t, other.db); !slices.Equal(a, b) {
+		t.Errorf("two loads of the same history differ: %d and %d cases", len(a), len(b))
+	}
 	// No demo citizen gains a case.
 	acc, _ := e.db.CitizenByMobile(e.ctx, demo.People[0].Mobile)
 	if cs, _ := e.db.CasesOf(e.ctx, acc.ID); len(cs) != 0 {
 		t.Errorf("张三 has %d cases", len(cs))
 	}
+}
+
+// historyRows lists the history's cases by what does not depend on the
+// database's IDs: entry, times, deadline and decision, sorted.
+func historyRows(t *testing.T, db *sqlstore.DB) []string {
+	t.Helper()
+	rows, err := db.SQL().Query(`SELECT entry_code, submitted_at, decided_at, deadline, decision, channel FROM cases
+		WHERE applicant_id = 'demo-history'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var code, deadline, decision, channel string
+		var sub, dec time.Time
+		if err := rows.Scan(&code, &sub, &dec, &deadline, &decision, &channel); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, fmt.Sprintf("%s %s %s %s %s %s", code, sub.UTC().Format(time.RFC3339), dec.UTC().Format(time.RFC3339), deadline, decision, channel))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(out)
+	return out
 }
