@@ -30,6 +30,19 @@ type Claim struct {
 // settled by the record's primary key instead.
 func (c Claim) Lost() bool { return c.hold != nil && c.hold.lost.Load() }
 
+// MarkBound records that the store bound c to a case in the transaction of
+// the request's change. A success of such a request stores no answer: the
+// record bound to the case is its answer, and a retry is answered from the
+// case (Finish).
+func (c Claim) MarkBound() {
+	if c.hold != nil {
+		c.hold.bound.Store(true)
+	}
+}
+
+// bound reports whether MarkBound was called on this request's claim.
+func (c Claim) bound() bool { return c.hold != nil && c.hold.bound.Load() }
+
 type claimKey struct{}
 
 // WithClaim returns ctx carrying c, for the store to bind. It travels in

@@ -1,13 +1,16 @@
 // Package idempotency makes a retried API request safe: the first request
-// with an Idempotency-Key reserves the key, does its work and stores its
-// answer; a retry with the same key and the same body gets that answer again
-// without the work being done twice. A key belongs to one account and lives
-// for 24 hours.
+// with an Idempotency-Key reserves the key and does its work; a retry with
+// the same key and the same body gets its answer again without the work
+// being done twice. A key belongs to one account and lives for 24 hours.
 //
 // The reservation is bound to the case it changes inside the same
-// transaction as the change (see Claim), so even a request that crashed
-// between committing its change and storing its answer never has its work
-// done again: the retry answers from the case instead.
+// transaction as the change (see Claim). That record is the answer: a
+// retry is answered from the case, as it stands (for a retry soon after,
+// the same bytes), so a request that crashed right after its commit never
+// has its work done again, and a success costs no second write to store
+// its answer. Only an answer not bound to a case is stored: the answer a
+// retry got from the case (later retries replay it), and a success that
+// changed nothing.
 package idempotency
 
 import (
@@ -118,6 +121,9 @@ type hold struct {
 	// lost is set when a retry took the key over from an abandoned
 	// request: its change must then not be stored (Claim.Lost).
 	lost atomic.Bool
+	// bound is set when the store bound the claim to a case, in the
+	// transaction of the request's change (Claim.MarkBound).
+	bound atomic.Bool
 	// answer is the request's success while FinishLater stores it (s.mu).
 	answer *Record
 }
@@ -296,7 +302,10 @@ func (s *Service) Finish(ctx context.Context, c Claim, status int, response []by
 		return s.Store.ReleaseKey(ctx, c.AccountID, c.Key, c.Owner)
 	}
 	defer s.unhold(c.AccountID, c.Key, c.Owner)
-	if c.Lost() {
+	if c.Lost() || c.bound() {
+		// A change bound to the key needs no stored answer: its record,
+		// committed with the change, names the case, and a retry is
+		// answered from the case (begin), as after a crash.
 		return nil
 	}
 	return s.Store.CompleteKey(ctx, c, status, response, s.Clock.Now())
@@ -308,7 +317,7 @@ func (s *Service) Finish(ctx context.Context, c Claim, status int, response []by
 // Failures are settled at once, so that a corrected retry may follow
 // immediately. Wait waits for the answers still being stored.
 func (s *Service) FinishLater(ctx context.Context, c Claim, status int, response []byte, onErr func(error)) {
-	if status < 200 || status > 299 || c.Owner == "" {
+	if status < 200 || status > 299 || c.Owner == "" || c.bound() {
 		if err := s.Finish(ctx, c, status, response); err != nil {
 			onErr(err)
 		}

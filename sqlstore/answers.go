@@ -11,7 +11,9 @@ import (
 )
 
 // Idempotent answers are stored after they are sent (FinishLater), one per
-// keyed request: each its own transaction, on PostgreSQL that is a commit
+// keyed request whose answer is not bound to a case (a change bound to its
+// key stores none: a retry is answered from the case, see package
+// idempotency): each its own transaction, on PostgreSQL that is a commit
 // and a WAL flush per submission beside the grouped case creations. The
 // concurrent CompleteKey calls are therefore stored together: the first
 // caller stores what is waiting, up to maxAnswers, in one transaction (on

@@ -98,6 +98,9 @@ func (db *DB) createCasePG(ctx context.Context, tx *sql.Tx, nc casework.NewCase,
 	if err != nil {
 		return c, err
 	}
+	if claim != nil {
+		claim.MarkBound()
+	}
 	if err := queueWebhookDeliveries(ctx, tx, st.subs, st.filtered, c, nc.Event); err != nil {
 		return c, err
 	}

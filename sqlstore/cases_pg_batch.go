@@ -87,6 +87,9 @@ func (db *DB) storeNewCasesPG(ctx context.Context, g *groupTx, ws []*groupWork, 
 		if cases[i], err = stored[i].number(w.newCase.nc); err != nil {
 			return err
 		}
+		if c, ok := idempotency.ClaimFrom(w.ctx); ok {
+			c.MarkBound()
+		}
 		if len(stored[i].subs) > 0 { // rare: a statement each
 			if err := queueWebhookDeliveries(ctx, g.Tx, stored[i].subs, stored[i].filtered, cases[i], w.newCase.nc.Event); err != nil {
 				return err

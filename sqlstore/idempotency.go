@@ -121,5 +121,6 @@ func bindClaim(ctx context.Context, tx *sql.Tx, caseID string) error {
 	if n, _ := res.RowsAffected(); n != 1 {
 		return idempotency.ErrClaimLost()
 	}
+	c.MarkBound()
 	return nil
 }
