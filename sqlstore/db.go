@@ -50,6 +50,9 @@ type DB struct {
 	Engine string
 	write  *sql.DB
 	read   *sql.DB
+	// point runs the point lookups of the request path (lookup.go): on
+	// SQLite readers of their own, that do not map the file.
+	point  *sql.DB
 	pool   *pgxpool.Pool
 	pii    *pii.Protector
 	path   string     // the SQLite file
@@ -125,22 +128,26 @@ func openOneSQLiteConn(dsn string) (*sql.DB, error) {
 	return db, nil
 }
 
-// readerMmap is how much of the SQLite file each reader connection maps
-// into memory (mmap_size). A page read through the map is neither copied
-// by a read system call nor held in SQLite's page cache, whose one lock
-// all connections share (modernc builds SQLite with
-// SQLITE_ENABLE_MEMORY_MANAGEMENT). Measured alternately: the public
-// tracker 6–14 % faster (9,667–10,286 → 10,912–11,471 lookups/s), the
-// dashboard faster too, submission within the noise
-// (docs/benchmarks.md). Pages still in the log are read as before. The
-// mapped pages are the OS's page cache, shared by all connections and
-// reclaimable, but Linux counts them in the resident set of every
-// mapping: the process's RSS grows by up to the file's size (at most
-// readerMmap) per reader, while its own memory does not
-// (docs/decisions.md). Writes never go through the map (SQLite is not
-// built with SQLITE_MMAP_READWRITE). An I/O error reading a mapped page
-// stops the process (SIGBUS) rather than failing one query.
+// readerMmap is how much of the SQLite file each reader connection of
+// read maps into memory (mmap_size). A page read through the map is
+// neither copied by a read system call nor held in SQLite's page cache,
+// whose one lock all connections share (modernc builds SQLite with
+// SQLITE_ENABLE_MEMORY_MANAGEMENT): queries that read many pages (the
+// dashboard, statistics, lists) are a fifth to a third faster. But a
+// reader that finds the log changed since its last transaction (any
+// commit) drops its whole map and maps the file again, and then takes a
+// page fault per page it touches: the point lookups on the request path
+// (point) therefore do not map (docs/decisions.md). The mapped pages are
+// the OS's page cache, shared by all connections and reclaimable, but
+// Linux counts them in the resident set of every mapping: the process's
+// RSS grows by up to the file's size (at most readerMmap) per reader,
+// while its own memory does not. Writes never go through the map (SQLite
+// is not built with SQLITE_MMAP_READWRITE). An I/O error reading a mapped
+// page stops the process (SIGBUS) rather than failing one query.
 const readerMmap = 1 << 30
+
+// pointReaders is how many connections the point lookups have.
+const pointReaders = 6
 
 func openSQLite(path string, p *pii.Protector) (*DB, error) {
 	w, err := OpenSQLiteWriter(path)
@@ -155,13 +162,22 @@ func openSQLite(path string, p *pii.Protector) (*DB, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
+	pt, err := openSQLiteDB("file:" + path + sqliteParams + "&_pragma=query_only(1)")
+	if err != nil {
+		r.Close()
+		w.Close()
+		return nil, fmt.Errorf("open sqlite reader %s: %w", path, err)
+	}
+	pt.SetMaxOpenConns(pointReaders)
+	pt.SetMaxIdleConns(pointReaders)
 	ck, err := startCheckpointer(path)
 	if err != nil {
+		pt.Close()
 		r.Close()
 		w.Close()
 		return nil, err
 	}
-	return &DB{Engine: SQLite, write: w, read: r, pii: p, path: path, ckpt: ck, commit: newCommitter(w, false, false, nil)}, nil
+	return &DB{Engine: SQLite, write: w, read: r, point: pt, pii: p, path: path, ckpt: ck, commit: newCommitter(w, false, false, nil)}, nil
 }
 
 func openPostgres(ctx context.Context, dsn string, p *pii.Protector) (*DB, error) {
@@ -190,7 +206,7 @@ func openPostgres(ctx context.Context, dsn string, p *pii.Protector) (*DB, error
 		return nil, fmt.Errorf("connect postgres: %w", err)
 	}
 	db := stdlib.OpenDBFromPool(pool)
-	d := &DB{Engine: Postgres, write: db, read: db, pool: pool, pii: p}
+	d := &DB{Engine: Postgres, write: db, read: db, point: db, pool: pool, pii: p}
 	d.commit = newCommitter(db, true, true, d.storeNewCasesPG)
 	return d, nil
 }
@@ -204,7 +220,7 @@ func (db *DB) Close() error {
 	}
 	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
-		err = errors.Join(err, db.read.Close())
+		err = errors.Join(err, db.read.Close(), db.point.Close())
 	}
 	if db.pool != nil {
 		db.pool.Close()

@@ -33,7 +33,7 @@ func (db *DB) SaveDraft(ctx context.Context, d casework.Draft) error {
 func (db *DB) Draft(ctx context.Context, applicantID, entryCode string) (casework.Draft, error) {
 	d := casework.Draft{ApplicantID: applicantID, EntryCode: entryCode}
 	var body string
-	err := db.read.QueryRowContext(lookup(ctx), `SELECT body, updated_at FROM case_drafts WHERE applicant_id = $1 AND entry_code = $2`,
+	err := db.point.QueryRowContext(lookup(ctx), `SELECT body, updated_at FROM case_drafts WHERE applicant_id = $1 AND entry_code = $2`,
 		applicantID, entryCode).Scan(&body, &d.UpdatedAt)
 	if err != nil {
 		return d, notFound(err, "草稿")

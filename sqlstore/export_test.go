@@ -103,5 +103,8 @@ func (db *DB) Path() string { return db.path }
 // Reader returns the reader connections' handle.
 func (db *DB) Reader() *sql.DB { return db.read }
 
+// PointReader returns the handle of the point lookups' readers.
+func (db *DB) PointReader() *sql.DB { return db.point }
+
 // ReaderMmap is how much of the file each reader maps.
 const ReaderMmap = readerMmap

@@ -48,7 +48,7 @@ func (db *DB) OwnedFiles(ctx context.Context, accountID string, ids []string) (m
 		return out, nil
 	}
 	args := []any{accountID}
-	rows, err := db.read.QueryContext(lookup(ctx), `SELECT f.id FROM files f JOIN file_owners o ON o.file_id = f.id
+	rows, err := db.point.QueryContext(lookup(ctx), `SELECT f.id FROM files f JOIN file_owners o ON o.file_id = f.id
 		WHERE o.account_id = $1 AND NOT f.public AND f.id IN (`+placeholders(&args, ids)+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("owned files: %w", err)

@@ -19,7 +19,7 @@ func (db *DB) IdempotencyRecord(ctx context.Context, accountID, key string) (ide
 	var r idempotency.Record
 	var resp string
 	var done sql.NullTime
-	err := db.read.QueryRowContext(lookup(ctx), `SELECT account_id, idem_key, method, path, request_hash, owner_token, case_id,
+	err := db.point.QueryRowContext(lookup(ctx), `SELECT account_id, idem_key, method, path, request_hash, owner_token, case_id,
 		status, response, created_at, reserved_at, completed_at FROM idempotency_keys WHERE account_id = $1 AND idem_key = $2`,
 		accountID, key).Scan(&r.AccountID, &r.Key, &r.Method, &r.Path, &r.RequestHash, &r.Owner, &r.CaseID, &r.Status,
 		&resp, &r.CreatedAt, &r.ReservedAt, &done)

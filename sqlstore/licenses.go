@@ -170,7 +170,7 @@ func (db *DB) LicensesHeldBy(ctx context.Context, codeType, code string) ([]lice
 // read, for the materials an applicant need not hand in.
 func (db *DB) LicensesOfTypeHeld(ctx context.Context, codeType, code, typeName string) (bool, []license.License, error) {
 	// One row when the holder has none, its license columns NULL.
-	rows, err := db.read.QueryContext(lookup(ctx), `SELECT k.known, `+licenseColsL+`
+	rows, err := db.point.QueryContext(lookup(ctx), `SELECT k.known, `+licenseColsL+`
 		FROM (SELECT EXISTS (SELECT 1 FROM license_types WHERE name = $2) AS known) k
 		LEFT JOIN licenses l ON l.holder_hash = $1 AND l.type_name = $2`, db.holderHash(codeType, code), typeName)
 	if err != nil {

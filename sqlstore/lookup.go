@@ -11,5 +11,8 @@ import "context"
 // pairs of 20,000 submissions and lookups: 545–574 against 575–595 µs of
 // CPU a submission, 2 % more submissions and tracker lookups a second
 // (docs/benchmarks.md). Its values (the actor, the trace) are kept; a
-// request whose client has gone still finishes its lookups.
+// request whose client has gone still finishes its lookups. On SQLite
+// they run on readers of their own (db.point), which do not map the file
+// (readerMmap): lookups come between commits, and a reader that maps the
+// file drops and remakes its map after every commit.
 func lookup(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }

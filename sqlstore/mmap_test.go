@@ -13,7 +13,9 @@ import (
 
 // The reader connections map the file, and what they read through the map
 // is what was written: also after the file has grown and the log has been
-// copied back into it (checkpoints) while they kept their maps.
+// copied back into it (checkpoints) while they kept their maps. The point
+// lookups' readers do not map it: a reader drops its map after every
+// commit, and a lookup would pay for mapping again.
 func TestReadersMapTheFile(t *testing.T) {
 	db := yiwangtest.NewDB(t, sqlstore.SQLite)
 	ctx := context.Background()
@@ -21,6 +23,9 @@ func TestReadersMapTheFile(t *testing.T) {
 	var size int64
 	if err := r.QueryRowContext(ctx, `PRAGMA mmap_size`).Scan(&size); err != nil || size != sqlstore.ReaderMmap {
 		t.Fatalf("reader mmap_size %d, %v; want %d", size, err, sqlstore.ReaderMmap)
+	}
+	if err := db.PointReader().QueryRowContext(ctx, `PRAGMA mmap_size`).Scan(&size); err != nil || size != 0 {
+		t.Fatalf("point reader mmap_size %d, %v; want 0", size, err)
 	}
 	if _, err := w.ExecContext(ctx, `CREATE TABLE mmap_probe (k INTEGER PRIMARY KEY, v TEXT)`); err != nil {
 		t.Fatal(err)

@@ -47,7 +47,7 @@ func (db *DB) saveCaseExtras(ctx context.Context, tx *sql.Tx, c casework.Case) e
 
 // ReusableMaterials returns a holder's verified materials by name.
 func (db *DB) ReusableMaterials(ctx context.Context, holder string) (map[string]casework.Reusable, error) {
-	rows, err := db.read.QueryContext(lookup(ctx), `SELECT name, file_id, case_id, verified_by, verified_at FROM holder_materials
+	rows, err := db.point.QueryContext(lookup(ctx), `SELECT name, file_id, case_id, verified_by, verified_at FROM holder_materials
 		WHERE holder_hash = $1`, db.pii.Hash("material_holder", holder))
 	if err != nil {
 		return nil, fmt.Errorf("reusable materials: %w", err)

@@ -40,7 +40,7 @@ func (s SessionStore) FindWithAccount(ctx context.Context, token string) ([]byte
 	var data string
 	var expiry time.Time
 	var roles sql.NullString
-	a, err := s.DB.scanAccount(around{row: s.DB.read.QueryRowContext(lookup(ctx), `SELECT s.data, s.expiry, `+accountCols+`, `+
+	a, err := s.DB.scanAccount(around{row: s.DB.point.QueryRowContext(lookup(ctx), `SELECT s.data, s.expiry, `+accountCols+`, `+
 		s.DB.rolesOf("accounts.id")+` FROM sessions s JOIN accounts ON accounts.id = s.account_id WHERE s.token = $1`, token),
 		first: []any{&data, &expiry}, last: []any{&roles}})
 	if errors.Is(err, sql.ErrNoRows) { // none, or signed in as nobody
