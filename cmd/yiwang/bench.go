@@ -53,6 +53,7 @@ type benchRun struct {
 	n, conc    int    // --n and --concurrency (0: each workload's own)
 	quick      bool
 	cpuprofile string
+	memprofile string
 	blockprof  string
 	tracefile  string
 	profiled   int // workloads chosen, to name the profile files
@@ -78,6 +79,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	conc := fs.Int("concurrency", 0, "concurrent clients (0: submit 64, track 16, search, inbox and dashboard 4)")
 	db := fs.String("db", "", "postgres://… to benchmark on PostgreSQL (a fresh, empty database); empty = SQLite in a temp dir")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured requests to this file (FILE.workload when several workloads run)")
+	memprofile := fs.String("memprofile", "", "write what the measured requests allocated to this file, and the allocations before them to FILE.base: go tool pprof -sample_index=alloc_space -base FILE.base FILE")
 	blockprofile := fs.String("blockprofile", "", "write a profile of where goroutines waited (mutexes, channels, the database pools) during the measured requests")
 	tracefile := fs.String("trace", "", "write an execution trace of the measured requests to this file (FILE.workload when several workloads run); read it with go tool trace")
 	keep := fs.String("keep", "", "keep the SQLite data in this new directory after the run (to study its query plans)")
@@ -125,7 +127,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		dir = *keep
 	}
-	b := &benchRun{backend: backend, n: *n, conc: *conc, quick: *quick, cpuprofile: *cpuprofile, blockprof: *blockprofile, tracefile: *tracefile, profiled: len(chosen),
+	b := &benchRun{backend: backend, n: *n, conc: *conc, quick: *quick, cpuprofile: *cpuprofile, memprofile: *memprofile, blockprof: *blockprofile, tracefile: *tracefile, profiled: len(chosen),
 		deadline: *limit, out: stdout, log: stderr,
 		cfg: serveConfig{config: config{Data: filepath.Join(dir, "data"), DB: *db}, loginBurst: 1 << 30, noScan: true}}
 
@@ -277,6 +279,29 @@ func (b *benchRun) profile(workload string) (func(), error) {
 			return nil, err
 		}
 		stops = append(stops, func() { trace.Stop(); f.Close() })
+	}
+	if b.memprofile != "" {
+		// The allocations are counted since the process started: the
+		// measured requests' are the difference of the two snapshots.
+		base, err := os.Create(name(b.memprofile) + ".base")
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		runtime.GC()
+		err = pprof.Lookup("allocs").WriteTo(base, 0)
+		base.Close()
+		if err != nil {
+			stop()
+			return nil, err
+		}
+		stops = append(stops, func() {
+			if f, err := os.Create(name(b.memprofile)); err == nil {
+				runtime.GC()
+				pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		})
 	}
 	if b.blockprof != "" {
 		f, err := os.Create(name(b.blockprof))
