@@ -68,7 +68,7 @@ func testCaseSubmitAnswer(t *testing.T, ts *testServer) {
 		{"citizen, prefilled ID number masked", citizen, shop, shopForm, materials(citizen, shop, "applicant", "license"), "",
 			[]string{"********"}},
 		{"enterprise", firm, food, foodForm, materials(firm, food, "applicant", "license"), "代企业申报",
-			[]string{`"enterprise_id": "`}},
+			[]string{`"enterprise_id":"`}},
 	} {
 		body := fmt.Sprintf(`{"entry_code":%q,"fields":%s,"materials":[%s],"note":%q}`, tc.en.Code, tc.fields, tc.mats, tc.note)
 		p := tc.c.keyed(http.MethodPost, "/api/v1/cases", body, "", "")

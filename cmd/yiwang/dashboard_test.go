@@ -304,7 +304,7 @@ func dashboardJourney(t *testing.T, engine string) {
 	if j := pub.api(http.MethodGet, "/api/v1/stats?from=2026-10-05&to=2026-10-01", "", ""); j.Status != http.StatusBadRequest || !strings.Contains(j.Body, "起始日期不能晚于截止日期") {
 		t.Errorf("open data of a backwards range: %d %s", j.Status, j.Body)
 	}
-	if j := pub.api(http.MethodGet, "/api/v1/stats?from=2026-10-01&to=2026-10-07", "", ""); j.Status != http.StatusOK || !strings.Contains(j.Body, `"to": "2026-10-07"`) {
+	if j := pub.api(http.MethodGet, "/api/v1/stats?from=2026-10-01&to=2026-10-07", "", ""); j.Status != http.StatusOK || !strings.Contains(j.Body, `"to":"2026-10-07"`) {
 		t.Errorf("open data of a week: %d %.200s", j.Status, j.Body)
 	}
 	if j := pub.api(http.MethodGet, "/api/v1/stats?month=13", "", ""); j.Status != http.StatusBadRequest || !strings.Contains(j.Body, "EINVALID") {

@@ -398,7 +398,7 @@ func testAPI(t *testing.T, ts *testServer) {
 		t.Fatalf("no token: %d", p.Status)
 	}
 	p = c.api(http.MethodGet, "/api/v1/me", "", token)
-	if p.Status != 200 || !strings.Contains(p.Body, `"username": "secadmin"`) {
+	if p.Status != 200 || !strings.Contains(p.Body, `"username":"secadmin"`) {
 		t.Fatalf("me with token: %d %s", p.Status, p.Body)
 	}
 	p = c.api(http.MethodGet, "/api/v1/orgs", "", "")

@@ -208,7 +208,7 @@ func TestLetterJourney(t *testing.T) {
 				t.Fatalf("API reply by the citizen: %d", p.Status)
 			}
 			if p := zhang.api(http.MethodPost, "/api/v1/letters/"+got.ID+"/reply", `{"reply":"食品经营许可承诺10个工作日内办结，材料齐全可当场受理。"}`, token); p.Status != http.StatusOK ||
-				!strings.Contains(p.Body, `"state": "delivered"`) {
+				!strings.Contains(p.Body, `"state":"delivered"`) {
 				t.Fatalf("API reply: %d %s", p.Status, p.Body)
 			}
 		})

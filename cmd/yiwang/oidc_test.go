@@ -685,7 +685,7 @@ func TestOIDCClientAdmin(t *testing.T) {
 	if p := admin.post("/admin/oidc-clients/"+id+"/disable", url.Values{}); p.Status != http.StatusSeeOther {
 		t.Fatalf("disable: %d", p.Status)
 	}
-	if p := admin.api(http.MethodGet, "/api/v1/oidc-clients", "", ""); p.Status != http.StatusOK || !strings.Contains(p.Body, `"enabled": false`) || strings.Contains(p.Body, "client_secret") {
+	if p := admin.api(http.MethodGet, "/api/v1/oidc-clients", "", ""); p.Status != http.StatusOK || !strings.Contains(p.Body, `"enabled":false`) || strings.Contains(p.Body, "client_secret") {
 		t.Fatalf("API list: %d %s", p.Status, p.Body)
 	}
 	if p := admin.get("/staff"); p.Doc.Find(`a[href="/admin/oidc-clients"]`).Length() != 1 {
