@@ -50,7 +50,7 @@ type DB struct {
 	Engine string
 	write  *sql.DB
 	read   *sql.DB
-	// point runs the point lookups of the request path (lookup.go): on
+	// point runs the lookups of requests that write (lookup.go): on
 	// SQLite readers of their own, that do not map the file.
 	point  *sql.DB
 	pool   *pgxpool.Pool
@@ -136,8 +136,8 @@ func openOneSQLiteConn(dsn string) (*sql.DB, error) {
 // dashboard, statistics, lists) are a fifth to a third faster. But a
 // reader that finds the log changed since its last transaction (any
 // commit) drops its whole map and maps the file again, and then takes a
-// page fault per page it touches: the point lookups on the request path
-// (point) therefore do not map (docs/decisions.md). The mapped pages are
+// page fault per page it touches: the lookups of requests that write
+// (point, lookup.go) therefore do not map (docs/decisions.md). The mapped pages are
 // the OS's page cache, shared by all connections and reclaimable, but
 // Linux counts them in the resident set of every mapping: the process's
 // RSS grows by up to the file's size (at most readerMmap) per reader,
@@ -146,7 +146,7 @@ func openOneSQLiteConn(dsn string) (*sql.DB, error) {
 // page stops the process (SIGBUS) rather than failing one query.
 const readerMmap = 1 << 30
 
-// pointReaders is how many connections the point lookups have.
+// pointReaders is how many connections point has.
 const pointReaders = 6
 
 func openSQLite(path string, p *pii.Protector) (*DB, error) {

@@ -12,7 +12,11 @@ import "context"
 // CPU a submission, 2 % more submissions and tracker lookups a second
 // (docs/benchmarks.md). Its values (the actor, the trace) are kept; a
 // request whose client has gone still finishes its lookups. On SQLite
-// they run on readers of their own (db.point), which do not map the file
-// (readerMmap): lookups come between commits, and a reader that maps the
-// file drops and remakes its map after every commit.
+// those of requests that write (a session, an application's key, draft,
+// licenses, materials, files) run on readers of their own (db.point),
+// which do not map the file (readerMmap): they come between commits, and a
+// reader that maps the file drops and remakes its map after every commit.
+// The public tracker's, over every case and the catalog, keep the mapped
+// readers: read without writes meanwhile, the map serves them a fifth
+// faster than a page cache of 2 MB a connection does.
 func lookup(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }

@@ -13,9 +13,10 @@ import (
 
 // The reader connections map the file, and what they read through the map
 // is what was written: also after the file has grown and the log has been
-// copied back into it (checkpoints) while they kept their maps. The point
-// lookups' readers do not map it: a reader drops its map after every
-// commit, and a lookup would pay for mapping again.
+// copied back into it (checkpoints) while they kept their maps. The
+// readers of the lookups of requests that write do not map it: a reader
+// drops its map after every commit, and a lookup would pay for mapping
+// again.
 func TestReadersMapTheFile(t *testing.T) {
 	db := yiwangtest.NewDB(t, sqlstore.SQLite)
 	ctx := context.Background()

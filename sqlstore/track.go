@@ -18,7 +18,7 @@ func (db *DB) TrackCase(ctx context.Context, no string) (casework.Tracked, error
 	var t casework.Tracked
 	c := &t.Case
 	var mob, body string
-	err := db.point.QueryRowContext(lookup(ctx), `SELECT c.id, c.no, c.entry_id, c.entry_code, c.item_name, c.org_id,
+	err := db.read.QueryRowContext(lookup(ctx), `SELECT c.id, c.no, c.entry_id, c.entry_code, c.item_name, c.org_id,
 		c.applicant, c.mobile_enc, c.channel, c.state, c.decision, c.body, c.submitted_at, c.deadline, c.kind,
 		o.name, e.kind, e.promise_days, e.version
 		FROM cases c JOIN orgs o ON o.id = c.org_id JOIN catalog_entries e ON e.id = c.entry_id
@@ -50,7 +50,7 @@ func (db *DB) TrackCase(ctx context.Context, no string) (casework.Tracked, error
 // first, with only the time, kind and note of each event: the actors'
 // names are not even read.
 func (db *DB) TrackEvents(ctx context.Context, caseID string) ([]casework.Event, error) {
-	rows, err := db.point.QueryContext(lookup(ctx), `SELECT at, kind, note FROM case_events WHERE case_id = $1 ORDER BY seq`, caseID)
+	rows, err := db.read.QueryContext(lookup(ctx), `SELECT at, kind, note FROM case_events WHERE case_id = $1 ORDER BY seq`, caseID)
 	if err != nil {
 		return nil, err
 	}
