@@ -42,8 +42,9 @@ type benchResult struct {
 // PostgreSQL postgres-raw-single-tx, postgres-raw-batch). "scan" is the
 // supervision scan over --open open cases (scan-first and scan).
 // "dashboard" is the supervision dashboard over --cases decided cases
-// (dashboard and stats-api).
-var benchWorkloads = []string{"idle", "raw", "submit", "track", "search", "inbox", "dashboard", "scan"}
+// (dashboard and stats-api). "mixed" is submissions and tracker lookups at
+// once (mixed-submit and mixed-track).
+var benchWorkloads = []string{"idle", "raw", "submit", "track", "mixed", "search", "inbox", "dashboard", "scan"}
 
 // benchRun is one run of the harness: its settings and the server under test.
 type benchRun struct {
@@ -75,8 +76,8 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	items := fs.Int("items", 10000, "number of published catalog entries")
 	cases := fs.Int("cases", 0, "cases in the database for the inbox workload, and decided cases for the dashboard workload (e.g. 1000000; each loads its own); 0 skips both (--quick: 10000)")
 	openCases := fs.Int("open", 1000000, "open cases in the database for the supervision scan workload (--quick: 10000)")
-	n := fs.Int("n", 0, "requests per workload (0: submit 20000, track 20000, search and inbox 4000, raw 5000, dashboard 200, stats-api 1000; --quick: fewer)")
-	conc := fs.Int("concurrency", 0, "concurrent clients (0: submit 64, track 16, search, inbox and dashboard 4)")
+	n := fs.Int("n", 0, "requests per workload (0: submit 20000, track 20000, mixed 10000 applications with lookups until they are done, search and inbox 4000, raw 5000, dashboard 200, stats-api 1000; --quick: fewer)")
+	conc := fs.Int("concurrency", 0, "concurrent clients (0: submit 64, track 16, mixed 64 applying and 16 looking up, search, inbox and dashboard 4)")
 	db := fs.String("db", "", "postgres://… to benchmark on PostgreSQL (a fresh, empty database); empty = SQLite in a temp dir")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured requests to this file (FILE.workload when several workloads run)")
 	memprofile := fs.String("memprofile", "", "write what the measured requests allocated to this file, and the allocations before them to FILE.base: go tool pprof -sample_index=alloc_space -base FILE.base FILE")
@@ -167,7 +168,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	if !chosen["submit"] && !chosen["track"] && !chosen["search"] && !chosen["inbox"] && !chosen["dashboard"] {
+	if !chosen["submit"] && !chosen["track"] && !chosen["mixed"] && !chosen["search"] && !chosen["inbox"] && !chosen["dashboard"] {
 		if chosen["scan"] {
 			return b.scan(ctx, *openCases)
 		}
@@ -186,13 +187,18 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := waitHealthy(b.base, 30*time.Second); err != nil {
 		return err
 	}
-	if chosen["submit"] || chosen["track"] {
+	if chosen["submit"] || chosen["track"] || chosen["mixed"] {
 		if err := b.submit(ctx, chosen["submit"]); err != nil {
 			return err
 		}
 	}
 	if chosen["track"] {
 		if err := b.track(); err != nil {
+			return err
+		}
+	}
+	if chosen["mixed"] {
+		if err := b.mixed(ctx); err != nil {
 			return err
 		}
 	}
@@ -348,6 +354,14 @@ func benchClient(conc int, jar http.CookieJar) *http.Client {
 // latency, the wall time and the number of failed calls. No call starts
 // after limit has passed.
 func (b *benchRun) measure(n, conc int, limit time.Duration, do func(i int) error) ([]time.Duration, time.Duration, int) {
+	start := time.Now()
+	return b.measureWhile(n, conc, func() bool { return time.Since(start) < limit }, true, do)
+}
+
+// measureWhile is measure with more deciding whether another call starts;
+// it says how much CPU a call took when noteCPU is set (the process's, so
+// only when nothing else is measured meanwhile).
+func (b *benchRun) measureWhile(n, conc int, more func() bool, noteCPU bool, do func(i int) error) ([]time.Duration, time.Duration, int) {
 	var mu sync.Mutex
 	lat := make([]time.Duration, 0, n)
 	errs := 0
@@ -357,7 +371,7 @@ func (b *benchRun) measure(n, conc int, limit time.Duration, do func(i int) erro
 	start := time.Now()
 	go func() {
 		defer close(next)
-		for i := 0; i < n && time.Since(start) < limit; i++ {
+		for i := 0; i < n && more(); i++ {
 			next <- i
 		}
 	}()
@@ -382,11 +396,13 @@ func (b *benchRun) measure(n, conc int, limit time.Duration, do func(i int) erro
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	if cpu := processCPU() - cpu0; cpu > 0 && len(lat) > 0 {
+	if cpu := processCPU() - cpu0; noteCPU && cpu > 0 && len(lat) > 0 {
 		fmt.Fprintf(b.log, "bench: %s CPU a request, server and clients (%.0f%% of %d cores)\n",
 			(cpu / time.Duration(len(lat))).Round(time.Microsecond), 100*cpu.Seconds()/elapsed.Seconds()/float64(runtime.NumCPU()), runtime.NumCPU())
 	}
-	b.noteRSS()
+	if noteCPU {
+		b.noteRSS()
+	}
 	if firstErr != nil {
 		fmt.Fprintf(b.log, "bench: %d of %d failed, the first: %v\n", errs, len(lat), firstErr)
 	}

@@ -32,23 +32,51 @@ const benchItem = "食品经营许可"
 // 201 comes only after the case is committed. When measured is false (the
 // tracker needs cases) it files a few hundred without printing a line.
 func (b *benchRun) submit(ctx context.Context, measured bool) error {
-	codes, mats, err := b.benchEntries(ctx)
-	if err != nil {
-		return err
-	}
 	n, conc := b.size(20000, 3000), b.clients(64)
 	if !measured {
 		n, conc = 300, 8
+	}
+	b.tracked = b.tracked[:0]
+	apply, err := b.applier(ctx, conc)
+	if err != nil {
+		return err
+	}
+	stop := func() {}
+	if measured {
+		if stop, err = b.profile("submit"); err != nil {
+			return err
+		}
+	}
+	groups, _ := readGroups(b.base)
+	lat, elapsed, errs := b.measure(n, conc, b.deadline, apply)
+	stop()
+	if measured {
+		report(b.out, benchResult{Workload: "submit", Backend: b.backend, Concurrency: conc}, lat, elapsed, errs)
+		b.reportGroups("submit", groups, elapsed)
+	}
+	if len(b.tracked) == 0 {
+		return fmt.Errorf("bench: no application was accepted (%d errors)", errs)
+	}
+	return nil
+}
+
+// applier logs 张三 in and uploads his material on a client for conc
+// concurrent requests, and returns the function that files application i
+// and adds it to b.tracked.
+func (b *benchRun) applier(ctx context.Context, conc int) (func(i int) error, error) {
+	codes, mats, err := b.benchEntries(ctx)
+	if err != nil {
+		return nil, err
 	}
 	jar, _ := cookiejar.New(nil)
 	hc := benchClient(conc, jar)
 	p := demo.People[0]
 	if err := postForm(hc, b.base, "/login/citizen", url.Values{"with": {"password"}, "mobile": {p.Mobile}, "password": {demo.CitizenPassword}}); err != nil {
-		return err
+		return nil, err
 	}
 	file, err := benchUpload(hc, b.base)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var list []string
 	for _, i := range mats {
@@ -57,15 +85,7 @@ func (b *benchRun) submit(ctx context.Context, measured bool) error {
 	materials := strings.Join(list, ",")
 	run := time.Now().UnixNano()
 	var mu sync.Mutex
-	b.tracked = b.tracked[:0]
-	stop := func() {}
-	if measured {
-		if stop, err = b.profile("submit"); err != nil {
-			return err
-		}
-	}
-	groups, _ := readGroups(b.base)
-	lat, elapsed, errs := b.measure(n, conc, b.deadline, func(i int) error {
+	return func(i int) error {
 		body := fmt.Sprintf(`{"entry_code":%q,"fields":{"operator":"雨山区张三小吃店","premises":"雨山区湖东路1号","format":"餐饮服务经营者","items":"热食类食品制售","online":"否"},"materials":[%s],"note":"基准测试第%d件"}`,
 			codes[i%len(codes)], materials, i)
 		req, _ := http.NewRequest(http.MethodPost, b.base+"/api/v1/cases", strings.NewReader(body))
@@ -93,16 +113,7 @@ func (b *benchRun) submit(ctx context.Context, measured bool) error {
 		b.tracked = append(b.tracked, trackKey{c.No, who})
 		mu.Unlock()
 		return nil
-	})
-	stop()
-	if measured {
-		report(b.out, benchResult{Workload: "submit", Backend: b.backend, Concurrency: conc}, lat, elapsed, errs)
-		b.reportGroups("submit", groups, elapsed)
-	}
-	if len(b.tracked) == 0 {
-		return fmt.Errorf("bench: no application was accepted (%d errors)", errs)
-	}
-	return nil
+	}, nil
 }
 
 // track looks the submitted cases up in the public tracker (GET /track,
@@ -114,13 +125,19 @@ func (b *benchRun) track() error {
 	if err != nil {
 		return err
 	}
-	lat, elapsed, errs := b.measure(n, conc, b.deadline, func(i int) error {
-		k := b.tracked[(i*7919)%len(b.tracked)]
-		return benchGet(hc, b.base+"/track?no="+url.QueryEscape(k.no)+"&who="+url.QueryEscape(k.who))
-	})
+	lat, elapsed, errs := b.measure(n, conc, b.deadline, b.looker(hc, b.tracked))
 	stop()
 	report(b.out, benchResult{Workload: "track", Backend: b.backend, Concurrency: conc}, lat, elapsed, errs)
 	return nil
+}
+
+// looker returns the function that looks case i of keys up in the public
+// tracker on hc.
+func (b *benchRun) looker(hc *http.Client, keys []trackKey) func(i int) error {
+	return func(i int) error {
+		k := keys[(i*7919)%len(keys)]
+		return benchGet(hc, b.base+"/track?no="+url.QueryEscape(k.no)+"&who="+url.QueryEscape(k.who))
+	}
 }
 
 // benchEntries returns the codes of the published copies of benchItem and
