@@ -279,11 +279,13 @@ func errInProgress() error {
 	return yiwang.Errorf(CodeInProgress, "使用该 Idempotency-Key 的请求正在处理中，请稍后用同一个键重试以取得结果")
 }
 
-// Finish stores the answer of a claimed request so that retries get it,
-// and lets the key go. Only a success (2xx) is kept: a refusal or a
-// failure changed nothing, so the reservation is released (unless the
-// request already changed a case) and the client may fix the request, or
-// simply retry, with the same key. It uses a context that outlives the
+// Finish settles a claimed request's key so that retries get its answer,
+// and lets the key go. Only a success (2xx) is kept: one whose change the
+// store bound to the key needs nothing more (a retry is answered from the
+// case); any other success's answer is stored. A refusal or a failure
+// changed nothing, so the reservation is released (unless the request
+// already changed a case) and the client may fix the request, or simply
+// retry, with the same key. It uses a context that outlives the
 // request's, so a client that hung up still leaves a complete record.
 func (s *Service) Finish(ctx context.Context, c Claim, status int, response []byte) error {
 	if c.Owner == "" {
@@ -312,8 +314,9 @@ func (s *Service) Finish(ctx context.Context, c Claim, status int, response []by
 }
 
 // FinishLater is Finish without waiting for a success's answer to be
-// stored: the request's change is already durable and bound to the key, so
-// if the answer is lost (a crash) a retry is answered from the case.
+// stored (a success bound to a case stores none and is settled at once):
+// the request's change is already durable and bound to the key, so if the
+// answer is lost (a crash) a retry is answered from the case.
 // Failures are settled at once, so that a corrected retry may follow
 // immediately. Wait waits for the answers still being stored.
 func (s *Service) FinishLater(ctx context.Context, c Claim, status int, response []byte, onErr func(error)) {

@@ -154,22 +154,17 @@ func openSQLite(path string, p *pii.Protector) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := openSQLiteDB("file:" + path + sqliteParams + "&_pragma=query_only(1)&_pragma=mmap_size(" +
-		strconv.Itoa(readerMmap) + ")")
+	r, err := openSQLiteReaders(path, "&_pragma=mmap_size("+strconv.Itoa(readerMmap)+")", 8)
 	if err != nil {
 		w.Close()
-		return nil, fmt.Errorf("open sqlite reader %s: %w", path, err)
+		return nil, err
 	}
-	r.SetMaxOpenConns(8)
-	r.SetMaxIdleConns(8)
-	pt, err := openSQLiteDB("file:" + path + sqliteParams + "&_pragma=query_only(1)")
+	pt, err := openSQLiteReaders(path, "", pointReaders)
 	if err != nil {
 		r.Close()
 		w.Close()
-		return nil, fmt.Errorf("open sqlite reader %s: %w", path, err)
+		return nil, err
 	}
-	pt.SetMaxOpenConns(pointReaders)
-	pt.SetMaxIdleConns(pointReaders)
 	ck, err := startCheckpointer(path)
 	if err != nil {
 		pt.Close()
@@ -178,6 +173,18 @@ func openSQLite(path string, p *pii.Protector) (*DB, error) {
 		return nil, err
 	}
 	return &DB{Engine: SQLite, write: w, read: r, point: pt, pii: p, path: path, ckpt: ck, commit: newCommitter(w, false, false, nil)}, nil
+}
+
+// openSQLiteReaders opens a pool of n read-only connections to the file
+// at path, with the pragmas in extra.
+func openSQLiteReaders(path, extra string, n int) (*sql.DB, error) {
+	r, err := openSQLiteDB("file:" + path + sqliteParams + "&_pragma=query_only(1)" + extra)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite reader %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	return r, nil
 }
 
 func openPostgres(ctx context.Context, dsn string, p *pii.Protector) (*DB, error) {
