@@ -409,20 +409,6 @@ func (b *benchRun) measureWhile(n, conc int, more func() bool, noteCPU bool, do 
 	return lat, elapsed, errs
 }
 
-// benchGet fetches u and fails unless the status is 200.
-func benchGet(hc *http.Client, u string) error {
-	resp, err := hc.Get(u)
-	if err != nil {
-		return err
-	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", u, resp.Status)
-	}
-	return nil
-}
-
 // rssMB reads this process's resident set size (the harness and the server
 // run in one process); 0 where /proc is missing.
 func rssMB() float64 { return rssOf("self") }

@@ -44,11 +44,11 @@ func (b *benchRun) dashboard(ctx context.Context, cases int) error {
 	conc := b.clients(4)
 
 	// The dashboard, as the demo's supervisor (all orgs).
-	hc, err := b.staffClient(ctx, a, "supervisor", conc)
+	hc, lc, err := b.staffClient(ctx, a, "supervisor", conc)
 	if err != nil {
 		return err
 	}
-	if err := benchGet(hc, b.base+"/work/dashboard"+q); err != nil { // the page works, unmeasured
+	if err := lc.get("/work/dashboard" + q); err != nil { // the page works, unmeasured
 		return err
 	}
 	b.logStats(hc, b.base+"/api/v1/stats"+q)
@@ -57,15 +57,18 @@ func (b *benchRun) dashboard(ctx context.Context, cases int) error {
 		return err
 	}
 	lat, elapsed, errs := b.measure(b.size(200, 20), conc, b.deadline, func(int) error {
-		return benchGet(hc, b.base+"/work/dashboard"+q)
+		return lc.get("/work/dashboard" + q)
 	})
 	stop()
 	report(b.out, benchResult{Workload: "dashboard", Backend: b.backend, Concurrency: conc}, lat, elapsed, errs)
 
 	// The open data, no session.
-	pub := benchClient(conc, nil)
+	pub, err := newLoopClient(b.base, conc, nil)
+	if err != nil {
+		return err
+	}
 	lat, elapsed, errs = b.measure(b.size(1000, 100), conc, b.deadline, func(int) error {
-		return benchGet(pub, b.base+"/api/v1/stats"+q)
+		return pub.get("/api/v1/stats" + q)
 	})
 	report(b.out, benchResult{Workload: "stats-api", Backend: b.backend, Concurrency: conc}, lat, elapsed, errs)
 	return nil

@@ -34,7 +34,7 @@ func (b *benchRun) inbox(ctx context.Context, cases int) error {
 	}
 	fmt.Fprintf(b.log, "bench: %d cases loaded in %s\n", cases, time.Since(t0).Round(time.Second))
 	n, conc := b.size(4000, 1000), b.clients(4)
-	hc, err := b.staffClient(ctx, a, "officer", conc)
+	_, lc, err := b.staffClient(ctx, a, "officer", conc)
 	if err != nil {
 		return err
 	}
@@ -42,28 +42,30 @@ func (b *benchRun) inbox(ctx context.Context, cases int) error {
 	if err != nil {
 		return err
 	}
-	lat, elapsed, errs := b.measure(n, conc, b.deadline, func(int) error { return benchGet(hc, b.base+"/work") })
+	lat, elapsed, errs := b.measure(n, conc, b.deadline, func(int) error { return lc.get("/work") })
 	stop()
 	report(b.out, benchResult{Workload: "inbox", Backend: b.backend, Concurrency: conc}, lat, elapsed, errs)
 	return nil
 }
 
-// staffClient is an HTTP client for conc clients logged in as a demo
-// staff account (password and TOTP, as a person does).
-func (b *benchRun) staffClient(ctx context.Context, a *app, username string, conc int) (*http.Client, error) {
+// staffClient logs in as a demo staff account (password and TOTP, as a
+// person does) and returns an HTTP client and a loopClient for conc
+// clients, both with the session.
+func (b *benchRun) staffClient(ctx context.Context, a *app, username string, conc int) (*http.Client, *loopClient, error) {
 	jar, _ := cookiejar.New(nil)
 	hc := benchClient(conc, jar)
 	acc, err := a.db.AccountByUsername(ctx, username)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := postForm(hc, b.base, "/staff/login", url.Values{"username": {username}, "password": {demo.StaffPassword}}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := postForm(hc, b.base, "/staff/totp", url.Values{"code": {identity.CurrentTOTP(acc.TOTPSecret, time.Now())}}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return hc, nil
+	lc, err := newLoopClient(b.base, conc, jar)
+	return hc, lc, err
 }
 
 // postForm posts a login form as a browser would and expects the redirect

@@ -22,7 +22,11 @@ func (b *benchRun) mixed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	lookup := b.looker(benchClient(tconc, nil), keys)
+	lc, err := newLoopClient(b.base, tconc, nil)
+	if err != nil {
+		return err
+	}
+	lookup := b.looker(lc, keys)
 	// The applications start once the lookups have: both lines then
 	// measure the same stretch of time.
 	looking := make(chan struct{})

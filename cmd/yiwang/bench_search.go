@@ -44,14 +44,18 @@ func (b *benchRun) searchInProcess(ctx context.Context, a *app) error {
 func (b *benchRun) searchHTTP() {
 	n, conc := b.size(4000, 1000), b.clients(4)
 	for _, w := range []struct{ name, path string }{{"search-page", "/items?q="}, {"search-api", "/api/v1/items?q="}} {
-		hc := benchClient(conc, nil)
+		lc, err := newLoopClient(b.base, conc, nil)
+		if err != nil {
+			fmt.Fprintln(b.log, "bench:", err)
+			return
+		}
 		stop, err := b.profile(w.name)
 		if err != nil {
 			fmt.Fprintln(b.log, "bench:", err)
 			stop = func() {}
 		}
 		lat, elapsed, errs := b.measure(n, conc, b.deadline, func(i int) error {
-			return benchGet(hc, b.base+w.path+url.QueryEscape(benchQueries[i%len(benchQueries)]))
+			return lc.get(w.path + url.QueryEscape(benchQueries[i%len(benchQueries)]))
 		})
 		stop()
 		report(b.out, benchResult{Workload: w.name, Backend: b.backend, Concurrency: conc}, lat, elapsed, errs)
