@@ -95,23 +95,36 @@ const licenseCols = `id, serial, version, type_code, type_name, kind, issuer_org
 	key_id, status, status_note, issued_at, updated_at, reminded_at, rev`
 
 func (db *DB) scanLicense(sc interface{ Scan(...any) error }) (license.License, error) {
+	l, sealed, err := scanLicenseRow(sc)
+	if err == nil {
+		db.openLicenseFile(&l, sealed)
+	}
+	return l, err
+}
+
+// scanLicenseRow scans licenseCols, leaving the file, sealed, to open.
+func scanLicenseRow(sc interface{ Scan(...any) error }) (license.License, string, error) {
 	var l license.License
 	var sealed string
 	var reminded sql.NullTime
 	if err := sc.Scan(&l.ID, &l.Serial, &l.Version, &l.TypeCode, &l.TypeName, &l.Kind, &l.IssuerOrgID, &l.CaseID, &l.CaseNo,
 		&l.AccountID, &sealed, &l.KeyID, &l.Status, &l.StatusNote, &l.IssuedAt, &l.UpdatedAt, &reminded, &l.Rev); err != nil {
-		return l, err
+		return l, "", err
 	}
 	if reminded.Valid {
 		l.RemindedAt = reminded.Time
 	}
+	return l, sealed, nil
+}
+
+// openLicenseFile fills in l's file and data from its sealed file.
+func (db *DB) openLicenseFile(l *license.License, sealed string) {
 	var err error
 	if l.File, l.Data, err = db.licFiles.open(db, l.ID, sealed); err != nil {
 		// A damaged file spoils this license only, not every list it is in.
 		l.File, l.Damaged = nil, true
 		l.Data = license.Data{ID: l.ID, TypeCode: l.TypeCode, TypeName: l.TypeName}
 	}
-	return l, nil
 }
 
 func (db *DB) licenses(ctx context.Context, where string, args ...any) ([]license.License, error) {
@@ -169,8 +182,12 @@ func (db *DB) LicensesHeldBy(ctx context.Context, codeType, code string) ([]lice
 // and lists the holder's licenses of that type name, newest first: one
 // read, for the materials an applicant need not hand in.
 func (db *DB) LicensesOfTypeHeld(ctx context.Context, codeType, code, typeName string) (bool, []license.License, error) {
-	// One row when the holder has none, its license columns NULL.
-	rows, err := db.point.QueryContext(lookup(ctx), `SELECT k.known, `+licenseColsL+`
+	// One row when the holder has none, its license columns NULL. The
+	// files are not read: a sealed file is some kilobytes, on pages of
+	// its own, read and copied on every application. A license's file
+	// never changes once stored, so the one opened before is taken by
+	// the license's ID, and only a file not opened lately is read, after.
+	rows, err := db.point.QueryContext(lookup(ctx), `SELECT k.known, `+licenseColsNoFile+`
 		FROM (SELECT EXISTS (SELECT 1 FROM license_types WHERE name = $2) AS known) k
 		LEFT JOIN licenses l ON l.holder_hash = $1 AND l.type_name = $2`, db.holderHash(codeType, code), typeName)
 	if err != nil {
@@ -179,6 +196,7 @@ func (db *DB) LicensesOfTypeHeld(ctx context.Context, codeType, code, typeName s
 	defer rows.Close()
 	var known bool
 	var out []license.License
+	var unopened []int // indexes in out
 	var id sql.NullString
 	probe := []any{&known, &id}
 	for range strings.Count(licenseCols, ",") {
@@ -191,11 +209,26 @@ func (db *DB) LicensesOfTypeHeld(ctx context.Context, codeType, code, typeName s
 		if !id.Valid { // no license
 			continue
 		}
-		l, err := db.scanLicense(afterFirst{rows})
+		l, _, err := scanLicenseRow(afterFirst{rows})
 		if err != nil {
 			return false, nil, fmt.Errorf("licenses of type held: %w", err)
 		}
+		var ok bool
+		if l.File, l.Data, ok = db.licFiles.opened(l.ID); !ok {
+			unopened = append(unopened, len(out))
+		}
 		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return false, nil, fmt.Errorf("licenses of type held: %w", err)
+	}
+	rows.Close()
+	for _, i := range unopened {
+		var sealed string
+		if err := db.point.QueryRowContext(lookup(ctx), `SELECT file_sealed FROM licenses WHERE id = $1`, out[i].ID).Scan(&sealed); err != nil {
+			return false, nil, fmt.Errorf("license file: %w", err)
+		}
+		db.openLicenseFile(&out[i], sealed)
 	}
 	// Newest first, sorted here: in SQL the order took SQLite a temporary
 	// b-tree on every submission.
@@ -205,14 +238,19 @@ func (db *DB) LicensesOfTypeHeld(ctx context.Context, codeType, code, typeName s
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	return known, out, rows.Err()
+	return known, out, nil
 }
 
-// licenseColsL is licenseCols of table alias l.
-var licenseColsL = func() string {
+// licenseColsNoFile is licenseCols of table alias l, the file left out
+// (an empty string in its place).
+var licenseColsNoFile = func() string {
 	cols := strings.Split(licenseCols, ",")
 	for i, c := range cols {
-		cols[i] = "l." + strings.TrimSpace(c)
+		if c = strings.TrimSpace(c); c == "file_sealed" {
+			cols[i] = "''"
+		} else {
+			cols[i] = "l." + c
+		}
 	}
 	return strings.Join(cols, ", ")
 }()
