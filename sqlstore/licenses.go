@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -180,7 +181,8 @@ func (db *DB) LicensesHeldBy(ctx context.Context, codeType, code string) ([]lice
 
 // LicensesOfTypeHeld reports whether a license type is named typeName
 // and lists the holder's licenses of that type name, newest first: one
-// read, for the materials an applicant need not hand in.
+// read (and one for each file not opened lately), for the materials an
+// applicant need not hand in.
 func (db *DB) LicensesOfTypeHeld(ctx context.Context, codeType, code, typeName string) (bool, []license.License, error) {
 	// One row when the holder has none, its license columns NULL. The
 	// files are not read: a sealed file is some kilobytes, on pages of
@@ -225,7 +227,8 @@ func (db *DB) LicensesOfTypeHeld(ctx context.Context, codeType, code, typeName s
 	rows.Close()
 	for _, i := range unopened {
 		var sealed string
-		if err := db.point.QueryRowContext(lookup(ctx), `SELECT file_sealed FROM licenses WHERE id = $1`, out[i].ID).Scan(&sealed); err != nil {
+		err := db.point.QueryRowContext(lookup(ctx), `SELECT file_sealed FROM licenses WHERE id = $1`, out[i].ID).Scan(&sealed)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) { // gone meanwhile: opens as damaged
 			return false, nil, fmt.Errorf("license file: %w", err)
 		}
 		db.openLicenseFile(&out[i], sealed)
