@@ -21,7 +21,7 @@ func TestDecidedIndexesPartial(t *testing.T) {
 				var def string
 				q := `SELECT sql FROM sqlite_master WHERE type = 'index' AND name = $1`
 				if engine == sqlstore.Postgres {
-					q = `SELECT indexdef FROM pg_indexes WHERE indexname = $1`
+					q = `SELECT indexdef FROM pg_indexes WHERE indexname = $1 AND schemaname = current_schema()`
 				}
 				if err := db.SQL().QueryRowContext(ctx, q, name).Scan(&def); err != nil {
 					t.Fatalf("%s: %v", name, err)
