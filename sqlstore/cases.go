@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -318,30 +319,11 @@ func (db *DB) CasesFor(ctx context.Context, orgIDs, states []string, q string, l
 	if len(orgIDs) == 0 || len(states) == 0 {
 		return nil, nil
 	}
-	var args []any
-	ph := func(vs []string) string { return placeholders(&args, vs) }
-	search := func() string {
-		if q == "" {
-			return ""
-		}
-		args = append(args, q, "%"+q+"%")
-		return fmt.Sprintf(` AND (no = $%d OR applicant = $%d OR item_name LIKE $%d)`, len(args)-1, len(args)-1, len(args))
+	query, args, err := inboxQuery(orgIDs, states, q, limit, offset)
+	if err != nil {
+		return nil, err
 	}
-	q = strings.NewReplacer("%", "", "_", "").Replace(q)
-	args = append(args, limit+offset)
-	n := fmt.Sprintf("$%d", len(args))
-	own := `SELECT ` + caseCols + `, 0 AS joint FROM cases WHERE org_id IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)` +
-		search() + ` ORDER BY due, submitted_at LIMIT ` + n
-	// A joint case is due when this org's task on it is: its due column is
-	// the task's (caseCols ends with due).
-	jointCols := strings.TrimSuffix(caseCols, "due") + "t.due"
-	joint := `SELECT ` + jointCols + `, 1 AS joint FROM cases JOIN (SELECT case_id, MIN(due) AS due FROM case_tasks
-		WHERE org_id IN (` + ph(orgIDs) + `) AND joint = 1 AND state = 'open' GROUP BY case_id) t ON t.case_id = cases.id
-		WHERE cases.org_id NOT IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)` + search() +
-		` ORDER BY t.due, submitted_at LIMIT ` + n
-	args = append(args, limit, offset)
-	rows, err := db.read.QueryContext(ctx, `SELECT * FROM (`+own+`) own UNION ALL SELECT * FROM (`+joint+`) joint`+
-		fmt.Sprintf(` ORDER BY due, submitted_at LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("inbox cases: %w", err)
 	}
@@ -357,6 +339,53 @@ func (db *DB) CasesFor(ctx context.Context, orgIDs, states []string, q string, l
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// inboxStatesSQL is casework.InboxStates as an SQL list of literals: the
+// condition of the index cases_inbox, which a query must state in these
+// very words for the index to serve it.
+var inboxStatesSQL = func() string {
+	var q []string
+	for _, s := range casework.InboxStates() {
+		q = append(q, "'"+s+"'")
+	}
+	return strings.Join(q, ", ")
+}()
+
+// inboxQuery returns CasesFor's statement and arguments: the cases of
+// orgIDs in states, and those of other orgs with an open joint task of
+// orgIDs, due first, then submitted first. Every state must be one of
+// casework.InboxStates.
+func inboxQuery(orgIDs, states []string, q string, limit, offset int) (string, []any, error) {
+	for _, s := range states {
+		if !slices.Contains(casework.InboxStates(), s) {
+			return "", nil, fmt.Errorf("inbox cases: state %q is not an inbox state", s)
+		}
+	}
+	var args []any
+	ph := func(vs []string) string { return placeholders(&args, vs) }
+	search := func() string {
+		if q == "" {
+			return ""
+		}
+		args = append(args, q, "%"+q+"%")
+		return fmt.Sprintf(` AND (no = $%d OR applicant = $%d OR item_name LIKE $%d)`, len(args)-1, len(args)-1, len(args))
+	}
+	q = strings.NewReplacer("%", "", "_", "").Replace(q)
+	args = append(args, limit+offset)
+	n := fmt.Sprintf("$%d", len(args))
+	own := `SELECT ` + caseCols + `, 0 AS joint FROM cases WHERE org_id IN (` + ph(orgIDs) + `) AND state IN (` + inboxStatesSQL +
+		`) AND state IN (` + ph(states) + `)` + search() + ` ORDER BY due, submitted_at LIMIT ` + n
+	// A joint case is due when this org's task on it is: its due column is
+	// the task's (caseCols ends with due).
+	jointCols := strings.TrimSuffix(caseCols, "due") + "t.due"
+	joint := `SELECT ` + jointCols + `, 1 AS joint FROM cases JOIN (SELECT case_id, MIN(due) AS due FROM case_tasks
+		WHERE org_id IN (` + ph(orgIDs) + `) AND joint = 1 AND state = 'open' GROUP BY case_id) t ON t.case_id = cases.id
+		WHERE cases.org_id NOT IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)` + search() +
+		` ORDER BY t.due, submitted_at LIMIT ` + n
+	args = append(args, limit, offset)
+	return `SELECT * FROM (` + own + `) own UNION ALL SELECT * FROM (` + joint + `) joint` +
+		fmt.Sprintf(` ORDER BY due, submitted_at LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args, nil
 }
 
 // withExtra scans a row's columns after the case's into extra.

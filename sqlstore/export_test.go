@@ -108,3 +108,13 @@ func (db *DB) PointReader() *sql.DB { return db.point }
 
 // ReaderMmap is how much of the file each reader maps.
 const ReaderMmap = readerMmap
+
+// InboxQuery is CasesFor's statement and arguments.
+func InboxQuery(orgIDs, states []string, q string, limit, offset int) (string, []any, error) {
+	return inboxQuery(orgIDs, states, q, limit, offset)
+}
+
+// OpenTasksQuery is OpenTasksFor's statement and arguments.
+func OpenTasksQuery(orgIDs, roles []string, limit, offset int) (string, []any) {
+	return openTasksQuery(orgIDs, roles, limit, offset)
+}

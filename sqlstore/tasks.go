@@ -50,12 +50,8 @@ func (db *DB) OpenTasksFor(ctx context.Context, orgIDs, roles []string, limit, o
 	if len(orgIDs) == 0 || len(roles) == 0 {
 		return nil, nil
 	}
-	var args []any
-	ph := func(vs []string) string { return placeholders(&args, vs) }
-	q := `SELECT ` + taskCols + `, c.no, c.item_name, c.state FROM case_tasks t JOIN cases c ON c.id = t.case_id
-		WHERE t.org_id IN (` + ph(orgIDs) + `) AND t.role IN (` + ph(roles) + `) AND t.state = 'open'`
-	args = append(args, limit, offset)
-	rows, err := db.read.QueryContext(ctx, q+fmt.Sprintf(` ORDER BY t.due, t.opened_at, t.id LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args...)
+	q, args := openTasksQuery(orgIDs, roles, limit, offset)
+	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("open tasks: %w", err)
 	}
@@ -69,6 +65,18 @@ func (db *DB) OpenTasksFor(ctx context.Context, orgIDs, roles []string, limit, o
 		out = append(out, it)
 	}
 	return out, rows.Err()
+}
+
+// openTasksQuery returns OpenTasksFor's statement and arguments. For one
+// org, the index case_tasks_org_due gives its order, so only the page's
+// rows are read.
+func openTasksQuery(orgIDs, roles []string, limit, offset int) (string, []any) {
+	var args []any
+	ph := func(vs []string) string { return placeholders(&args, vs) }
+	q := `SELECT ` + taskCols + `, c.no, c.item_name, c.state FROM case_tasks t JOIN cases c ON c.id = t.case_id
+		WHERE t.org_id IN (` + ph(orgIDs) + `) AND t.role IN (` + ph(roles) + `) AND t.state = 'open'`
+	args = append(args, limit, offset)
+	return q + fmt.Sprintf(` ORDER BY t.due, t.opened_at, t.id LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args
 }
 
 // tasks returns a case's tasks in stage order.

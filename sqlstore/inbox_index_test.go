@@ -1,0 +1,179 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/casework"
+	"github.com/yushan-gov/yiwang/catalog"
+	"github.com/yushan-gov/yiwang/demo"
+	"github.com/yushan-gov/yiwang/sqlstore"
+	"github.com/yushan-gov/yiwang/yiwangtest"
+)
+
+// The inbox lists a department's cases due first and, among those due the
+// same day, submitted first, page by page; closed cases never. Many cases
+// due on one day (a busy day's applications) and many closed ones (years
+// of them) are what the index of migration 00026 is for.
+func TestInboxOrder(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			db := yiwangtest.NewDB(t, engine)
+			clk := yiwangtest.NewClock(time.Date(2026, 3, 9, 2, 0, 0, 0, time.UTC))
+			if _, err := demo.Load(ctx, db, clk); err != nil {
+				t.Fatal(err)
+			}
+			entries, err := db.ListEntries(ctx, catalog.Filter{Statuses: []string{catalog.StatusPublished}})
+			if err != nil || len(entries) == 0 {
+				t.Fatal(len(entries), err)
+			}
+			en := entries[0]
+			const who = "排序测试"
+			t0 := clk.Now().Add(-72 * time.Hour)
+			var cs []casework.Case
+			add := func(state, due string, i int) casework.Case {
+				at := t0.Add(time.Duration(i) * time.Minute)
+				c := casework.Case{ID: yiwang.NewID(), No: fmt.Sprintf("%s20260306%04d", en.Code, len(cs)+1), EntryID: en.ID,
+					EntryCode: en.Code, ItemName: en.Base.Name, OrgID: en.OrgID, ApplicantID: yiwang.NewID(), Applicant: who,
+					Mobile: "13800000000", IDCard: "34050419850312001X", Channel: casework.ChannelWeb, State: state,
+					SubmittedAt: at, Version: 1, Due: due,
+					Materials: []casework.Material{{Index: 0, Name: "申请书", FileID: strings.Repeat("a", 64)}}}
+				if state == casework.StateAccepted {
+					c.AcceptedAt, c.Deadline = at, due
+					c.Tasks = []casework.Task{{ID: yiwang.NewID(), CaseID: c.ID, Name: "审查", Kind: catalog.StepReview,
+						OrgID: en.OrgID, Role: yiwang.RoleCaseOfficer, State: casework.TaskOpen, OpenedAt: at, Due: due}}
+				}
+				cs = append(cs, c)
+				return c
+			}
+			var want []casework.Case // the inbox's order
+			for i := range 5 {
+				want = append(want, add(casework.StateSubmitted, "2026-03-12", 100+i))
+			}
+			for i := range 60 {
+				want = append(want, add(casework.StateAccepted, "2026-03-16", i))
+			}
+			for i := range 4 {
+				want = append(want, add(casework.StateCorrection, "9999-12-31", 50+i))
+			}
+			for i := range 40 {
+				add(casework.StateDelivered, "9999-12-31", i)
+				add(casework.StateRefused, "9999-12-31", 200+i)
+			}
+			rand.New(rand.NewPCG(7, 8)).Shuffle(len(cs), func(i, j int) { cs[i], cs[j] = cs[j], cs[i] })
+			if err := db.BulkCases(ctx, cs); err != nil {
+				t.Fatal(err)
+			}
+			orgs := []string{en.OrgID}
+			page := func(states []string, limit, offset int) []string {
+				t.Helper()
+				got, err := db.CasesFor(ctx, orgs, states, who, limit, offset)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var nos []string
+				for _, c := range got {
+					nos = append(nos, c.No)
+				}
+				return nos
+			}
+			nos := func(cs []casework.Case) []string {
+				var out []string
+				for _, c := range cs {
+					out = append(out, c.No)
+				}
+				return out
+			}
+			if got, w := page(casework.InboxStates(), 51, 0), nos(want[:51]); !slices.Equal(got, w) {
+				t.Fatalf("page 1:\n got %v\nwant %v", got, w)
+			}
+			if got, w := page(casework.InboxStates(), 51, 51), nos(want[51:]); !slices.Equal(got, w) {
+				t.Fatalf("page 2:\n got %v\nwant %v", got, w)
+			}
+			if got, w := page([]string{casework.StateAccepted}, 10, 0), nos(want[5:15]); !slices.Equal(got, w) {
+				t.Fatalf("accepted only:\n got %v\nwant %v", got, w)
+			}
+			if _, err := db.CasesFor(ctx, orgs, []string{casework.StateDelivered}, "", 10, 0); err == nil {
+				t.Fatal("an inbox of delivered cases was listed")
+			}
+
+			all, err := db.OpenTasksFor(ctx, orgs, []string{string(yiwang.RoleCaseOfficer)}, 1000, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mine := 0
+			for i, it := range all {
+				if it.OrgID != en.OrgID || it.State != casework.TaskOpen {
+					t.Fatalf("task %d: org %s state %s", i, it.OrgID, it.State)
+				}
+				if i > 0 {
+					p := all[i-1]
+					if less := p.Due < it.Due || p.Due == it.Due && (p.OpenedAt.Before(it.OpenedAt) ||
+						p.OpenedAt.Equal(it.OpenedAt) && p.ID < it.ID); !less {
+						t.Fatalf("task %d (%s %s) listed after task %d (%s %s)", i, it.Due, it.OpenedAt, i-1, p.Due, p.OpenedAt)
+					}
+				}
+				if it.ItemName == en.Base.Name && it.Due == "2026-03-16" {
+					mine++
+				}
+			}
+			if mine < 60 {
+				t.Fatalf("%d of the 60 open tasks listed", mine)
+			}
+			first, err := db.OpenTasksFor(ctx, orgs, []string{string(yiwang.RoleCaseOfficer)}, 51, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range first {
+				if first[i].ID != all[i].ID {
+					t.Fatalf("task page 1 differs at %d from the whole list", i)
+				}
+			}
+			if engine == sqlstore.SQLite {
+				q, args, err := sqlstore.InboxQuery(orgs, casework.InboxStates(), "", 51, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				planUses(t, db, q, args, "CO-ROUTINE own", "cases_inbox")
+				q, args = sqlstore.OpenTasksQuery(orgs, []string{string(yiwang.RoleCaseOfficer)}, 51, 0)
+				planUses(t, db, q, args, "", "case_tasks_org_due")
+			}
+		})
+	}
+}
+
+// planUses fails unless SQLite's plan for q, in the part under the node
+// named under ("": all of it), reads index and sorts nothing: the index
+// gives the order, so a page reads only its rows.
+func planUses(t *testing.T, db *sqlstore.DB, q string, args []any, under, index string) {
+	t.Helper()
+	rows, err := db.SQL().Query(`EXPLAIN QUERY PLAN `+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	in := map[int]bool{0: under == ""} // the nodes in the part, by id
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		in[id] = in[parent] || detail == under
+		if in[parent] {
+			plan = append(plan, detail)
+		}
+	}
+	p := strings.Join(plan, "; ")
+	if !strings.Contains(p, "INDEX "+index+" ") || strings.Contains(p, "TEMP B-TREE") {
+		t.Fatalf("the plan does not read %s in order: %s", index, p)
+	}
+}
