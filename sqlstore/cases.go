@@ -363,28 +363,32 @@ func inboxQuery(orgIDs, states []string, q string, limit, offset int) (string, [
 		}
 	}
 	var args []any
-	ph := func(vs []string) string { return placeholders(&args, vs) }
-	search := func() string {
-		if q == "" {
-			return ""
-		}
+	orgs := placeholders(&args, orgIDs)
+	in := placeholders(&args, states)
+	search := ""
+	if q = strings.NewReplacer("%", "", "_", "").Replace(q); q != "" {
 		args = append(args, q, "%"+q+"%")
-		return fmt.Sprintf(` AND (no = $%d OR applicant = $%d OR item_name LIKE $%d)`, len(args)-1, len(args)-1, len(args))
+		search = fmt.Sprintf(` AND (no = $%d OR applicant = $%d OR item_name LIKE $%d)`, len(args)-1, len(args)-1, len(args))
 	}
-	q = strings.NewReplacer("%", "", "_", "").Replace(q)
 	args = append(args, limit+offset)
 	n := fmt.Sprintf("$%d", len(args))
-	own := `SELECT ` + caseCols + `, 0 AS joint FROM cases WHERE org_id IN (` + ph(orgIDs) + `) AND state IN (` + inboxStatesSQL +
-		`) AND state IN (` + ph(states) + `)` + search() + ` ORDER BY due, submitted_at LIMIT ` + n
+	// Each org's own cases are read from cases_inbox in the inbox's order
+	// up to the end of the page, and the database merges them: a township
+	// and its villages read a page's rows each, not all their open cases.
+	var own []string
+	for i := range orgIDs {
+		own = append(own, fmt.Sprintf(`SELECT * FROM (SELECT `+caseCols+`, 0 AS joint FROM cases WHERE org_id = $%d AND state IN (`+
+			inboxStatesSQL+`) AND state IN (`+in+`)`+search+` ORDER BY due, submitted_at LIMIT `+n+`) own%d`, i+1, i))
+	}
 	// A joint case is due when this org's task on it is: its due column is
 	// the task's (caseCols ends with due).
 	jointCols := strings.TrimSuffix(caseCols, "due") + "t.due"
 	joint := `SELECT ` + jointCols + `, 1 AS joint FROM cases JOIN (SELECT case_id, MIN(due) AS due FROM case_tasks
-		WHERE org_id IN (` + ph(orgIDs) + `) AND joint = 1 AND state = 'open' GROUP BY case_id) t ON t.case_id = cases.id
-		WHERE cases.org_id NOT IN (` + ph(orgIDs) + `) AND state IN (` + ph(states) + `)` + search() +
+		WHERE org_id IN (` + orgs + `) AND joint = 1 AND state = 'open' GROUP BY case_id) t ON t.case_id = cases.id
+		WHERE cases.org_id NOT IN (` + orgs + `) AND state IN (` + in + `)` + search +
 		` ORDER BY t.due, submitted_at LIMIT ` + n
 	args = append(args, limit, offset)
-	return `SELECT * FROM (` + own + `) own UNION ALL SELECT * FROM (` + joint + `) joint` +
+	return strings.Join(own, " UNION ALL ") + ` UNION ALL SELECT * FROM (` + joint + `) joint` +
 		fmt.Sprintf(` ORDER BY due, submitted_at LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args, nil
 }
 

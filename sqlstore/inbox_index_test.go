@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -34,12 +35,12 @@ func TestInboxOrder(t *testing.T) {
 			if err != nil || len(entries) == 0 {
 				t.Fatal(len(entries), err)
 			}
-			en := entries[0]
+			en, cur := entries[0], entries[0]
 			const who = "排序测试"
 			t0 := clk.Now().Add(-72 * time.Hour)
 			var cs []casework.Case
-			add := func(state, due string, i int) casework.Case {
-				at := t0.Add(time.Duration(i) * time.Minute)
+			add := func(state, due string, at time.Time) casework.Case {
+				en := cur
 				c := casework.Case{ID: yiwang.NewID(), No: fmt.Sprintf("%s20260306%04d", en.Code, len(cs)+1), EntryID: en.ID,
 					EntryCode: en.Code, ItemName: en.Base.Name, OrgID: en.OrgID, ApplicantID: yiwang.NewID(), Applicant: who,
 					Mobile: "13800000000", IDCard: "34050419850312001X", Channel: casework.ChannelWeb, State: state,
@@ -53,26 +54,47 @@ func TestInboxOrder(t *testing.T) {
 				cs = append(cs, c)
 				return c
 			}
+			minute := func(i int) time.Time { return t0.Add(time.Duration(i) * time.Minute) }
 			var want []casework.Case // the inbox's order
 			for i := range 5 {
-				want = append(want, add(casework.StateSubmitted, "2026-03-12", 100+i))
+				want = append(want, add(casework.StateSubmitted, "2026-03-12", minute(100+i)))
 			}
 			for i := range 60 {
-				want = append(want, add(casework.StateAccepted, "2026-03-16", i))
+				want = append(want, add(casework.StateAccepted, "2026-03-16", minute(i)))
 			}
 			for i := range 4 {
-				want = append(want, add(casework.StateCorrection, "9999-12-31", 50+i))
+				want = append(want, add(casework.StateCorrection, "9999-12-31", minute(50+i)))
 			}
 			for i := range 40 {
-				add(casework.StateDelivered, "9999-12-31", i)
-				add(casework.StateRefused, "9999-12-31", 200+i)
+				add(casework.StateDelivered, "9999-12-31", minute(i))
+				add(casework.StateRefused, "9999-12-31", minute(200+i))
 			}
+			// Another department's, for an inbox of two (a township and a
+			// village below it): their cases due the same days interleave.
+			for _, e := range entries {
+				if e.OrgID != en.OrgID {
+					cur = e
+					break
+				}
+			}
+			if cur.OrgID == en.OrgID {
+				t.Fatal("the demo catalog has entries of one org only")
+			}
+			both := slices.Clone(want)
+			for i := range 30 {
+				both = append(both, add(casework.StateAccepted, "2026-03-16", minute(i).Add(30*time.Second)))
+				add(casework.StateDelivered, "9999-12-31", minute(i))
+			}
+			both = append(both, add(casework.StateSubmitted, "2026-03-11", minute(300)))
+			slices.SortStableFunc(both, func(a, b casework.Case) int {
+				return cmp.Or(strings.Compare(a.Due, b.Due), a.SubmittedAt.Compare(b.SubmittedAt))
+			})
 			rand.New(rand.NewPCG(7, 8)).Shuffle(len(cs), func(i, j int) { cs[i], cs[j] = cs[j], cs[i] })
 			if err := db.BulkCases(ctx, cs); err != nil {
 				t.Fatal(err)
 			}
 			orgs := []string{en.OrgID}
-			page := func(states []string, limit, offset int) []string {
+			pageOf := func(orgs, states []string, limit, offset int) []string {
 				t.Helper()
 				got, err := db.CasesFor(ctx, orgs, states, who, limit, offset)
 				if err != nil {
@@ -83,6 +105,10 @@ func TestInboxOrder(t *testing.T) {
 					nos = append(nos, c.No)
 				}
 				return nos
+			}
+			page := func(states []string, limit, offset int) []string {
+				t.Helper()
+				return pageOf(orgs, states, limit, offset)
 			}
 			nos := func(cs []casework.Case) []string {
 				var out []string
@@ -102,6 +128,12 @@ func TestInboxOrder(t *testing.T) {
 			}
 			if _, err := db.CasesFor(ctx, orgs, []string{casework.StateDelivered}, "", 10, 0); err == nil {
 				t.Fatal("an inbox of delivered cases was listed")
+			}
+			two := []string{en.OrgID, cur.OrgID}
+			for _, p := range []struct{ limit, offset int }{{51, 0}, {51, 51}, {20, 90}} {
+				if got, w := pageOf(two, casework.InboxStates(), p.limit, p.offset), nos(both[p.offset:min(p.offset+p.limit, len(both))]); !slices.Equal(got, w) {
+					t.Fatalf("two orgs, %d from %d:\n got %v\nwant %v", p.limit, p.offset, got, w)
+				}
 			}
 
 			all, err := db.OpenTasksFor(ctx, orgs, []string{string(yiwang.RoleCaseOfficer)}, 1000, 0)
@@ -141,7 +173,13 @@ func TestInboxOrder(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				planUses(t, db, q, args, "CO-ROUTINE own", "cases_inbox")
+				planUses(t, db, q, args, "CO-ROUTINE own0", "cases_inbox")
+				q, args, err = sqlstore.InboxQuery(two, casework.InboxStates(), "", 51, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				planUses(t, db, q, args, "CO-ROUTINE own0", "cases_inbox")
+				planUses(t, db, q, args, "CO-ROUTINE own1", "cases_inbox")
 				q, args = sqlstore.OpenTasksQuery(orgs, []string{string(yiwang.RoleCaseOfficer)}, 51, 0)
 				planUses(t, db, q, args, "", "case_tasks_org_due")
 			}
