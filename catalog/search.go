@@ -162,6 +162,22 @@ func (s *Service) published(ctx context.Context) (*index, error) {
 	return idx, nil
 }
 
+// Generation returns the catalog generation: it moves whenever the
+// published catalog changes.
+func (s *Service) Generation(ctx context.Context) (int64, error) {
+	return s.Store.Generation(ctx)
+}
+
+// AllPublished returns every published entry in catalog order (level,
+// then code), and the catalog generation they are of.
+func (s *Service) AllPublished(ctx context.Context) ([]Summary, int64, error) {
+	idx, err := s.published(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	return slices.Clone(idx.entries), idx.gen, nil
+}
+
 // Query is a catalog search. Empty fields select everything.
 type Query struct {
 	Q      string

@@ -96,9 +96,11 @@ func insertOrg(ctx context.Context, tx *sql.Tx, o org.Org) error {
 	return nil
 }
 
-// UpdateOrg stores o when the stored version is o.Version-1.
+// UpdateOrg stores o when the stored version is o.Version-1. It moves the
+// catalog generation: the published catalog shows each entry's org by
+// name, and its searches and open data are kept by generation.
 func (db *DB) UpdateOrg(ctx context.Context, o org.Org, e audit.Entry) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.catalogTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE orgs SET name=$1, region_code=$2, credit_code=$3, address=$4,
 			phone=$5, hours=$6, sort=$7, disabled=$8, version=$9, updated_at=$10 WHERE id=$11 AND version=$12`,
 			o.Name, o.RegionCode, o.CreditCode, o.Address, o.Phone, o.Hours, o.Sort, o.Disabled,
@@ -112,6 +114,9 @@ func (db *DB) UpdateOrg(ctx context.Context, o org.Org, e audit.Entry) error {
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return yiwang.Errorf(yiwang.ECONFLICT, "该单位已被他人修改，请刷新后重试")
+		}
+		if err := bumpGeneration(ctx, tx); err != nil {
+			return err
 		}
 		return appendAudit(ctx, tx, e)
 	})

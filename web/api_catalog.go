@@ -38,7 +38,7 @@ func (s *Server) apiItem(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, fullItem(v.E, v.OrgName))
 		return nil
 	case 12:
-		list, err := s.allPublished(r.Context())
+		list, _, err := s.Catalog.AllPublished(r.Context())
 		if err != nil {
 			return err
 		}

@@ -1,11 +1,17 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/yushan-gov/yiwang/catalog"
 )
@@ -52,47 +58,54 @@ func fullItem(e catalog.Entry, orgName string) apiItem {
 		Basis: e.Base.Basis, Guide: &g, Forms: e.Forms, Status: e.Status}
 }
 
-// allPublished returns every published entry in catalog order.
-func (s *Server) allPublished(ctx context.Context) ([]catalog.Summary, error) {
-	res, err := s.Catalog.Search(ctx, catalog.Query{Size: 100})
-	if err != nil {
-		return nil, err
-	}
-	out := res.Items
-	for p := 2; p <= res.Pages; p++ {
-		more, err := s.Catalog.Search(ctx, catalog.Query{Size: 100, Page: p})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, more.Items...)
-	}
-	return out, nil
+// openData keeps the open-data files of one catalog generation: each is
+// made once and served until the published catalog changes, so a crawler
+// fetching them again and again costs a generation read and a copy.
+type openData struct {
+	mu        sync.Mutex
+	gen       int64
+	made      bool
+	json, csv openFile
 }
 
-func (s *Server) openCatalogJSON(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.allPublished(r.Context())
+// openFile is an open-data file's body and its entity tag.
+type openFile struct {
+	body []byte
+	etag string
+}
+
+func newOpenFile(body []byte) openFile {
+	sum := sha256.Sum256(body)
+	return openFile{body: body, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
+}
+
+// openFiles returns the open-data files of the published catalog.
+func (s *Server) openFiles(ctx context.Context) (openFile, openFile, error) {
+	gen, err := s.Catalog.Generation(ctx)
 	if err != nil {
-		return err
+		return openFile{}, openFile{}, err
+	}
+	o := &s.open
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.made && o.gen == gen {
+		return o.json, o.csv, nil
+	}
+	list, gen, err := s.Catalog.AllPublished(ctx)
+	if err != nil {
+		return openFile{}, openFile{}, err
 	}
 	items := make([]apiItem, len(list))
 	for i, e := range list {
 		items[i] = summaryItem(e)
 	}
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	writeJSON(w, http.StatusOK, map[string]any{"title": "雨山区政务服务事项目录", "count": len(items), "items": items})
-	return nil
-}
-
-func (s *Server) openCatalogCSV(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.allPublished(r.Context())
-	if err != nil {
-		return err
+	var j bytes.Buffer
+	if err := json.NewEncoder(&j).Encode(map[string]any{"title": "雨山区政务服务事项目录", "count": len(items), "items": items}); err != nil {
+		return openFile{}, openFile{}, err
 	}
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="yushan-catalog.csv"`)
-	w.Header().Set("Access-Control-Allow-Origin", "*")
-	_, _ = w.Write([]byte("\xEF\xBB\xBF")) // BOM, so Excel reads UTF-8
-	cw := csv.NewWriter(w)
+	var c bytes.Buffer
+	c.WriteString("\xEF\xBB\xBF") // BOM, so Excel reads UTF-8
+	cw := csv.NewWriter(&c)
 	_ = cw.Write([]string{"实施编码", "基本编码", "事项名称", "事项类型", "实施主体", "行使层级", "办件类型", "法定时限（工作日）",
 		"承诺时限（工作日）", "网上办理深度", "跑动次数", "网址"})
 	for _, e := range list {
@@ -105,5 +118,38 @@ func (s *Server) openCatalogCSV(w http.ResponseWriter, r *http.Request) error {
 			strconv.Itoa(e.PromiseDays), strings.Join(depth, "^"), strconv.Itoa(e.Visits), "/items/" + e.Code})
 	}
 	cw.Flush()
-	return cw.Error()
+	if err := cw.Error(); err != nil {
+		return openFile{}, openFile{}, err
+	}
+	o.gen, o.made, o.json, o.csv = gen, true, newOpenFile(j.Bytes()), newOpenFile(c.Bytes())
+	return o.json, o.csv, nil
+}
+
+// serveOpen serves an open-data file to anyone, answering a request that
+// names its entity tag with 304 Not Modified.
+func serveOpen(w http.ResponseWriter, r *http.Request, f openFile, contentType string) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("ETag", f.etag)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.body))
+}
+
+func (s *Server) openCatalogJSON(w http.ResponseWriter, r *http.Request) error {
+	j, _, err := s.openFiles(r.Context())
+	if err != nil {
+		return err
+	}
+	serveOpen(w, r, j, "application/json; charset=utf-8")
+	return nil
+}
+
+func (s *Server) openCatalogCSV(w http.ResponseWriter, r *http.Request) error {
+	_, c, err := s.openFiles(r.Context())
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="yushan-catalog.csv"`)
+	serveOpen(w, r, c, "text/csv; charset=utf-8")
+	return nil
 }

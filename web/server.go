@@ -94,6 +94,7 @@ type Server struct {
 	limits  *limiter
 	metrics *metrics
 	pages   map[string]*pageTemplate
+	open    openData
 }
 
 // NewSessions returns the session manager: sessions in store, 30 minutes of

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -165,6 +167,12 @@ func TestCatalogRevision(t *testing.T) {
 	}
 	// The portal still shows version 1 until the head approves.
 	anon := ts.client()
+	etag := openDataShows(t, anon, food.Code, 1, food.PromiseDays)
+	req, _ := http.NewRequest(http.MethodGet, ts.URL+"/opendata/catalog.json", nil)
+	req.Header.Set("If-None-Match", etag)
+	if p := anon.do(req); p.Status != http.StatusNotModified || p.Body != "" {
+		t.Fatalf("open data again with its tag: %d, %d bytes", p.Status, len(p.Body))
+	}
 	if p := anon.get("/items/" + food.Code); !strings.Contains(p.Doc.Find(".summary-box").Text(), "承诺 "+itoa(food.PromiseDays)+" 个工作日") {
 		t.Fatalf("before approval: %s", p.Doc.Find(".summary-box dd").First().Text())
 	}
@@ -175,6 +183,13 @@ func TestCatalogRevision(t *testing.T) {
 	}
 	if p := anon.get("/items/" + food.Code); !strings.Contains(p.Doc.Find(".summary-box").Text(), "承诺 3 个工作日") || !strings.Contains(p.Body, "第 2 版") {
 		t.Fatalf("after approval: %s", p.Doc.Find(".summary-box dd").First().Text())
+	}
+	// The open data follows at once, under a new tag.
+	if now := openDataShows(t, anon, food.Code, 2, 3); now == etag {
+		t.Fatalf("the open data kept its tag %s across a publication", etag)
+	}
+	if p := anon.do(req); p.Status != http.StatusOK {
+		t.Fatalf("open data with the old tag: %d", p.Status)
 	}
 	// The guide offers the blank form; it downloads as uploaded.
 	link, ok := anon.get("/items/" + food.Code).Doc.Find(`#materials a:contains("下载空白表格")`).Attr("href")
@@ -201,7 +216,7 @@ func TestCatalogRevision(t *testing.T) {
 	fw, _ := mw.CreateFormFile("file", "items.xlsx")
 	io.WriteString(fw, "这不是表格")
 	mw.Close()
-	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/admin/catalog/import", &body)
+	req, _ = http.NewRequest(http.MethodPost, ts.URL+"/admin/catalog/import", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Origin", ts.URL)
 	p = m.do(req)
@@ -256,4 +271,45 @@ func TestPublicInformation(t *testing.T) {
 	if p := c.post("/admin/info/new", url.Values{"kind": {"announcement"}, "title": {"假公告"}, "body": {"内容"}, "op": {"publish"}}); p.Status != http.StatusForbidden {
 		t.Fatalf("citizen published: %d", p.Status)
 	}
+}
+
+// openDataShows checks that the open data lists the entry code at version
+// with promise days, in JSON and CSV, and returns the JSON's entity tag.
+func openDataShows(t *testing.T, c *client, code string, version, promise int) string {
+	t.Helper()
+	p := c.get("/opendata/catalog.json")
+	var doc struct {
+		Count int
+		Items []struct {
+			Code        string
+			Version     int
+			PromiseDays int `json:"promise_days"`
+		}
+	}
+	if err := json.Unmarshal([]byte(p.Body), &doc); err != nil || p.Status != 200 || doc.Count != len(doc.Items) {
+		t.Fatalf("open data: %d %v", p.Status, err)
+	}
+	i := slices.IndexFunc(doc.Items, func(it struct {
+		Code        string
+		Version     int
+		PromiseDays int `json:"promise_days"`
+	}) bool {
+		return it.Code == code
+	})
+	if i < 0 || doc.Items[i].Version != version || doc.Items[i].PromiseDays != promise {
+		t.Fatalf("open data lists %s as %+v, want version %d promising %d days", code, doc.Items[i:min(i+1, len(doc.Items))], version, promise)
+	}
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(c.get("/opendata/catalog.csv").Body, "\xEF\xBB\xBF"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := slices.IndexFunc(rows, func(r []string) bool { return r[0] == code })
+	if j < 0 || rows[j][8] != strconv.Itoa(promise) {
+		t.Fatalf("open data CSV lists %s as %v, want %d days", code, rows[j:min(j+1, len(rows))], promise)
+	}
+	etag := p.Header.Get("ETag")
+	if etag == "" || p.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Fatalf("open data headers: %v", p.Header)
+	}
+	return etag
 }
