@@ -517,6 +517,10 @@ type inboxView struct {
 	PageNo  int
 	NextURL string
 	PrevURL string
+	// ShowOrg adds the column of the org each case belongs to: when the
+	// page holds cases of orgs other than the officer's (a township's
+	// villages, another department's case in 会办).
+	ShowOrg bool
 }
 
 // inboxRow is one line of the inbox, its words worked out in Go: the
@@ -527,6 +531,7 @@ type inboxRow struct {
 	Level, Words                                  string // urgency
 	Joint                                         bool   // another org's case, here for a task it gave this org (会办)
 	Kind                                          string // a letter's kind in words (投诉、咨询、建议), "" for an application
+	Org                                           string // the case's org by name
 }
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
@@ -558,16 +563,25 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) error {
 		v.PrevURL = link(v.PageNo - 1)
 	}
 	promise := promiseCache{}
+	orgNames := map[string]string{}
 	for _, c := range list {
 		days, err := s.promiseDays(r.Context(), promise, c.EntryID)
 		if err != nil {
 			return err
 		}
+		if _, ok := orgNames[c.OrgID]; !ok {
+			o, err := s.Orgs.Get(r.Context(), c.OrgID)
+			if err != nil {
+				return err
+			}
+			orgNames[c.OrgID] = o.Name
+		}
+		v.ShowOrg = v.ShowOrg || c.OrgID != actor.OrgID
 		u := s.Cases.UrgencyOf(c, days)
 		kind := casework.KindName(c.Kind) // a letter: its kind as a badge, then its subject
 		v.Rows = append(v.Rows, inboxRow{ID: c.ID, No: c.No, ItemName: strings.TrimPrefix(c.ItemName, kind+"："), Applicant: idcode.MaskName(c.Applicant),
 			Submitted: c.SubmittedAt.In(yiwang.Shanghai).Format("2006年1月2日 15:04:05"), State: casework.StateWords(c),
-			Level: u.Level, Words: u.Words, Joint: c.Joint, Kind: kind})
+			Level: u.Level, Words: u.Words, Joint: c.Joint, Kind: kind, Org: orgNames[c.OrgID]})
 	}
 	// The store orders by due date: overdue first, then fewest days left.
 	s.render(w, r, "work_inbox", v)
