@@ -136,36 +136,47 @@ func TestInboxOrder(t *testing.T) {
 				}
 			}
 
-			all, err := db.OpenTasksFor(ctx, orgs, []string{string(yiwang.RoleCaseOfficer)}, 1000, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			mine := 0
-			for i, it := range all {
-				if it.OrgID != en.OrgID || it.State != casework.TaskOpen {
-					t.Fatalf("task %d: org %s state %s", i, it.OrgID, it.State)
+			officers := []string{string(yiwang.RoleCaseOfficer)}
+			for _, c := range []struct {
+				orgs []string
+				mine int // open tasks due 2026-03-16 added above
+			}{{orgs, 60}, {two, 90}} {
+				all, err := db.OpenTasksFor(ctx, c.orgs, officers, 1000, 0)
+				if err != nil {
+					t.Fatal(err)
 				}
-				if i > 0 {
-					p := all[i-1]
-					if less := p.Due < it.Due || p.Due == it.Due && (p.OpenedAt.Before(it.OpenedAt) ||
-						p.OpenedAt.Equal(it.OpenedAt) && p.ID < it.ID); !less {
-						t.Fatalf("task %d (%s %s) listed after task %d (%s %s)", i, it.Due, it.OpenedAt, i-1, p.Due, p.OpenedAt)
+				mine := 0
+				for i, it := range all {
+					if !slices.Contains(c.orgs, it.OrgID) || it.State != casework.TaskOpen {
+						t.Fatalf("task %d: org %s state %s", i, it.OrgID, it.State)
+					}
+					if i > 0 {
+						p := all[i-1]
+						if less := p.Due < it.Due || p.Due == it.Due && (p.OpenedAt.Before(it.OpenedAt) ||
+							p.OpenedAt.Equal(it.OpenedAt) && p.ID < it.ID); !less {
+							t.Fatalf("task %d (%s %s) listed after task %d (%s %s)", i, it.Due, it.OpenedAt, i-1, p.Due, p.OpenedAt)
+						}
+					}
+					if it.Due == "2026-03-16" && (it.ItemName == en.Base.Name || it.ItemName == cur.Base.Name) {
+						mine++
 					}
 				}
-				if it.ItemName == en.Base.Name && it.Due == "2026-03-16" {
-					mine++
+				if mine != c.mine {
+					t.Fatalf("%d orgs: %d of the %d open tasks listed", len(c.orgs), mine, c.mine)
 				}
-			}
-			if mine < 60 {
-				t.Fatalf("%d of the 60 open tasks listed", mine)
-			}
-			first, err := db.OpenTasksFor(ctx, orgs, []string{string(yiwang.RoleCaseOfficer)}, 51, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i := range first {
-				if first[i].ID != all[i].ID {
-					t.Fatalf("task page 1 differs at %d from the whole list", i)
+				for _, p := range []struct{ limit, offset int }{{51, 0}, {30, 51}} {
+					got, err := db.OpenTasksFor(ctx, c.orgs, officers, p.limit, p.offset)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for i := range got {
+						if got[i].ID != all[p.offset+i].ID {
+							t.Fatalf("%d orgs: task %d from %d differs from the whole list", len(c.orgs), i, p.offset)
+						}
+					}
+					if want := min(p.limit, len(all)-p.offset); len(got) != want {
+						t.Fatalf("%d orgs: %d tasks from %d, want %d", len(c.orgs), len(got), p.offset, want)
+					}
 				}
 			}
 			if engine == sqlstore.SQLite {
@@ -180,8 +191,11 @@ func TestInboxOrder(t *testing.T) {
 				}
 				planUses(t, db, q, args, "CO-ROUTINE own0", "cases_inbox")
 				planUses(t, db, q, args, "CO-ROUTINE own1", "cases_inbox")
-				q, args = sqlstore.OpenTasksQuery(orgs, []string{string(yiwang.RoleCaseOfficer)}, 51, 0)
+				q, args = sqlstore.OpenTasksQuery(orgs, officers, 51, 0)
 				planUses(t, db, q, args, "", "case_tasks_org_due")
+				q, args = sqlstore.OpenTasksQuery(two, officers, 51, 0)
+				planUses(t, db, q, args, "CO-ROUTINE org0", "case_tasks_org_due")
+				planUses(t, db, q, args, "CO-ROUTINE org1", "case_tasks_org_due")
 			}
 		})
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/casework"
@@ -67,16 +68,24 @@ func (db *DB) OpenTasksFor(ctx context.Context, orgIDs, roles []string, limit, o
 	return out, rows.Err()
 }
 
-// openTasksQuery returns OpenTasksFor's statement and arguments. For one
-// org, the index case_tasks_org_due gives its order, so only the page's
-// rows are read.
+// openTasksQuery returns OpenTasksFor's statement and arguments. Each
+// org's tasks are read from the index case_tasks_org_due in order up to the
+// end of the page, and the database merges them, so a page reads its rows
+// and no more, for one org or many.
 func openTasksQuery(orgIDs, roles []string, limit, offset int) (string, []any) {
 	var args []any
-	ph := func(vs []string) string { return placeholders(&args, vs) }
-	q := `SELECT ` + taskCols + `, c.no, c.item_name, c.state FROM case_tasks t JOIN cases c ON c.id = t.case_id
-		WHERE t.org_id IN (` + ph(orgIDs) + `) AND t.role IN (` + ph(roles) + `) AND t.state = 'open'`
+	placeholders(&args, orgIDs) // $1…: one branch each
+	in := placeholders(&args, roles)
+	args = append(args, limit+offset)
+	n := len(args)
+	var parts []string
+	for i := range orgIDs {
+		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT `+taskCols+`, c.no, c.item_name, c.state AS case_state
+			FROM case_tasks t JOIN cases c ON c.id = t.case_id WHERE t.org_id = $%d AND t.role IN (`+in+`) AND t.state = 'open'
+			ORDER BY t.due, t.opened_at, t.id LIMIT $%d) org%d`, i+1, n, i))
+	}
 	args = append(args, limit, offset)
-	return q + fmt.Sprintf(` ORDER BY t.due, t.opened_at, t.id LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args
+	return strings.Join(parts, " UNION ALL ") + fmt.Sprintf(` ORDER BY due, opened_at, id LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args
 }
 
 // tasks returns a case's tasks in stage order.
