@@ -60,8 +60,31 @@ func scanAudit(sc interface{ Scan(...any) error }) (audit.Entry, error) {
 
 // ListAudit returns entries matching f, newest first, and the total count.
 func (db *DB) ListAudit(ctx context.Context, f audit.Filter) ([]audit.Entry, int, error) {
+	count, q, args := auditQueries(f)
+	var total int
+	if err := db.read.QueryRowContext(ctx, count, args[:len(args)-2]...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count audit: %w", err)
+	}
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list audit: %w", err)
+	}
+	defer rows.Close()
+	var out []audit.Entry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("scan audit: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, total, rows.Err()
+}
+
+// auditQueries returns ListAudit's statements, the count and the page,
+// and the page's arguments; the count's are all but the last two.
+func auditQueries(f audit.Filter) (count, page string, args []any) {
 	var where []string
-	var args []any
 	add := func(cond string, v any) {
 		args = append(args, v)
 		where = append(where, fmt.Sprintf(cond, len(args)))
@@ -88,31 +111,15 @@ func (db *DB) ListAudit(ctx context.Context, f audit.Filter) ([]audit.Entry, int
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
-	var total int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log`+cond, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count audit: %w", err)
-	}
+	count = `SELECT COUNT(*) FROM audit_log` + cond
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
 	args = append(args, limit, max(f.Offset, 0))
-	q := fmt.Sprintf(`SELECT %s FROM audit_log%s ORDER BY seq DESC LIMIT $%d OFFSET $%d`,
+	page = fmt.Sprintf(`SELECT %s FROM audit_log%s ORDER BY seq DESC LIMIT $%d OFFSET $%d`,
 		auditCols, cond, len(args)-1, len(args))
-	rows, err := db.read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list audit: %w", err)
-	}
-	defer rows.Close()
-	var out []audit.Entry
-	for rows.Next() {
-		e, err := scanAudit(rows)
-		if err != nil {
-			return nil, 0, fmt.Errorf("scan audit: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, total, rows.Err()
+	return count, page, args
 }
 
 // WalkAudit calls fn for every entry in order, in pages so that memory stays

@@ -118,3 +118,6 @@ func InboxQuery(orgIDs, states []string, q string, limit, offset int) (string, [
 func OpenTasksQuery(orgIDs, roles []string, limit, offset int) (string, []any) {
 	return openTasksQuery(orgIDs, roles, limit, offset)
 }
+
+// AuditQueries is ListAudit's statements and arguments.
+func AuditQueries(f audit.Filter) (count, page string, args []any) { return auditQueries(f) }
