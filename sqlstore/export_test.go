@@ -8,6 +8,7 @@ import (
 
 	"github.com/yushan-gov/yiwang/audit"
 	"github.com/yushan-gov/yiwang/casework"
+	"github.com/yushan-gov/yiwang/identity"
 )
 
 // GroupWork is one caller's work in a group, as chained hands it over.
@@ -121,3 +122,6 @@ func OpenTasksQuery(orgIDs, roles []string, limit, offset int) (string, []any) {
 
 // AuditQueries is ListAudit's statements and arguments.
 func AuditQueries(f audit.Filter) (count, page string, args []any) { return auditQueries(f) }
+
+// StaffQuery is ListStaff's statement and arguments.
+func StaffQuery(f identity.StaffFilter) (string, []any) { return staffQuery(f) }
