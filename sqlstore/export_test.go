@@ -9,6 +9,7 @@ import (
 	"github.com/yushan-gov/yiwang/audit"
 	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/identity"
+	"github.com/yushan-gov/yiwang/supervision"
 )
 
 // GroupWork is one caller's work in a group, as chained hands it over.
@@ -125,3 +126,9 @@ func AuditQueries(f audit.Filter) (count, page string, args []any) { return audi
 
 // StaffQuery is ListStaff's statement and arguments.
 func StaffQuery(f identity.StaffFilter) (string, []any) { return staffQuery(f) }
+
+// AlertsQuery is Alerts' statement and arguments.
+func AlertsQuery(f supervision.AlertFilter) (string, []any) { return alertsQuery(f) }
+
+// AlertCountsQuery is AlertCounts' statement and arguments.
+func AlertCountsQuery(orgIDs []string) (string, []any) { return alertCountsQuery(orgIDs) }

@@ -6,6 +6,7 @@ import (
 	"github.com/yushan-gov/yiwang/audit"
 	"github.com/yushan-gov/yiwang/identity"
 	"github.com/yushan-gov/yiwang/sqlstore"
+	"github.com/yushan-gov/yiwang/supervision"
 	"github.com/yushan-gov/yiwang/yiwangtest"
 )
 
@@ -25,4 +26,22 @@ func TestStaffListIndexed(t *testing.T) {
 	db := yiwangtest.NewDB(t, sqlstore.SQLite)
 	q, args := sqlstore.StaffQuery(identity.StaffFilter{})
 	planUses(t, db, q, args, "", "accounts_username")
+}
+
+// The open alerts are listed and counted from their indexes in order
+// (migration 00028): the district's list, an org's, and the counts by org
+// and level, without sorting every open alert.
+func TestOpenAlertsIndexed(t *testing.T) {
+	db := yiwangtest.NewDB(t, sqlstore.SQLite)
+	q, args := sqlstore.AlertsQuery(supervision.AlertFilter{Open: true, Limit: 201})
+	planUses(t, db, q, args, "", "supervision_alerts_list")
+	q, args = sqlstore.AlertsQuery(supervision.AlertFilter{Open: true, Level: supervision.Red, Limit: 201})
+	planUses(t, db, q, args, "", "supervision_alerts_list")
+	q, args = sqlstore.AlertsQuery(supervision.AlertFilter{Open: true, OrgIDs: []string{"a", "b"}, Limit: 201})
+	planUses(t, db, q, args, "CO-ROUTINE o0", "supervision_alerts_org_list")
+	planUses(t, db, q, args, "CO-ROUTINE o1", "supervision_alerts_org_list")
+	q, args = sqlstore.AlertCountsQuery(nil)
+	planUses(t, db, q, args, "", "supervision_alerts_org_list")
+	q, args = sqlstore.AlertCountsQuery([]string{"a", "b"})
+	planUses(t, db, q, args, "", "supervision_alerts_org_list")
 }

@@ -454,7 +454,12 @@ func scanAlert(sc interface{ Scan(...any) error }) (supervision.Alert, error) {
 }
 
 func (db *DB) alerts(ctx context.Context, where string, args ...any) ([]supervision.Alert, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+alertCols+` FROM supervision_alerts WHERE `+where, args...)
+	return db.readAlerts(ctx, `SELECT `+alertCols+` FROM supervision_alerts WHERE `+where, args...)
+}
+
+// readAlerts runs query, which selects alertCols.
+func (db *DB) readAlerts(ctx context.Context, query string, args ...any) ([]supervision.Alert, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list alerts: %w", err)
 	}
@@ -472,14 +477,25 @@ func (db *DB) alerts(ctx context.Context, where string, args ...any) ([]supervis
 
 // Alerts lists alerts, red ones first, then the earliest due.
 func (db *DB) Alerts(ctx context.Context, f supervision.AlertFilter) ([]supervision.Alert, error) {
+	if f.OrgIDs != nil && len(f.OrgIDs) == 0 {
+		return nil, nil
+	}
+	q, args := alertsQuery(f)
+	return db.readAlerts(ctx, q, args...)
+}
+
+// redFirst is the first key of the list of open alerts, written as the
+// indexes supervision_alerts_list and supervision_alerts_org_list have it
+// (migration 00028): a query must write it so for them to serve it.
+const redFirst = `(CASE level WHEN 'red' THEN 0 ELSE 1 END)`
+
+// alertsQuery returns Alerts' statement and arguments. Open alerts are read
+// in the list's order from an index up to the limit: the district's from
+// supervision_alerts_list, each org's from supervision_alerts_org_list
+// (one branch an org, merged by the database).
+func alertsQuery(f supervision.AlertFilter) (string, []any) {
 	var args []any
 	var conds []string
-	if f.OrgIDs != nil {
-		if len(f.OrgIDs) == 0 {
-			return nil, nil
-		}
-		conds = append(conds, "org_id IN ("+placeholders(&args, f.OrgIDs)+")")
-	}
 	if f.Level != "" {
 		args = append(args, f.Level)
 		conds = append(conds, fmt.Sprintf("level = $%d", len(args)))
@@ -488,33 +504,64 @@ func (db *DB) Alerts(ctx context.Context, f supervision.AlertFilter) ([]supervis
 		args = append(args, f.Rule)
 		conds = append(conds, fmt.Sprintf("rule = $%d", len(args)))
 	}
-	if f.Open {
-		conds = append(conds, "cleared_at IS NULL")
-	}
-	if len(conds) == 0 {
-		conds = []string{"1=1"}
-	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 200
 	}
+	if !f.Open {
+		if f.OrgIDs != nil {
+			conds = append(conds, "org_id IN ("+placeholders(&args, f.OrgIDs)+")")
+		}
+		args = append(args, limit)
+		return `SELECT ` + alertCols + ` FROM supervision_alerts WHERE 1=1` + andAll(conds) +
+			fmt.Sprintf(` ORDER BY CASE WHEN cleared_at IS NULL THEN 0 ELSE 1 END, `+redFirst+`, due, case_no, id LIMIT $%d`, len(args)), args
+	}
+	conds = append(conds, "cleared_at IS NULL")
+	order := redFirst + `, due, case_no, id`
 	args = append(args, limit)
-	return db.alerts(ctx, strings.Join(conds, " AND ")+fmt.Sprintf(` ORDER BY CASE WHEN cleared_at IS NULL THEN 0 ELSE 1 END,
-		CASE level WHEN 'red' THEN 0 ELSE 1 END, due, case_no, id LIMIT $%d`, len(args)), args...)
+	n := len(args)
+	if f.OrgIDs == nil {
+		return `SELECT ` + alertCols + ` FROM supervision_alerts WHERE ` + strings.Join(conds, " AND ") +
+			fmt.Sprintf(` ORDER BY %s LIMIT $%d`, order, n), args
+	}
+	var parts []string
+	for i, o := range f.OrgIDs {
+		args = append(args, o)
+		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT `+alertCols+`, `+redFirst+` AS red_first FROM supervision_alerts
+			WHERE org_id = $%d AND `+strings.Join(conds, " AND ")+` ORDER BY %s LIMIT $%d) o%d`, len(args), order, n, i))
+	}
+	return `SELECT ` + alertCols + ` FROM (` + strings.Join(parts, " UNION ALL ") +
+		fmt.Sprintf(` ORDER BY red_first, due, case_no, id LIMIT $%d) a ORDER BY red_first, due, case_no, id`, n), args
 }
 
-// AlertCounts counts open alerts by org and level (supervision_alerts_org).
-func (db *DB) AlertCounts(ctx context.Context, orgIDs []string) ([]supervision.AlertCount, error) {
+// andAll is conds each after AND.
+func andAll(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return " AND " + strings.Join(conds, " AND ")
+}
+
+// alertCountsQuery returns AlertCounts' statement and arguments: grouped
+// by the list's first key, the counts are read from the index
+// supervision_alerts_org_list alone (0 is red, 1 yellow).
+func alertCountsQuery(orgIDs []string) (string, []any) {
 	var args []any
 	where := "cleared_at IS NULL"
 	if orgIDs != nil {
-		if len(orgIDs) == 0 {
-			return nil, nil
-		}
 		where += " AND org_id IN (" + placeholders(&args, orgIDs) + ")"
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT org_id, level, COUNT(*) FROM supervision_alerts WHERE `+where+`
-		GROUP BY org_id, level ORDER BY org_id, level`, args...)
+	return `SELECT org_id, ` + redFirst + `, COUNT(*) FROM supervision_alerts WHERE ` + where +
+		` GROUP BY org_id, ` + redFirst + ` ORDER BY org_id, ` + redFirst, args
+}
+
+// AlertCounts counts open alerts by org and level (supervision_alerts_org_list).
+func (db *DB) AlertCounts(ctx context.Context, orgIDs []string) ([]supervision.AlertCount, error) {
+	if orgIDs != nil && len(orgIDs) == 0 {
+		return nil, nil
+	}
+	q, args := alertCountsQuery(orgIDs)
+	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("alert counts: %w", err)
 	}
@@ -522,8 +569,13 @@ func (db *DB) AlertCounts(ctx context.Context, orgIDs []string) ([]supervision.A
 	var out []supervision.AlertCount
 	for rows.Next() {
 		var c supervision.AlertCount
-		if err := rows.Scan(&c.OrgID, &c.Level, &c.N); err != nil {
+		var yellow int
+		if err := rows.Scan(&c.OrgID, &yellow, &c.N); err != nil {
 			return nil, err
+		}
+		c.Level = supervision.Red
+		if yellow == 1 {
+			c.Level = supervision.Yellow
 		}
 		out = append(out, c)
 	}
