@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -352,6 +353,10 @@ var inboxStatesSQL = func() string {
 	return strings.Join(q, ", ")
 }()
 
+// caseNoLike is what a case number looks like: an application's 43
+// characters, a letter's 19 (12345TS…), all capital letters and digits.
+var caseNoLike = regexp.MustCompile(`^[0-9A-Z]{15,}$`)
+
 // inboxQuery returns CasesFor's statement and arguments: the cases of
 // orgIDs in states, and those of other orgs with an open joint task of
 // orgIDs, due first, then submitted first. Every state must be one of
@@ -366,7 +371,13 @@ func inboxQuery(orgIDs, states []string, q string, limit, offset int) (string, [
 	orgs := placeholders(&args, orgIDs)
 	in := placeholders(&args, states)
 	search := ""
-	if q = strings.NewReplacer("%", "", "_", "").Replace(q); q != "" {
+	if no := strings.ToUpper(q); caseNoLike.MatchString(no) {
+		// A case number (letters and digits, as no name of a person or an
+		// item is) is looked up by its unique index, not by reading every
+		// open case for names that cannot match it.
+		args = append(args, no)
+		search = fmt.Sprintf(` AND no = $%d`, len(args))
+	} else if q = strings.NewReplacer("%", "", "_", "").Replace(q); q != "" {
 		args = append(args, q, "%"+q+"%")
 		search = fmt.Sprintf(` AND (no = $%d OR applicant = $%d OR item_name LIKE $%d)`, len(args)-1, len(args)-1, len(args))
 	}

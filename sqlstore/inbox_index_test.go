@@ -126,6 +126,11 @@ func TestInboxOrder(t *testing.T) {
 			if got, w := page([]string{casework.StateAccepted}, 10, 0), nos(want[5:15]); !slices.Equal(got, w) {
 				t.Fatalf("accepted only:\n got %v\nwant %v", got, w)
 			}
+			// A case number, typed in lower case, finds its case alone.
+			if got, err := db.CasesFor(ctx, orgs, casework.InboxStates(), strings.ToLower(want[7].No), 51, 0); err != nil ||
+				len(got) != 1 || got[0].No != want[7].No {
+				t.Fatalf("search by number %s: %d cases, %v", want[7].No, len(got), err)
+			}
 			if _, err := db.CasesFor(ctx, orgs, []string{casework.StateDelivered}, "", 10, 0); err == nil {
 				t.Fatal("an inbox of delivered cases was listed")
 			}
@@ -185,6 +190,12 @@ func TestInboxOrder(t *testing.T) {
 					t.Fatal(err)
 				}
 				planUses(t, db, q, args, "CO-ROUTINE own0", "cases_inbox")
+				// By number: its unique index, not every open case.
+				q, args, err = sqlstore.InboxQuery(two, casework.InboxStates(), want[7].No, 51, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				planUses(t, db, q, args, "CO-ROUTINE own1", "sqlite_autoindex_cases_2")
 				q, args, err = sqlstore.InboxQuery(two, casework.InboxStates(), "", 51, 0)
 				if err != nil {
 					t.Fatal(err)
