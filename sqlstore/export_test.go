@@ -9,6 +9,7 @@ import (
 	"github.com/yushan-gov/yiwang/audit"
 	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/identity"
+	"github.com/yushan-gov/yiwang/license"
 	"github.com/yushan-gov/yiwang/supervision"
 )
 
@@ -132,3 +133,6 @@ func AlertsQuery(f supervision.AlertFilter) (string, []any) { return alertsQuery
 
 // AlertCountsQuery is AlertCounts' statement and arguments.
 func AlertCountsQuery(orgIDs []string) (string, []any) { return alertCountsQuery(orgIDs) }
+
+// LicensesQuery is Licenses' statement and arguments.
+func LicensesQuery(q license.ListQuery) (string, []any) { return licensesQuery(q) }

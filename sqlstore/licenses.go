@@ -129,7 +129,12 @@ func (db *DB) openLicenseFile(l *license.License, sealed string) {
 }
 
 func (db *DB) licenses(ctx context.Context, where string, args ...any) ([]license.License, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+licenseCols+` FROM licenses WHERE `+where, args...)
+	return db.readLicenses(ctx, `SELECT `+licenseCols+` FROM licenses WHERE `+where, args...)
+}
+
+// readLicenses runs query, which selects licenseCols.
+func (db *DB) readLicenses(ctx context.Context, query string, args ...any) ([]license.License, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list licenses: %w", err)
 	}
@@ -153,10 +158,21 @@ func (db *DB) License(ctx context.Context, id string) (license.License, error) {
 
 // Licenses lists licenses, newest first.
 func (db *DB) Licenses(ctx context.Context, q license.ListQuery) ([]license.License, error) {
+	query, args := licensesQuery(q)
+	return db.readLicenses(ctx, query, args...)
+}
+
+// licensesQuery returns Licenses' statement and arguments. The licences of
+// several issuers (a township's and its villages') are read issuer by
+// issuer from licenses_issuer, newest first up to the end of the page, and
+// merged by the database, rather than all read and sorted.
+func licensesQuery(q license.ListQuery) (string, []any) {
 	var args []any
-	where := []string{"1=1"}
-	if len(q.OrgIDs) > 0 {
-		where = append(where, "issuer_org_id IN ("+placeholders(&args, q.OrgIDs)+")")
+	var where []string
+	var orgs []int // the placeholders of q.OrgIDs
+	for _, o := range q.OrgIDs {
+		args = append(args, o)
+		orgs = append(orgs, len(args))
 	}
 	if s := strings.TrimSpace(q.Q); s != "" {
 		args = append(args, "%"+strings.NewReplacer("%", "", "_", "").Replace(s)+"%")
@@ -166,8 +182,24 @@ func (db *DB) Licenses(ctx context.Context, q license.ListQuery) ([]license.Lice
 	if q.Limit <= 0 {
 		q.Limit = 50
 	}
-	args = append(args, q.Limit, q.Offset)
-	return db.licenses(ctx, strings.Join(where, " AND ")+fmt.Sprintf(" ORDER BY issued_at DESC, id LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args...)
+	page := func() string {
+		args = append(args, q.Limit, max(q.Offset, 0))
+		return fmt.Sprintf(` ORDER BY issued_at DESC, id LIMIT $%d OFFSET $%d`, len(args)-1, len(args))
+	}
+	if len(orgs) < 2 {
+		if len(orgs) == 1 {
+			where = append(where, fmt.Sprintf("issuer_org_id = $%d", orgs[0]))
+		}
+		return `SELECT ` + licenseCols + ` FROM licenses WHERE 1=1` + andAll(where) + page(), args
+	}
+	args = append(args, q.Limit+max(q.Offset, 0))
+	end := len(args)
+	var parts []string
+	for i, n := range orgs {
+		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT `+licenseCols+` FROM licenses WHERE issuer_org_id = $%d`+andAll(where)+
+			` ORDER BY issued_at DESC, id LIMIT $%d) l%d`, n, end, i))
+	}
+	return strings.Join(parts, " UNION ALL ") + page(), args
 }
 
 func (db *DB) holderHash(codeType, code string) string {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/yushan-gov/yiwang/audit"
 	"github.com/yushan-gov/yiwang/identity"
+	"github.com/yushan-gov/yiwang/license"
 	"github.com/yushan-gov/yiwang/sqlstore"
 	"github.com/yushan-gov/yiwang/supervision"
 	"github.com/yushan-gov/yiwang/yiwangtest"
@@ -44,4 +45,16 @@ func TestOpenAlertsIndexed(t *testing.T) {
 	planUses(t, db, q, args, "", "supervision_alerts_org_list")
 	q, args = sqlstore.AlertCountsQuery([]string{"a", "b"})
 	planUses(t, db, q, args, "", "supervision_alerts_org_list")
+}
+
+// The licences of several issuers are read issuer by issuer from
+// licenses_issuer, newest first, and merged; only licences issued in the
+// same instant are sorted among themselves (by id).
+func TestLicensesOfIssuersIndexed(t *testing.T) {
+	db := yiwangtest.NewDB(t, sqlstore.SQLite)
+	q, args := sqlstore.LicensesQuery(license.ListQuery{OrgIDs: []string{"a", "b"}, Q: "食品", Limit: 100})
+	planReads(t, db, q, args, "CO-ROUTINE l0", "licenses_issuer", true)
+	planReads(t, db, q, args, "CO-ROUTINE l1", "licenses_issuer", true)
+	q, args = sqlstore.LicensesQuery(license.ListQuery{OrgIDs: []string{"a"}, Limit: 100})
+	planReads(t, db, q, args, "", "licenses_issuer", true)
 }
