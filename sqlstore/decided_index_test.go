@@ -37,20 +37,10 @@ func TestDecidedIndexesPartial(t *testing.T) {
 				{"cases_kpi", `SELECT org_id, COUNT(*) FROM cases WHERE decided_at >= $1 AND decided_at < $2 AND simulated = $3 AND kind = '' GROUP BY org_id`},
 				{"cases_org_decided", `SELECT id FROM cases WHERE org_id = $4 AND decided_at >= $1 AND decided_at < $2 AND state IN ('decided', 'delivered') AND simulated = $3 AND kind = '' ORDER BY id`},
 			} {
-				rows, err := db.SQL().QueryContext(ctx, `EXPLAIN QUERY PLAN `+c.query, "2026-01-01", "2026-02-01", false, "org")
-				if err != nil {
-					t.Fatal(err)
-				}
 				var plan []string
-				for rows.Next() {
-					var id, parent, unused int
-					var detail string
-					if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-						t.Fatal(err)
-					}
-					plan = append(plan, detail)
+				for _, n := range queryPlan(t, db, c.query, "2026-01-01", "2026-02-01", false, "org") {
+					plan = append(plan, n.detail)
 				}
-				rows.Close()
 				if p := strings.Join(plan, "; "); !strings.Contains(p, c.index) {
 					t.Fatalf("the plan does not use %s: %s", c.index, p)
 				}

@@ -225,22 +225,12 @@ func planUses(t *testing.T, db *sqlstore.DB, q string, args []any, under, index 
 // never all.
 func planReads(t *testing.T, db *sqlstore.DB, q string, args []any, under, index string, ties bool) {
 	t.Helper()
-	rows, err := db.SQL().Query(`EXPLAIN QUERY PLAN `+q, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	in := map[int]bool{0: under == ""} // the nodes in the part, by id
 	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		in[id] = in[parent] || detail == under
-		if in[parent] {
-			plan = append(plan, detail)
+	for _, n := range queryPlan(t, db, q, args...) {
+		in[n.id] = in[n.parent] || n.detail == under
+		if in[n.parent] {
+			plan = append(plan, n.detail)
 		}
 	}
 	p := strings.Join(plan, "; ")
@@ -255,4 +245,33 @@ func planReads(t *testing.T, db *sqlstore.DB, q string, args []any, under, index
 	if !reads || sorts {
 		t.Fatalf("the plan does not read %s in order: %s", index, p)
 	}
+}
+
+// planNode is a node of SQLite's query plan.
+type planNode struct {
+	id, parent int
+	detail     string
+}
+
+// queryPlan returns SQLite's query plan for q, node by node.
+func queryPlan(t *testing.T, db *sqlstore.DB, q string, args ...any) []planNode {
+	t.Helper()
+	rows, err := db.SQL().Query(`EXPLAIN QUERY PLAN `+q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []planNode
+	for rows.Next() {
+		var n planNode
+		var unused int
+		if err := rows.Scan(&n.id, &n.parent, &unused, &n.detail); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, n)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
