@@ -368,7 +368,8 @@ func inboxQuery(orgIDs, states []string, q string, limit, offset int) (string, [
 		}
 	}
 	var args []any
-	orgs := placeholders(&args, orgIDs)
+	groups := ownerBranches(&args, orgIDs)
+	orgs := allOf(groups)
 	in := placeholders(&args, states)
 	search := ""
 	if no := strings.ToUpper(q); caseNoLike.MatchString(no) {
@@ -387,9 +388,9 @@ func inboxQuery(orgIDs, states []string, q string, limit, offset int) (string, [
 	// up to the end of the page, and the database merges them: a township
 	// and its villages read a page's rows each, not all their open cases.
 	var own []string
-	for i := range orgIDs {
-		own = append(own, fmt.Sprintf(`SELECT * FROM (SELECT `+caseCols+`, 0 AS joint FROM cases WHERE org_id = $%d AND state IN (`+
-			inboxStatesSQL+`) AND state IN (`+in+`)`+search+` ORDER BY due, submitted_at LIMIT `+n+`) own%d`, i+1, i))
+	for i, g := range groups {
+		own = append(own, fmt.Sprintf(`SELECT * FROM (SELECT `+caseCols+`, 0 AS joint FROM cases WHERE org_id IN (`+g+`) AND state IN (`+
+			inboxStatesSQL+`) AND state IN (`+in+`)`+search+` ORDER BY due, submitted_at LIMIT `+n+`) own%d`, i))
 	}
 	// A joint case is due when this org's task on it is: its due column is
 	// the task's (caseCols ends with due).

@@ -135,9 +135,19 @@ func TestInboxOrder(t *testing.T) {
 				t.Fatal("an inbox of delivered cases was listed")
 			}
 			two := []string{en.OrgID, cur.OrgID}
+			// More orgs than one statement has branches for: they share them.
+			many := slices.Clone(two)
+			for i := range 598 {
+				many = append(many, fmt.Sprintf("org-without-cases-%d", i))
+			}
+			rand.New(rand.NewPCG(9, 10)).Shuffle(len(many), func(i, j int) { many[i], many[j] = many[j], many[i] })
 			for _, p := range []struct{ limit, offset int }{{51, 0}, {51, 51}, {20, 90}} {
-				if got, w := pageOf(two, casework.InboxStates(), p.limit, p.offset), nos(both[p.offset:min(p.offset+p.limit, len(both))]); !slices.Equal(got, w) {
+				w := nos(both[p.offset:min(p.offset+p.limit, len(both))])
+				if got := pageOf(two, casework.InboxStates(), p.limit, p.offset); !slices.Equal(got, w) {
 					t.Fatalf("two orgs, %d from %d:\n got %v\nwant %v", p.limit, p.offset, got, w)
+				}
+				if got := pageOf(many, casework.InboxStates(), p.limit, p.offset); !slices.Equal(got, w) {
+					t.Fatalf("600 orgs, %d from %d:\n got %v\nwant %v", p.limit, p.offset, got, w)
 				}
 			}
 
@@ -145,7 +155,7 @@ func TestInboxOrder(t *testing.T) {
 			for _, c := range []struct {
 				orgs []string
 				mine int // open tasks due 2026-03-16 added above
-			}{{orgs, 60}, {two, 90}} {
+			}{{orgs, 60}, {two, 90}, {many, 90}} {
 				all, err := db.OpenTasksFor(ctx, c.orgs, officers, 1000, 0)
 				if err != nil {
 					t.Fatal(err)

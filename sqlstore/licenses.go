@@ -169,11 +169,7 @@ func (db *DB) Licenses(ctx context.Context, q license.ListQuery) ([]license.Lice
 func licensesQuery(q license.ListQuery) (string, []any) {
 	var args []any
 	var where []string
-	var orgs []int // the placeholders of q.OrgIDs
-	for _, o := range q.OrgIDs {
-		args = append(args, o)
-		orgs = append(orgs, len(args))
-	}
+	groups := ownerBranches(&args, q.OrgIDs)
 	if s := strings.TrimSpace(q.Q); s != "" {
 		args = append(args, "%"+strings.NewReplacer("%", "", "_", "").Replace(s)+"%")
 		n := len(args)
@@ -186,18 +182,18 @@ func licensesQuery(q license.ListQuery) (string, []any) {
 		args = append(args, q.Limit, max(q.Offset, 0))
 		return fmt.Sprintf(` ORDER BY issued_at DESC, id LIMIT $%d OFFSET $%d`, len(args)-1, len(args))
 	}
-	if len(orgs) < 2 {
-		if len(orgs) == 1 {
-			where = append(where, fmt.Sprintf("issuer_org_id = $%d", orgs[0]))
+	if len(groups) < 2 {
+		if len(groups) == 1 {
+			where = append(where, "issuer_org_id IN ("+groups[0]+")")
 		}
 		return `SELECT ` + licenseCols + ` FROM licenses WHERE 1=1` + andAll(where) + page(), args
 	}
 	args = append(args, q.Limit+max(q.Offset, 0))
 	end := len(args)
 	var parts []string
-	for i, n := range orgs {
-		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT `+licenseCols+` FROM licenses WHERE issuer_org_id = $%d`+andAll(where)+
-			` ORDER BY issued_at DESC, id LIMIT $%d) l%d`, n, end, i))
+	for i, g := range groups {
+		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT `+licenseCols+` FROM licenses WHERE issuer_org_id IN (`+g+`)`+andAll(where)+
+			` ORDER BY issued_at DESC, id LIMIT $%d) l%d`, end, i))
 	}
 	return strings.Join(parts, " UNION ALL ") + page(), args
 }

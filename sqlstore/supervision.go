@@ -525,10 +525,9 @@ func alertsQuery(f supervision.AlertFilter) (string, []any) {
 			fmt.Sprintf(` ORDER BY %s LIMIT $%d`, order, n), args
 	}
 	var parts []string
-	for i, o := range f.OrgIDs {
-		args = append(args, o)
+	for i, g := range ownerBranches(&args, f.OrgIDs) {
 		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT `+alertCols+`, `+redFirst+` AS red_first FROM supervision_alerts
-			WHERE org_id = $%d AND `+strings.Join(conds, " AND ")+` ORDER BY %s LIMIT $%d) o%d`, len(args), order, n, i))
+			WHERE org_id IN (`+g+`) AND `+strings.Join(conds, " AND ")+` ORDER BY %s LIMIT $%d) o%d`, order, n, i))
 	}
 	return `SELECT ` + alertCols + ` FROM (` + strings.Join(parts, " UNION ALL ") +
 		fmt.Sprintf(` ORDER BY red_first, due, case_no, id LIMIT $%d) a ORDER BY red_first, due, case_no, id`, n), args

@@ -74,15 +74,15 @@ func (db *DB) OpenTasksFor(ctx context.Context, orgIDs, roles []string, limit, o
 // and no more, for one org or many.
 func openTasksQuery(orgIDs, roles []string, limit, offset int) (string, []any) {
 	var args []any
-	placeholders(&args, orgIDs) // $1…: one branch each
+	groups := ownerBranches(&args, orgIDs)
 	in := placeholders(&args, roles)
 	args = append(args, limit+offset)
 	n := len(args)
 	var parts []string
-	for i := range orgIDs {
+	for i, g := range groups {
 		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT `+taskCols+`, c.no, c.item_name, c.state AS case_state
-			FROM case_tasks t JOIN cases c ON c.id = t.case_id WHERE t.org_id = $%d AND t.role IN (`+in+`) AND t.state = 'open'
-			ORDER BY t.due, t.opened_at, t.id LIMIT $%d) org%d`, i+1, n, i))
+			FROM case_tasks t JOIN cases c ON c.id = t.case_id WHERE t.org_id IN (`+g+`) AND t.role IN (`+in+`) AND t.state = 'open'
+			ORDER BY t.due, t.opened_at, t.id LIMIT $%d) org%d`, n, i))
 	}
 	args = append(args, limit, offset)
 	return strings.Join(parts, " UNION ALL ") + fmt.Sprintf(` ORDER BY due, opened_at, id LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args

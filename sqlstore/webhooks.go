@@ -243,10 +243,9 @@ func (db *DB) newestDeliveries(ctx context.Context, limit int) ([]webhook.Delive
 	cols := strings.TrimSuffix(deliveryCols, ", s.url")
 	args := []any{limit}
 	var parts []string
-	for i, id := range ids {
-		args = append(args, id)
-		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT `+cols+` FROM webhook_deliveries d WHERE d.subscription_id = $%d
-			ORDER BY d.created_at DESC, d.id DESC LIMIT $1) sub%d`, len(args), i))
+	for i, g := range ownerBranches(&args, ids) {
+		parts = append(parts, fmt.Sprintf(`SELECT * FROM (SELECT `+cols+` FROM webhook_deliveries d WHERE d.subscription_id IN (`+g+`)
+			ORDER BY d.created_at DESC, d.id DESC LIMIT $1) sub%d`, i))
 	}
 	return db.readDeliveries(ctx, `SELECT `+deliveryCols+` FROM (`+strings.Join(parts, " UNION ALL ")+
 		` ORDER BY created_at DESC, id DESC LIMIT $1) d JOIN webhook_subscriptions s ON s.id = d.subscription_id
