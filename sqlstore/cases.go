@@ -423,6 +423,14 @@ func placeholders(args *[]any, vs []string) string {
 	return strings.Join(p, ",")
 }
 
+// andAll is conds each after AND.
+func andAll(conds []string) string {
+	if len(conds) == 0 {
+		return ""
+	}
+	return " AND " + strings.Join(conds, " AND ")
+}
+
 func dueOr(d string) string {
 	if d == "" {
 		return "9999-12-31"

@@ -533,14 +533,6 @@ func alertsQuery(f supervision.AlertFilter) (string, []any) {
 		fmt.Sprintf(` ORDER BY red_first, due, case_no, id LIMIT $%d) a ORDER BY red_first, due, case_no, id`, n), args
 }
 
-// andAll is conds each after AND.
-func andAll(conds []string) string {
-	if len(conds) == 0 {
-		return ""
-	}
-	return " AND " + strings.Join(conds, " AND ")
-}
-
 // alertCountsQuery returns AlertCounts' statement and arguments: grouped
 // by the list's first key, the counts are read from the index
 // supervision_alerts_org_list alone (0 is red, 1 yellow).
