@@ -2,8 +2,10 @@ package web
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/idempotency"
@@ -83,11 +85,18 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	w.WriteHeader(code)
-	s.render(w, r, "error", &errorView{Page: s.page(r, "出错了"), Status: code, Message: pe.Message})
+	v := &errorView{Page: s.page(r, "出错了"), Status: code, Message: pe.Message}
+	for _, k := range slices.Sorted(maps.Keys(pe.Fields)) {
+		v.Problems = append(v.Problems, pe.Fields[k])
+	}
+	s.render(w, r, "error", v)
 }
 
 type errorView struct {
 	Page
 	Status  int
 	Message string
+	// Problems are what a request without a form to show them beside
+	// (a link with a wrong filter, say) got wrong, one by one.
+	Problems []string
 }

@@ -28,4 +28,8 @@ func TestInboxShowsOrg(t *testing.T) {
 	if p := officer.get("/work"); p.Doc.Find("tbody tr").Length() == 0 || p.Doc.Find(`th:contains("承办单位")`).Length() != 0 {
 		t.Fatalf("the department's own inbox: %d rows, org column %d", p.Doc.Find("tbody tr").Length(), p.Doc.Find(`th:contains("承办单位")`).Length())
 	}
+	// A link with a wrong filter says what is wrong, not only how much.
+	if p := officer.get("/work?state=bogus"); p.Status != 400 || !strings.Contains(p.Doc.Find(".error-summary li").Text(), "状态不正确") {
+		t.Fatalf("a wrong state: %d %q", p.Status, p.Doc.Find("main").Text())
+	}
 }
