@@ -387,22 +387,37 @@ func inboxQuery(orgIDs, states []string, q string, limit, offset int) (string, [
 	// Each org's own cases are read from cases_inbox in the inbox's order
 	// up to the end of the page, and the database merges them: a township
 	// and its villages read a page's rows each, not all their open cases.
+	// The branches carry only the keys; the page's cases are read whole
+	// after the merge, not every branch's.
 	var own []string
 	for i, g := range groups {
-		own = append(own, fmt.Sprintf(`SELECT * FROM (SELECT `+caseCols+`, 0 AS joint FROM cases WHERE org_id IN (`+g+`) AND state IN (`+
-			inboxStatesSQL+`) AND state IN (`+in+`)`+search+` ORDER BY due, submitted_at LIMIT `+n+`) own%d`, i))
+		own = append(own, fmt.Sprintf(`SELECT * FROM (SELECT id, due, submitted_at, 0 AS joint FROM cases WHERE org_id IN (`+g+
+			`) AND state IN (`+inboxStatesSQL+`) AND state IN (`+in+`)`+search+` ORDER BY due, submitted_at LIMIT `+n+`) own%d`, i))
 	}
-	// A joint case is due when this org's task on it is: its due column is
-	// the task's (caseCols ends with due).
-	jointCols := strings.TrimSuffix(caseCols, "due") + "t.due"
-	joint := `SELECT ` + jointCols + `, 1 AS joint FROM cases JOIN (SELECT case_id, MIN(due) AS due FROM case_tasks
+	// A joint case is due when this org's task on it is.
+	joint := `SELECT cases.id, t.due, submitted_at, 1 AS joint FROM cases JOIN (SELECT case_id, MIN(due) AS due FROM case_tasks
 		WHERE org_id IN (` + orgs + `) AND joint = 1 AND state = 'open' GROUP BY case_id) t ON t.case_id = cases.id
 		WHERE cases.org_id NOT IN (` + orgs + `) AND state IN (` + in + `)` + search +
 		` ORDER BY t.due, submitted_at LIMIT ` + n
 	args = append(args, limit, offset)
-	return strings.Join(own, " UNION ALL ") + ` UNION ALL SELECT * FROM (` + joint + `) joint` +
-		fmt.Sprintf(` ORDER BY due, submitted_at LIMIT $%d OFFSET $%d`, len(args)-1, len(args)), args, nil
+	page := strings.Join(own, " UNION ALL ") + ` UNION ALL SELECT * FROM (` + joint + `) joint` +
+		fmt.Sprintf(` ORDER BY due, submitted_at LIMIT $%d OFFSET $%d`, len(args)-1, len(args))
+	return `SELECT ` + inboxCols + `, k.joint FROM (` + page + `) k JOIN cases c ON c.id = k.id ORDER BY k.due, k.submitted_at`, args, nil
 }
+
+// inboxCols are caseCols of the cases c of an inbox page k, whose due
+// date is the page's: a joint case's is its task's.
+var inboxCols = func() string {
+	var cols []string
+	for _, c := range strings.Split(caseCols, ",") {
+		if c = strings.TrimSpace(c); c == "due" {
+			cols = append(cols, "k.due")
+		} else {
+			cols = append(cols, "c."+c)
+		}
+	}
+	return strings.Join(cols, ", ")
+}()
 
 // withExtra scans a row's columns after the case's into extra.
 type withExtra struct {
