@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/yushan-gov/yiwang"
@@ -23,8 +24,11 @@ type Service struct {
 	Store Store
 	Orgs  Orgs
 	Clock yiwang.Clock
-	// months keeps the trend's ended months (trend_cache.go).
+	// months keeps the trend's ended months and the public statistics'
+	// periods (trend_cache.go).
 	months monthCounts
+	// publicCount is held by the public statistics' count in progress.
+	publicCount sync.Mutex
 }
 
 // Query selects what the dashboard counts.
@@ -261,7 +265,7 @@ func (s *Service) trend(ctx context.Context, all []org.Org, ids map[string]bool,
 		var err error
 		switch {
 		case i < len(months)-1 && ended:
-			cs, err = s.keptCounts(ctx, from, to)
+			cs, err = s.keptCounts(ctx, from, to, nil)
 		case known != nil && known.bounds == bounds{from, to}:
 			cs = known.counts
 		default:
@@ -504,16 +508,12 @@ func (s *Service) Public(ctx context.Context, p Period) (Table, error) {
 	if err != nil {
 		return Table{}, err
 	}
-	// Anyone may ask, as often as they like: a calendar month that has
-	// ended is counted at most once a minute (trend_cache.go); the running
-	// month, and any other period, live (and cancelled with the request).
+	// Anyone may ask, as often as they like, for any period: each is
+	// counted at most once a minute, the running month too, and one at a
+	// time (trend_cache.go), so that anonymous callers cannot keep the
+	// processors counting.
 	from, to := p.Bounds()
-	var cs map[string]Counts
-	if p.Month != "" && !to.After(s.Clock.Now()) {
-		cs, err = s.keptCounts(ctx, from, to)
-	} else {
-		cs, err = s.periodCounts(ctx, from, to)
-	}
+	cs, err := s.keptCounts(ctx, from, to, &s.publicCount)
 	if err != nil {
 		return Table{}, fmt.Errorf("kpi cases and reviews: %w", err)
 	}

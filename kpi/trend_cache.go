@@ -17,8 +17,12 @@ import (
 // after); the month asked about, shown beside the live table, is always
 // counted afresh (and kept, when it has ended), and so is the running
 // month. Concurrent requests for a month not yet kept wait for one count.
+//
+// The public statistics, which anyone may ask for as often as they like,
+// take every period from here, the running month's too (Public): at most
+// one count a minute of each period, and one public count at a time.
 
-// trendKeep is how long an ended month's counts serve the trend.
+// trendKeep is how long kept counts serve.
 const trendKeep = time.Minute
 
 // trendKept bounds the months kept; past it the oldest entries go.
@@ -38,6 +42,9 @@ type keptMonth struct {
 	counts map[string]Counts
 	err    error
 	at     time.Time // when counted (wall clock)
+	// running: counted before the period's end (the service's clock), so
+	// not the ended period's counts once it has ended.
+	running bool
 }
 
 // periodCounts are the cases' and reviews' counts of [from, to) by org.
@@ -67,16 +74,19 @@ func addCounts(into, from map[string]Counts) map[string]Counts {
 	return into
 }
 
-// keptCounts is periodCounts of the ended [from, to), as counted
-// within trendKeep. The map returned is shared: read it, never change it.
-func (s *Service) keptCounts(ctx context.Context, from, to time.Time) (map[string]Counts, error) {
+// keptCounts is periodCounts of [from, to), as counted within trendKeep
+// (and, once the period has ended, after its end). A count made here takes
+// one, when one is given, which it holds while it counts: so callers that
+// share one count at most one period at a time. The map returned is shared:
+// read it, never change it.
+func (s *Service) keptCounts(ctx context.Context, from, to time.Time, one *sync.Mutex) (map[string]Counts, error) {
 	m := &s.months
 	m.mu.Lock()
 	e, ok := m.entries[bounds{from, to}]
 	if ok {
 		select {
 		case <-e.ready:
-			if e.err != nil || time.Since(e.at) > trendKeep {
+			if e.err != nil || time.Since(e.at) > trendKeep || e.running && !s.Clock.Now().Before(to) {
 				ok = false // count again
 			}
 		default: // being counted: wait for it below
@@ -94,6 +104,11 @@ func (s *Service) keptCounts(ctx context.Context, from, to time.Time) (map[strin
 		// a minute does.
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 		defer cancel()
+		if one != nil {
+			one.Lock()
+			defer one.Unlock()
+		}
+		e.running = s.Clock.Now().Before(to)
 		e.counts, e.err = s.periodCounts(cctx, from, to)
 		e.at = time.Now()
 		return e.counts, e.err

@@ -2,6 +2,7 @@ package kpi_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -133,9 +134,9 @@ func TestTrendKeepsEndedMonths(t *testing.T) {
 	}
 }
 
-// The public statistics of an ended month are counted once a minute however
-// often anyone asks; the running month's every time.
-func TestPublicKeepsEndedMonths(t *testing.T) {
+// The public statistics of any period are counted once a minute however
+// often anyone asks: an ended month, the running month, a custom period.
+func TestPublicKeepsPeriods(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	e.dataset(t)
 	st := &countingStore{Store: e.db}
@@ -156,7 +157,6 @@ func TestPublicKeepsEndedMonths(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Any other period is counted live each time, with the request.
 	custom, err := kpi.ParsePeriod("", "2026-09-15", "2026-10-14", e.clk.Now())
 	if err != nil || custom.Month != "" {
 		t.Fatalf("custom period %+v, %v", custom, err)
@@ -166,7 +166,91 @@ func TestPublicKeepsEndedMonths(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := st.cases.Load(); n != 1+2+2 {
-		t.Errorf("periods counted: %d, want 5 (October once, November twice, the custom period twice)", n)
+	if n := st.cases.Load(); n != 3 {
+		t.Errorf("periods counted: %d, want 3 (October, November, the custom period, once each)", n)
+	}
+}
+
+// The running month's public counts, kept while it ran, are counted again
+// once it has ended, however recently: the kept ones miss its last days.
+func TestPublicRecountsEndedRunningMonth(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	e.dataset(t)
+	st := &countingStore{Store: e.db}
+	svc := &kpi.Service{Store: st, Orgs: e.orgs, Clock: e.clk}
+	nov, _ := kpi.ParseMonth("2026-11", e.clk.Now())
+	if _, err := svc.Public(e.ctx, nov); err != nil {
+		t.Fatal(err)
+	}
+	e.clk.Set(bj(2026, 12, 1, 0, 0))
+	for range 2 {
+		if _, err := svc.Public(e.ctx, nov); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := st.cases.Load(); n != 2 {
+		t.Errorf("November counted %d times, want 2 (while running, and once after its end)", n)
+	}
+}
+
+// slowStore counts for a while and notes how many counts ran at once.
+type slowStore struct {
+	kpi.Store
+	now, most atomic.Int64
+}
+
+func (c *slowStore) KPICases(ctx context.Context, from, to time.Time) (map[string]kpi.Counts, error) {
+	n := c.now.Add(1)
+	defer c.now.Add(-1)
+	for {
+		m := c.most.Load()
+		if n <= m || c.most.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	time.Sleep(20 * time.Millisecond)
+	return c.Store.KPICases(ctx, from, to)
+}
+
+// Anonymous callers asking for many periods at once get them counted one
+// at a time, each once, and every caller its own period's figures.
+func TestPublicCountsOneAtATime(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	e.dataset(t)
+	st := &slowStore{Store: e.db}
+	svc := &kpi.Service{Store: st, Orgs: e.orgs, Clock: e.clk}
+	months := []string{"2026-07", "2026-08", "2026-09", "2026-10", "2026-11"}
+	want := map[string]kpi.Table{}
+	for _, m := range months {
+		p, err := kpi.ParseMonth(m, e.clk.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want[m], err = (&kpi.Service{Store: e.db, Orgs: e.orgs, Clock: e.clk}).Public(e.ctx, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4*len(months))
+	for i := range 4 * len(months) {
+		m := months[i%len(months)]
+		wg.Go(func() {
+			p, _ := kpi.ParseMonth(m, e.clk.Now())
+			got, err := svc.Public(e.ctx, p)
+			if err == nil && !reflect.DeepEqual(got, want[m]) {
+				err = fmt.Errorf("%s: %+v, counted alone %+v", m, got.Total, want[m].Total)
+			}
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := st.most.Load(); n != 1 {
+		t.Errorf("%d public counts ran at once, want 1", n)
 	}
 }

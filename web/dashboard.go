@@ -505,7 +505,7 @@ func (s *Server) apiStats(w http.ResponseWriter, r *http.Request) error {
 		Figures []apiStatsFigure `json:"figures"`
 		Orgs    []apiStatsOrg    `json:"orgs"`
 	}{Month: p.Month, From: p.From, To: p.To, Figures: apiFigures(t.Total.Values), Orgs: []apiStatsOrg{},
-		Note: "事项类指标为当前已发布目录的时点数；办件和评价类指标按期内办结、评价计；模拟办事和投诉、咨询、建议不计入。本月为实时数据，以往月份的数字每分钟更新一次。"}
+		Note: "事项类指标为当前已发布目录的时点数；办件和评价类指标按期内办结、评价计；模拟办事和投诉、咨询、建议不计入。数字每分钟更新一次。"}
 	for _, row := range t.Rows {
 		out.Orgs = append(out.Orgs, apiStatsOrg{ID: row.Org.ID, Name: row.Org.Name, Level: int(row.Org.Level), Figures: apiFigures(row.Values)})
 	}

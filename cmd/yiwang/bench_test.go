@@ -53,7 +53,7 @@ func TestBenchLines(t *testing.T) {
 	}
 	// idle needs the yiwang binary and is skipped under go test.
 	for _, w := range []string{"sqlite-raw-single-tx", "sqlite-raw-batch", "submit", "track", "mixed-submit", "mixed-track", "search-inprocess",
-		"search-page", "search-api", "inbox", "inbox-township", "dashboard", "stats-api", "scan-first", "scan", "scan-nextday"} {
+		"search-page", "search-api", "inbox", "inbox-township", "dashboard", "stats-api", "stats-api-now", "scan-first", "scan", "scan-nextday"} {
 		if !seen[w] {
 			t.Fatalf("no %s line in:\n%s", w, out.String())
 		}
