@@ -98,7 +98,8 @@ type Org struct {
 // Store is what org needs from storage.
 type Store interface {
 	ListOrgs(ctx context.Context) ([]Org, error)
-	// OrgLinks lists every org with only its ID and ParentID set.
+	// OrgLinks lists every org with only its ID and ParentID set. It may
+	// be a list read a moment ago and shared: never change it.
 	OrgLinks(ctx context.Context) ([]Org, error)
 	Org(ctx context.Context, id string) (Org, error)
 	// CreateOrg stores a new org and its audit entry in one transaction.

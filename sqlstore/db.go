@@ -49,7 +49,7 @@ const (
 type DB struct {
 	Engine string
 	write  *sql.DB
-	read   *sql.DB
+	read   readers // (readers.go)
 	// point runs the lookups of requests that write (lookup.go): on
 	// SQLite readers of their own, that do not map the file.
 	point  *sql.DB
@@ -63,7 +63,9 @@ type DB struct {
 	// (answers.go).
 	answers answerBatches
 	// gen keeps the catalog generation read (catalog_generation.go).
-	gen generationCache
+	gen kept[int64]
+	// links keeps the org tree's links read (orgs.go).
+	links kept[[]org.Org]
 	// ckpt checkpoints the SQLite log beside the writer (checkpoint.go).
 	ckpt *checkpointer
 }
@@ -172,7 +174,7 @@ func openSQLite(path string, p *pii.Protector) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
-	return &DB{Engine: SQLite, write: w, read: r, point: pt, pii: p, path: path, ckpt: ck, commit: newCommitter(w, false, false, nil)}, nil
+	return &DB{Engine: SQLite, write: w, read: readers{mapped: r, unmapped: pt}, point: pt, pii: p, path: path, ckpt: ck, commit: newCommitter(w, false, false, nil)}, nil
 }
 
 // openSQLiteReaders opens a pool of n read-only connections to the file
@@ -213,7 +215,7 @@ func openPostgres(ctx context.Context, dsn string, p *pii.Protector) (*DB, error
 		return nil, fmt.Errorf("connect postgres: %w", err)
 	}
 	db := stdlib.OpenDBFromPool(pool)
-	d := &DB{Engine: Postgres, write: db, read: db, point: db, pool: pool, pii: p}
+	d := &DB{Engine: Postgres, write: db, read: readers{mapped: db, unmapped: db}, point: db, pool: pool, pii: p}
 	d.commit = newCommitter(db, true, true, d.storeNewCasesPG)
 	return d, nil
 }
@@ -226,8 +228,8 @@ func (db *DB) Close() error {
 		err = db.ckpt.close()
 	}
 	err = errors.Join(err, db.write.Close())
-	if db.read != db.write {
-		err = errors.Join(err, db.read.Close(), db.point.Close())
+	if db.read.mapped != db.write {
+		err = errors.Join(err, db.read.mapped.Close(), db.point.Close())
 	}
 	if db.pool != nil {
 		db.pool.Close()
@@ -256,7 +258,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 // Ping checks that the database answers.
-func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
+func (db *DB) Ping(ctx context.Context) error { return db.read.mapped.PingContext(ctx) }
 
 // SQL returns the write handle, for the session store and tests.
 func (db *DB) SQL() *sql.DB { return db.write }

@@ -104,7 +104,7 @@ func (db *DB) PanicInStoredCasesBatch() {
 func (db *DB) Path() string { return db.path }
 
 // Reader returns the reader connections' handle.
-func (db *DB) Reader() *sql.DB { return db.read }
+func (db *DB) Reader() *sql.DB { return db.read.mapped }
 
 // PointReader returns the handle of the point lookups' readers.
 func (db *DB) PointReader() *sql.DB { return db.point }
@@ -136,3 +136,10 @@ func AlertCountsQuery(orgIDs []string) (string, []any) { return alertCountsQuery
 
 // LicensesQuery is Licenses' statement and arguments.
 func LicensesQuery(q license.ListQuery) (string, []any) { return licensesQuery(q) }
+
+// ReadMmap is the mmap_size of the reader a read with ctx runs on.
+func (db *DB) ReadMmap(ctx context.Context) (int64, error) {
+	var n int64
+	err := db.read.QueryRowContext(ctx, `PRAGMA mmap_size`).Scan(&n)
+	return n, err
+}

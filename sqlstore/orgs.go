@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/audit"
@@ -22,8 +23,20 @@ func scanOrg(sc interface{ Scan(...any) error }) (org.Org, error) {
 	return o, err
 }
 
-// OrgLinks lists every org's ID and parent.
+// OrgLinks lists every org's ID and parent, as read at most keptTTL ago
+// (kept.go): every check of who may see or act on what (org.Service.Subtree)
+// asks for them, several times a request, and read afresh they took a
+// sixth of an officer's action. Orgs are never deleted and never change
+// their parent (UpdateOrg keeps it), so kept links can only miss an org
+// created since: never on this DB, whose CreateOrg forgets them; on
+// another instance for up to keptTTL, during which the new org's staff and
+// those above it see less, never more. The slice is shared: never change it.
 func (db *DB) OrgLinks(ctx context.Context) ([]org.Org, error) {
+	now := time.Now()
+	if links, ok := db.links.get(now); ok {
+		return links, nil
+	}
+	epoch := db.links.begin()
 	rows, err := db.read.QueryContext(ctx, `SELECT id, COALESCE(parent_id, '') FROM orgs`)
 	if err != nil {
 		return nil, fmt.Errorf("org links: %w", err)
@@ -37,7 +50,11 @@ func (db *DB) OrgLinks(ctx context.Context) ([]org.Org, error) {
 		}
 		out = append(out, o)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	db.links.keep(out, epoch, now)
+	return out, nil
 }
 
 // ListOrgs returns every org.
@@ -73,6 +90,7 @@ func nullable(s string) any {
 
 // CreateOrg stores a new org with its audit entry.
 func (db *DB) CreateOrg(ctx context.Context, o org.Org, e audit.Entry) error {
+	defer db.links.forget()
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		if err := insertOrg(ctx, tx, o); err != nil {
 			return err

@@ -18,7 +18,7 @@ type SessionStore struct{ DB *DB }
 func (s SessionStore) Find(token string) ([]byte, bool, error) {
 	var data string
 	var expiry time.Time
-	err := s.DB.read.QueryRow(`SELECT data, expiry FROM sessions WHERE token = $1`, token).Scan(&data, &expiry)
+	err := s.DB.read.mapped.QueryRow(`SELECT data, expiry FROM sessions WHERE token = $1`, token).Scan(&data, &expiry)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}

@@ -36,7 +36,7 @@ func (b *benchRun) submit(ctx context.Context, measured bool) error {
 	if !measured {
 		n, conc = 300, 8
 	}
-	b.tracked = b.tracked[:0]
+	b.tracked, b.filed = b.tracked[:0], b.filed[:0]
 	apply, err := b.applier(ctx, conc)
 	if err != nil {
 		return err
@@ -92,11 +92,11 @@ func (b *benchRun) applier(ctx context.Context, conc int) (func(i int) error, er
 	return func(i int) error {
 		body := fmt.Sprintf(`{"entry_code":%q,"fields":{"operator":"雨山区张三小吃店","premises":"雨山区湖东路1号","format":"餐饮服务经营者","items":"热食类食品制售","online":"否"},"materials":[%s],"note":"基准测试第%d件"}`,
 			codes[i%len(codes)], materials, i)
-		var c struct{ No, Applicant string }
+		var c struct{ ID, No, Applicant string }
 		err := lc.do(http.MethodPost, "/api/v1/cases", []string{"Content-Type", "application/json",
 			"Idempotency-Key", fmt.Sprintf("bench-%d-%d", run, i)}, []byte(body), func(status int, out []byte) error {
-			c.No, c.Applicant = topString(out, "no"), topString(out, "applicant")
-			if status != http.StatusCreated || c.No == "" || c.Applicant == "" {
+			c.ID, c.No, c.Applicant = topString(out, "id"), topString(out, "no"), topString(out, "applicant")
+			if status != http.StatusCreated || c.ID == "" || c.No == "" || c.Applicant == "" {
 				return fmt.Errorf("submit: %d %.300s", status, out)
 			}
 			return nil
@@ -110,6 +110,7 @@ func (b *benchRun) applier(ctx context.Context, conc int) (func(i int) error, er
 		}
 		mu.Lock()
 		b.tracked = append(b.tracked, trackKey{c.No, who})
+		b.filed = append(b.filed, c.ID)
 		mu.Unlock()
 		return nil
 	}, nil
