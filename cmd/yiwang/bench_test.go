@@ -17,7 +17,7 @@ func TestBenchLines(t *testing.T) {
 	}
 	var out, errs bytes.Buffer
 	args := []string{"--quick", "--items", "150", "--cases", "300", "--open", "500", "--n", "40", "--concurrency", "8",
-		"--workloads", "idle,raw,submit,track,mixed,search,inbox,dashboard,scan"}
+		"--workloads", "idle,raw,submit,track,mixed,process,search,inbox,dashboard,scan"}
 	if err := cmdBench(context.Background(), args, &out, &errs); err != nil {
 		t.Fatalf("bench: %v\n%s", err, errs.String())
 	}
@@ -52,7 +52,7 @@ func TestBenchLines(t *testing.T) {
 		}
 	}
 	// idle needs the yiwang binary and is skipped under go test.
-	for _, w := range []string{"sqlite-raw-single-tx", "sqlite-raw-batch", "submit", "track", "mixed-submit", "mixed-track", "search-inprocess",
+	for _, w := range []string{"sqlite-raw-single-tx", "sqlite-raw-batch", "submit", "track", "mixed-submit", "mixed-track", "process", "search-inprocess",
 		"search-page", "search-api", "inbox", "inbox-township", "dashboard", "stats-api", "stats-api-now", "scan-first", "scan", "scan-nextday"} {
 		if !seen[w] {
 			t.Fatalf("no %s line in:\n%s", w, out.String())
