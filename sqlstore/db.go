@@ -64,8 +64,8 @@ type DB struct {
 	answers answerBatches
 	// gen keeps the catalog generation read (catalog_generation.go).
 	gen kept[int64]
-	// links keeps the org tree's links read (orgs.go).
-	links kept[[]org.Org]
+	// links and orgs keep the org tree's links and whole orgs read (orgs.go).
+	links, orgs kept[[]org.Org]
 	// ckpt checkpoints the SQLite log beside the writer (checkpoint.go).
 	ckpt *checkpointer
 }

@@ -53,7 +53,7 @@ func (s *Server) alertsOfCase(r *http.Request, v *caseView) error {
 		return nil
 	}
 	as, err := s.Supervision.Store.AlertsOfCase(r.Context(), v.C.ID)
-	if err != nil {
+	if err != nil || len(as) == 0 {
 		return err
 	}
 	names, _, err := s.orgNames(r)

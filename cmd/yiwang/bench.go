@@ -43,8 +43,8 @@ type benchResult struct {
 // supervision scan over --open open cases (scan-first and scan).
 // "dashboard" is the supervision dashboard over --cases decided cases
 // (dashboard and stats-api). "mixed" is submissions and tracker lookups at
-// once (mixed-submit and mixed-track). "process" is an officer accepting,
-// reviewing and deciding the filed applications.
+// once (mixed-submit and mixed-track). "process" is an officer reading,
+// accepting, reviewing and deciding the filed applications.
 var benchWorkloads = []string{"idle", "raw", "submit", "track", "mixed", "process", "search", "inbox", "dashboard", "scan"}
 
 // benchRun is one run of the harness: its settings and the server under test.
@@ -78,7 +78,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	items := fs.Int("items", 10000, "number of published catalog entries")
 	cases := fs.Int("cases", 0, "cases in the database for the inbox workload, and decided cases for the dashboard workload (e.g. 1000000; each loads its own); 0 skips both (--quick: 10000)")
 	openCases := fs.Int("open", 1000000, "open cases in the database for the supervision scan workload (--quick: 10000)")
-	n := fs.Int("n", 0, "requests per workload (0: submit 20000, track 20000, mixed 10000 applications with lookups until they are done, process 6000 (acceptances, review opinions and decisions, a third each), search and inbox 4000, raw 5000, dashboard 200, stats-api and stats-api-now 1000 each; --quick: fewer)")
+	n := fs.Int("n", 0, "requests per workload (0: submit 20000, track 20000, mixed 10000 applications with lookups until they are done, process 8000 (case pages, acceptances, review opinions and decisions, a quarter each), search and inbox 4000, raw 5000, dashboard 200, stats-api and stats-api-now 1000 each; --quick: fewer)")
 	conc := fs.Int("concurrency", 0, "concurrent clients (0: submit 64, track 16, mixed 64 applying and 16 looking up, search, inbox and dashboard 4)")
 	db := fs.String("db", "", "postgres://… to benchmark on PostgreSQL (a fresh, empty database); empty = SQLite in a temp dir")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured requests to this file (FILE.workload when several workloads run)")

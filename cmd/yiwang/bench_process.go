@@ -10,18 +10,19 @@ import (
 )
 
 // process is the officer's side of the applications the submit workload
-// filed: 市场监管局's officer accepts each (受理, POST /api/v1/cases/{id}/accept),
+// filed: 市场监管局's officer reads each application's page (GET /cases/{id}),
+// accepts it (受理, POST /api/v1/cases/{id}/accept),
 // gives the department's review opinion on the task that opens (审查, POST
 // /api/v1/cases/{id}/tasks/{task}) and decides it (准予, POST
 // /api/v1/cases/{id}/decide), which issues its licence: through the API,
 // from conc clients at once, each request with its own Idempotency-Key.
-// First every case is accepted, then every review given, then every case
-// decided; the line counts the three kinds of request. Without enough filed
-// cases (submit not chosen, or fewer than n/3), it files the rest first,
-// unmeasured.
+// First every page is read, then every case accepted, then every review
+// given, then every case decided; the line counts the four kinds of
+// request. Without enough filed cases (submit not chosen, or fewer than
+// n/4), it files the rest first, unmeasured.
 func (b *benchRun) process(ctx context.Context) error {
-	n, conc := b.size(6000, 1500), b.clients(16)
-	cases := n / 3
+	n, conc := b.size(8000, 2000), b.clients(16)
+	cases := n / 4
 	if missing := cases - len(b.filed); missing > 0 {
 		apply, err := b.applier(ctx, 16)
 		if err != nil {
@@ -48,6 +49,9 @@ func (b *benchRun) process(ctx context.Context) error {
 	tasks := make([]string, cases) // each case's review task, opened by its acceptance
 	act := func(action, body string) func(i int) error {
 		return func(i int) error {
+			if action == "view" {
+				return lc.get("/cases/" + ids[i])
+			}
 			path := "/api/v1/cases/" + ids[i] + "/" + action
 			if action == "tasks" {
 				path += "/" + tasks[i]
@@ -75,6 +79,7 @@ func (b *benchRun) process(ctx context.Context) error {
 	var elapsed time.Duration
 	errs := 0
 	for _, step := range []struct{ action, body string }{
+		{"view", ""},
 		{"accept", `{}`},
 		{"tasks", `{"opinion":"agree","note":"基准测试：同意"}`},
 		{"decide", `{"decision":"granted","note":"基准测试：准予"}`},
