@@ -85,7 +85,7 @@ func freshTOTPTime(lastStep int64) time.Time {
 	} else if lastStep == step {
 		return time.Unix((step+1)*period, 0)
 	}
-	time.Sleep(time.Until(time.Unix((lastStep+1)*period-period, 0)))
+	time.Sleep(time.Until(time.Unix(lastStep*period, 0))) // until the last step is the current one
 	return time.Unix((lastStep+1)*period, 0)
 }
 
