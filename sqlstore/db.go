@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -68,6 +69,8 @@ type DB struct {
 	links, orgs kept[[]org.Org]
 	// ckpt checkpoints the SQLite log beside the writer (checkpoint.go).
 	ckpt *checkpointer
+	// wrote is when the SQLite writer last began a commit (readers.go).
+	wrote atomic.Int64
 }
 
 // Open opens the database named by dsn: "" means SQLite in dataDir, a
@@ -139,7 +142,8 @@ func openOneSQLiteConn(dsn string) (*sql.DB, error) {
 // reader that finds the log changed since its last transaction (any
 // commit) drops its whole map and maps the file again, and then takes a
 // page fault per page it touches: the lookups of requests that write
-// (point, lookup.go) therefore do not map (docs/decisions.md). The mapped pages are
+// (point, lookup.go), and every read while the DB commits (readers.go),
+// therefore run on readers that do not map (docs/decisions.md). The mapped pages are
 // the OS's page cache, shared by all connections and reclaimable, but
 // Linux counts them in the resident set of every mapping: the process's
 // RSS grows by up to the file's size (at most readerMmap) per reader,
@@ -174,7 +178,10 @@ func openSQLite(path string, p *pii.Protector) (*DB, error) {
 		w.Close()
 		return nil, err
 	}
-	return &DB{Engine: SQLite, write: w, read: readers{mapped: r, unmapped: pt}, point: pt, pii: p, path: path, ckpt: ck, commit: newCommitter(w, false, false, nil)}, nil
+	db := &DB{Engine: SQLite, write: w, read: readers{mapped: r, unmapped: pt}, point: pt, pii: p, path: path, ckpt: ck, commit: newCommitter(w, false, false, nil)}
+	db.read.wrote = &db.wrote
+	db.commit.wrote = &db.wrote
+	return db, nil
 }
 
 // openSQLiteReaders opens a pool of n read-only connections to the file
@@ -265,6 +272,7 @@ func (db *DB) SQL() *sql.DB { return db.write }
 
 // tx runs fn in a transaction and commits it when fn returns nil.
 func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	db.wrote.Store(time.Now().UnixNano())
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

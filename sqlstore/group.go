@@ -84,6 +84,9 @@ type committer struct {
 	// after its other works, and then the audit entries of all (PostgreSQL,
 	// cases_pg_batch.go), on the group's connection.
 	storeCases func(ctx context.Context, g *groupTx, ws []*groupWork, b *auditBatch) error
+	// wrote, when set, is stamped with the start of every group
+	// (SQLite: the readers avoid the map while the DB commits, readers.go).
+	wrote *atomic.Int64
 	// groups and grouped count commits and the work in them, busy the
 	// time spent running groups (GroupStats); together the new cases
 	// stored together (storeCases).
@@ -200,6 +203,9 @@ func (c *committer) loop() {
 			}
 		}
 		t0 := time.Now()
+		if c.wrote != nil {
+			c.wrote.Store(t0.UnixNano())
+		}
 		c.run(batch)
 		c.busy.Add(int64(time.Since(t0)))
 		clear(batch)

@@ -16,7 +16,5 @@ import "context"
 // licenses, materials, files) run on readers of their own (db.point),
 // which do not map the file (readerMmap): they come between commits, and a
 // reader that maps the file drops and remakes its map after every commit.
-// The public tracker's, over every case and the catalog, keep the mapped
-// readers: read without writes meanwhile, the map serves them a fifth
-// faster than a page cache of 2 MB a connection does.
+// Other reads do the same while the DB commits (readers.go).
 func lookup(ctx context.Context) context.Context { return context.WithoutCancel(ctx) }

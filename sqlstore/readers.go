@@ -3,35 +3,41 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-
-	"github.com/yushan-gov/yiwang"
+	"sync/atomic"
+	"time"
 )
 
 // readers are the connections reads run on. On SQLite, mapped readers map
 // the database file (readerMmap): a fifth to a third faster for reads with
-// no commit meanwhile (the tracker, lists, the dashboard). But a reader
-// that finds the log changed since its last read drops its whole map and
-// maps the file again, and then takes a page fault for every page it
-// touches: so the reads of a request that changes something
-// (yiwang.Writes), which come between the commits of the writes around it,
-// run on readers that do not map the file (unmapped, also point). On
-// PostgreSQL both are the one pool.
+// no commit meanwhile (the tracker, lists, the dashboard of a quiet
+// server). But a reader that finds the log changed since its last read
+// drops its whole map and maps the file again, and then takes a page fault
+// for every page it touches: while this DB commits (within busyWindow of
+// its last commit) reads run on readers that do not map the file
+// (unmapped, also point) and read the pages they need. On PostgreSQL both
+// are the one pool.
 type readers struct {
 	mapped, unmapped *sql.DB
+	// wrote is when this DB's writer last began a commit (Unix
+	// nanoseconds); nil on PostgreSQL.
+	wrote *atomic.Int64
 }
 
-// pool is the readers for ctx.
-func (r readers) pool(ctx context.Context) *sql.DB {
-	if yiwang.IsWrites(ctx) {
+// busyWindow is how long after a commit reads avoid the map.
+const busyWindow = time.Second
+
+// pool is the readers for a read now.
+func (r readers) pool() *sql.DB {
+	if r.wrote != nil && time.Now().UnixNano()-r.wrote.Load() < int64(busyWindow) {
 		return r.unmapped
 	}
 	return r.mapped
 }
 
 func (r readers) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return r.pool(ctx).QueryContext(ctx, query, args...)
+	return r.pool().QueryContext(ctx, query, args...)
 }
 
 func (r readers) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return r.pool(ctx).QueryRowContext(ctx, query, args...)
+	return r.pool().QueryRowContext(ctx, query, args...)
 }

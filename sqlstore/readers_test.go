@@ -3,21 +3,43 @@ package sqlstore_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/audit"
+	"github.com/yushan-gov/yiwang/org"
 	"github.com/yushan-gov/yiwang/sqlstore"
 	"github.com/yushan-gov/yiwang/yiwangtest"
 )
 
-// TestWritesReadUnmapped: on SQLite the reads of a request that writes run
-// on readers that do not map the file; the others on readers that do.
-func TestWritesReadUnmapped(t *testing.T) {
+// TestBusyReadsUnmapped: on SQLite reads run on readers that map the file,
+// but for a second after a commit (grouped or not) on readers that do not.
+func TestBusyReadsUnmapped(t *testing.T) {
 	db := yiwangtest.NewDB(t, sqlstore.SQLite)
 	ctx := context.Background()
-	if n, err := db.ReadMmap(ctx); err != nil || n == 0 {
-		t.Fatalf("a read's reader maps %d bytes (%v), want the map", n, err)
+	mmap := func(want string) {
+		t.Helper()
+		n, err := db.ReadMmap(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := map[bool]string{true: "mapped", false: "unmapped"}[n > 0]; got != want {
+			t.Fatalf("a read ran on a %s reader (mmap_size %d), want %s", got, n, want)
+		}
 	}
-	if n, err := db.ReadMmap(yiwang.Writes(ctx)); err != nil || n != 0 {
-		t.Fatalf("a writing request's reader maps %d bytes (%v), want none", n, err)
+	time.Sleep(1100 * time.Millisecond) // past the migrations' commits
+	mmap("mapped")
+	e := audit.New(yiwang.System("t"), time.Now(), "test.write", "test:1", audit.ResultOK, "")
+	if err := db.AppendAudit(ctx, e); err != nil { // a grouped write
+		t.Fatal(err)
 	}
+	mmap("unmapped")
+	time.Sleep(1100 * time.Millisecond)
+	mmap("mapped")
+	now := time.Now().UTC()
+	o := org.Org{ID: yiwang.NewID(), Kind: org.KindDepartment, Level: org.LevelCounty, Name: "乙局", Version: 1, CreatedAt: now, UpdatedAt: now}
+	if err := db.CreateOrg(ctx, o, audit.New(yiwang.System("t"), now, "org.create", "org:"+o.ID, audit.ResultOK, "")); err != nil {
+		t.Fatal(err) // a write in a transaction of its own
+	}
+	mmap("unmapped")
 }

@@ -177,21 +177,6 @@ func uploadPath(p string) bool {
 		(strings.HasPrefix(p, "/work/") && (strings.HasSuffix(p, "/decide") || strings.Contains(p, "/tasks/")))
 }
 
-// markWrites marks the context of a request that may change something
-// (any method but GET, HEAD and OPTIONS) with yiwang.Writes: on SQLite its
-// reads then run on readers that do not map the database file
-// (sqlstore/readers.go).
-func markWrites(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.Method {
-		case http.MethodGet, http.MethodHead, http.MethodOptions:
-		default:
-			r = r.WithContext(yiwang.Writes(r.Context()))
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 // limitForms caps form bodies and parses them once, so that an oversized or
 // malformed form gets a clear answer instead of empty fields. Multipart
 // bodies are refused until a page needs uploads.

@@ -140,7 +140,6 @@ func (s *Server) Handler() http.Handler {
 	h = prefetchAccount(h)
 	h = s.securityHeaders(h)
 	h = s.recoverer(h)
-	h = markWrites(h)
 	h = s.metrics.wrap(h, mux)
 	return h
 }
