@@ -137,9 +137,14 @@ func AlertCountsQuery(orgIDs []string) (string, []any) { return alertCountsQuery
 // LicensesQuery is Licenses' statement and arguments.
 func LicensesQuery(q license.ListQuery) (string, []any) { return licensesQuery(q) }
 
-// ReadMmap is the mmap_size of the reader a read with ctx runs on.
-func (db *DB) ReadMmap(ctx context.Context) (int64, error) {
+// ReadMmap is the mmap_size of the reader a read with ctx runs on, or a
+// wide read's.
+func (db *DB) ReadMmap(ctx context.Context, wide bool) (int64, error) {
 	var n int64
-	err := db.read.QueryRowContext(ctx, `PRAGMA mmap_size`).Scan(&n)
+	q := db.read.QueryRowContext
+	if wide {
+		q = db.read.wide().QueryRowContext
+	}
+	err := q(ctx, `PRAGMA mmap_size`).Scan(&n)
 	return n, err
 }

@@ -35,7 +35,7 @@ func sumIf(cond string) string {
 
 // KPICatalog counts the published catalog by implementing org.
 func (db *DB) KPICatalog(ctx context.Context) (map[string]kpi.Counts, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT org_id, COUNT(*), `+sumIf(kpiCatalogCond["online"])+`, `+
+	rows, err := db.read.wide().QueryContext(ctx, `SELECT org_id, COUNT(*), `+sumIf(kpiCatalogCond["online"])+`, `+
 		sumIf(kpiCatalogCond["fully_online"])+`, `+sumIf(kpiCatalogCond["instant"])+`, `+sumIf(kpiCatalogCond["at_most_one"])+`, `+
 		sumIf(kpiCatalogCond["zero_visits"])+`,
 		CAST(SUM(CASE WHEN legal_days > 0 THEN legal_days ELSE 0 END) AS BIGINT),
@@ -73,7 +73,7 @@ const kpiCaseWhere = `decided_at >= $1 AND decided_at < $2 AND simulated = $3 AN
 
 // KPICases counts the cases decided in [from, to) by org.
 func (db *DB) KPICases(ctx context.Context, from, to time.Time) (map[string]kpi.Counts, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT org_id, COUNT(*), `+sumIf(db.decidedDay()+" <= deadline")+`,
+	rows, err := db.read.wide().QueryContext(ctx, `SELECT org_id, COUNT(*), `+sumIf(db.decidedDay()+" <= deadline")+`,
 		`+sumIf("channel = 'web'")+` FROM cases WHERE `+kpiCaseWhere+` GROUP BY org_id`, from.UTC(), to.UTC(), false)
 	if err != nil {
 		return nil, fmt.Errorf("kpi cases: %w", err)
@@ -100,7 +100,7 @@ const kpiReviewFrom = `FROM reviews r LEFT JOIN review_rectifications x ON x.rev
 
 // KPIReviews counts the reviews given in [from, to) by org.
 func (db *DB) KPIReviews(ctx context.Context, from, to time.Time) (map[string]kpi.Counts, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT r.org_id, COUNT(*), `+sumIf("r.overall <= 3")+`, `+sumIf("r.overall >= 4")+`,
+	rows, err := db.read.wide().QueryContext(ctx, `SELECT r.org_id, COUNT(*), `+sumIf("r.overall <= 3")+`, `+sumIf("r.overall >= 4")+`,
 		`+sumIf("r.overall >= 4 AND x.state = 'replied'")+` `+kpiReviewFrom+` GROUP BY r.org_id`, from.UTC(), to.UTC(), false)
 	if err != nil {
 		return nil, fmt.Errorf("kpi reviews: %w", err)
@@ -170,7 +170,7 @@ func (db *DB) KPIList(ctx context.Context, key string, q kpi.ListQuery) ([]kpi.I
 		limit = kpi.ListLimit
 	}
 	query += fmt.Sprintf(" ORDER BY num DESC, 5 DESC LIMIT %d", limit)
-	rows, err := db.read.QueryContext(ctx, query, args...)
+	rows, err := db.read.wide().QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("kpi list: %w", err)
 	}

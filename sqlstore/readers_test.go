@@ -13,13 +13,17 @@ import (
 )
 
 // TestBusyReadsUnmapped: on SQLite reads run on readers that map the file,
-// but for a second after a commit (grouped or not) on readers that do not.
+// but for a second after a commit (grouped or not) on readers that do not;
+// wide reads (counts, scans) always on the mapped ones.
 func TestBusyReadsUnmapped(t *testing.T) {
 	db := yiwangtest.NewDB(t, sqlstore.SQLite)
 	ctx := context.Background()
 	mmap := func(want string) {
 		t.Helper()
-		n, err := db.ReadMmap(ctx)
+		if n, err := db.ReadMmap(ctx, true); err != nil || n == 0 {
+			t.Fatalf("a wide read ran on a reader with mmap_size %d (%v), want the map", n, err)
+		}
+		n, err := db.ReadMmap(ctx, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -73,7 +73,7 @@ var caseRule = fmt.Sprintf(`CASE c.state WHEN 'submitted' THEN '%s' WHEN 'accept
 
 // scanQuery runs one of the scan's queries, each row given to each.
 func (db *DB) scanQuery(ctx context.Context, q string, args []any, each func(*sql.Rows) error) error {
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.read.wide().QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (db *DB) OverdueTasks(ctx context.Context, day string) ([]supervision.TaskC
 // after "理由：", denials with nothing after "办结：不予".
 // supervision.Unreasoned decides.
 func (db *DB) Refusals(ctx context.Context, since time.Time) ([]supervision.RefusalEvent, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT v.case_id, c.no, c.item_name, c.org_id, v.kind, v.note, v.at
+	rows, err := db.read.wide().QueryContext(ctx, `SELECT v.case_id, c.no, c.item_name, c.org_id, v.kind, v.note, v.at
 		FROM case_events v JOIN cases c ON c.id = v.case_id
 		WHERE v.kind IN ('refuse', 'decide') AND v.at >= $1
 		AND ((v.kind = 'refuse' AND (v.note NOT LIKE '%理由：__%' OR v.note LIKE '%理由：；%' OR v.note LIKE '%理由：_；%'))
@@ -221,7 +221,7 @@ func (db *DB) OpenAlerts(ctx context.Context, rules []string) ([]supervision.Ope
 		return nil, nil
 	}
 	var args []any
-	rows, err := db.read.QueryContext(ctx, `SELECT id, case_id, rule, org_id, level, due FROM supervision_alerts
+	rows, err := db.read.wide().QueryContext(ctx, `SELECT id, case_id, rule, org_id, level, due FROM supervision_alerts
 		WHERE cleared_at IS NULL AND rule IN (`+placeholders(&args, rules)+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("open alerts: %w", err)
