@@ -22,10 +22,12 @@ import (
 // TestLoadHeld: 200 simulated people use the real server at once for a
 // while — visitors browse, search, read guides and track; citizens list
 // their cases and apply (some retrying a request with the same
-// Idempotency-Key); officers work the inbox. No answer may be a 5xx, and
-// afterwards every acknowledged application is there exactly once and
-// whole. CI runs 5 s; YIWANG_LOAD_SECONDS=60 runs the full minute. On both
-// engines.
+// Idempotency-Key); officers read the inbox, and others accept, review and
+// decide the new applications, two of them often on the same case. No
+// answer may be a 5xx, and afterwards every acknowledged application is
+// there exactly once and whole, each case's history is unbroken, and no
+// case has two licences. CI runs 5 s; YIWANG_LOAD_SECONDS=60 runs the full
+// minute. On both engines.
 func TestLoadHeld(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode")
@@ -56,9 +58,18 @@ func loadHeld(t *testing.T, engine string, secs int) {
 		_, mats[i] = crashFixture(t, citizens[i].hc, ts.URL)
 	}
 
-	var requests, fivexx, acked, replays atomic.Int64
+	var requests, fivexx, acked, replays, decided, conflicts atomic.Int64
 	var mu sync.Mutex
 	ids := map[string]string{} // idempotency key → case ID
+	var recent []string        // the acknowledged cases' IDs, in order
+	pick := func() string {    // one of the five newest, so that officers collide
+		mu.Lock()
+		defer mu.Unlock()
+		if len(recent) == 0 {
+			return ""
+		}
+		return recent[max(0, len(recent)-1-rand.IntN(5))]
+	}
 	var firstErr atomic.Value
 	hit := func(hc *http.Client, method, path, body, key string) (int, []byte) {
 		req, _ := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
@@ -129,6 +140,7 @@ func loadHeld(t *testing.T, engine string, secs int) {
 					acked.Add(1)
 					mu.Lock()
 					ids[key] = c.ID
+					recent = append(recent, c.ID)
 					mu.Unlock()
 					if i%5 == 1 { // a retry of the same request: the same answer, no new case
 						st, b = hit(hc, http.MethodPost, "/api/v1/cases", body, key)
@@ -139,7 +151,34 @@ func loadHeld(t *testing.T, engine string, secs int) {
 						replays.Add(1)
 					}
 				}
-			default: // officers (one account, one session)
+			case u < 190: // officers working the new cases (one account, one session)
+				hc := newHC(officer.hc.Jar)
+				for i := 0; time.Now().Before(deadline); i++ {
+					id := pick()
+					if id == "" {
+						time.Sleep(10 * time.Millisecond)
+						continue
+					}
+					key := fmt.Sprintf("work-%d-%d", u, i)
+					ok := func(st int) bool {
+						if st == http.StatusConflict {
+							conflicts.Add(1) // another officer moved it first
+						}
+						return st == http.StatusOK
+					}
+					st, b := hit(hc, http.MethodPost, "/api/v1/cases/"+id+"/accept", "{}", key+"-accept")
+					var c struct{ Tasks []struct{ ID, State string } }
+					if !ok(st) || json.Unmarshal(b, &c) != nil || len(c.Tasks) == 0 {
+						continue
+					}
+					if st, _ = hit(hc, http.MethodPost, "/api/v1/cases/"+id+"/tasks/"+c.Tasks[0].ID, `{"opinion":"agree","note":"同意"}`, key+"-review"); !ok(st) {
+						continue
+					}
+					if st, _ = hit(hc, http.MethodPost, "/api/v1/cases/"+id+"/decide", `{"decision":"granted","note":"准予"}`, key+"-decide"); ok(st) {
+						decided.Add(1)
+					}
+				}
+			default: // officers reading (the same account and session)
 				hc := newHC(officer.hc.Jar)
 				for i := 0; time.Now().Before(deadline); i++ {
 					switch i % 3 {
@@ -155,8 +194,8 @@ func loadHeld(t *testing.T, engine string, secs int) {
 		}(u)
 	}
 	wg.Wait()
-	t.Logf("%d s, 200 users: %d requests (%.0f/s), %d applications acknowledged, %d retries replayed",
-		secs, requests.Load(), float64(requests.Load())/float64(secs), acked.Load(), replays.Load())
+	t.Logf("%d s, 200 users: %d requests (%.0f/s), %d applications acknowledged, %d retries replayed, %d decided, %d conflicts",
+		secs, requests.Load(), float64(requests.Load())/float64(secs), acked.Load(), replays.Load(), decided.Load(), conflicts.Load())
 	if e := firstErr.Load(); e != nil {
 		t.Fatalf("first problem: %v", e)
 	}
@@ -174,6 +213,34 @@ func loadHeld(t *testing.T, engine string, secs int) {
 	ts.app.db.SQL().QueryRow(`SELECT COUNT(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.seq = 1)`).Scan(&orphans)
 	if orphans != 0 {
 		t.Fatalf("%d cases without their first event", orphans)
+	}
+	if decided.Load() == 0 {
+		t.Fatal("no case decided: the officers proved nothing")
+	}
+	// Each case's history is unbroken (events 1..n), and no new case has
+	// two licences (or decision documents) of one type, however the
+	// officers collided.
+	var gaps int
+	ts.app.db.SQL().QueryRow(`SELECT COUNT(*) FROM (SELECT case_id FROM case_events GROUP BY case_id
+		HAVING COUNT(*) <> MAX(seq)) g`).Scan(&gaps)
+	newCases := map[string]bool{}
+	for _, id := range ids {
+		newCases[id] = true
+	}
+	rows, err := ts.app.db.SQL().Query(`SELECT case_id FROM licenses GROUP BY case_id, type_code HAVING COUNT(*) > 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice := 0
+	for rows.Next() {
+		var id string
+		if rows.Scan(&id) == nil && newCases[id] {
+			twice++
+		}
+	}
+	rows.Close()
+	if gaps != 0 || twice != 0 {
+		t.Fatalf("%d cases with a broken history, %d new cases with two licences of a type", gaps, twice)
 	}
 	if out, err := cli(t, "audit", "verify", "--data", ts.cfg.Data, "--db", ts.cfg.DB); err != nil {
 		t.Fatalf("audit chain: %v %s", err, out)
