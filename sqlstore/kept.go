@@ -7,7 +7,7 @@ import (
 
 // kept is a value read from the database that rarely changes, kept for up
 // to keptTTL: the catalog generation (catalog_generation.go), the org
-// tree's links (orgs.go). This DB's own writes of it forget it as soon as
+// tree's links and the orgs (orgs.go). This DB's own writes of it forget it as soon as
 // they commit, so a change shows at once on the instance that made it;
 // another instance, or another process on the same SQLite file, sees it
 // within keptTTL.

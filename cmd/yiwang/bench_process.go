@@ -84,8 +84,8 @@ func (b *benchRun) process(ctx context.Context) error {
 		{"tasks", `{"opinion":"agree","note":"基准测试：同意"}`},
 		{"decide", `{"decision":"granted","note":"基准测试：准予"}`},
 	} {
-		l, e, n := b.measure(cases, conc, b.deadline, act(step.action, step.body))
-		lat, elapsed, errs = append(lat, l...), elapsed+e, errs+n
+		l, e, failed := b.measure(cases, conc, b.deadline, act(step.action, step.body))
+		lat, elapsed, errs = append(lat, l...), elapsed+e, errs+failed
 	}
 	stop()
 	report(b.out, benchResult{Workload: "process", Backend: b.backend, Concurrency: conc}, lat, elapsed, errs)
