@@ -62,7 +62,7 @@ func scanAudit(sc interface{ Scan(...any) error }) (audit.Entry, error) {
 func (db *DB) ListAudit(ctx context.Context, f audit.Filter) ([]audit.Entry, int, error) {
 	count, q, args := auditQueries(f)
 	var total int
-	if err := db.read.QueryRowContext(ctx, count, args[:len(args)-2]...).Scan(&total); err != nil {
+	if err := db.read.wide().QueryRowContext(ctx, count, args[:len(args)-2]...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count audit: %w", err)
 	}
 	rows, err := db.read.QueryContext(ctx, q, args...)
@@ -132,7 +132,7 @@ func (db *DB) WalkAudit(ctx context.Context, fn func(audit.Entry) error) (int64,
 	}
 	after := int64(-1)
 	for {
-		rows, err := db.read.QueryContext(ctx,
+		rows, err := db.read.wide().QueryContext(ctx,
 			`SELECT `+auditCols+` FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000`, after)
 		if err != nil {
 			return 0, "", fmt.Errorf("walk audit: %w", err)

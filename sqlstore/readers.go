@@ -43,7 +43,9 @@ func (r readers) QueryRowContext(ctx context.Context, query string, args ...any)
 }
 
 // wide is the readers for reads of many rows, counts and scans (the
-// dashboard's and the statistics' counts, the supervision scan): they keep
+// dashboard's and the statistics' counts, the supervision scan, the open
+// alerts' and the reviews' counts, the audit log's count and its walk when
+// verified): they keep
 // the map even while the DB commits, for which the remap is paid once for
 // many pages. With every read unmapped while busy, the dashboard did 118–121
 // requests a second against 143–156, the scan's second pass 0.07–0.09 s

@@ -244,7 +244,7 @@ func (db *DB) Figures(ctx context.Context, by string) ([]review.Figures, error) 
 	if by == "org" {
 		key, name = "r.org_id", "MAX(o.name)"
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+key+`, `+name+`, COUNT(*),
+	rows, err := db.read.wide().QueryContext(ctx, `SELECT `+key+`, `+name+`, COUNT(*),
 		SUM(CASE WHEN r.overall <= 3 THEN 1 ELSE 0 END), SUM(CASE WHEN r.overall >= 4 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN x.state = 'replied' THEN 1 ELSE 0 END)
 		FROM reviews r JOIN orgs o ON o.id = r.org_id JOIN cases c ON c.id = r.case_id

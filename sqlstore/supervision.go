@@ -552,7 +552,7 @@ func (db *DB) AlertCounts(ctx context.Context, orgIDs []string) ([]supervision.A
 		return nil, nil
 	}
 	q, args := alertCountsQuery(orgIDs)
-	rows, err := db.read.QueryContext(ctx, q, args...)
+	rows, err := db.read.wide().QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("alert counts: %w", err)
 	}
