@@ -99,10 +99,18 @@ func Plan(en catalog.Entry) []Stage {
 	return out
 }
 
-// openStage opens the tasks of stage i of the plan, one per org.
+// openStage opens the tasks of stage i of the plan, one per org. The
+// catalog refuses a step that names an org twice; one stored before that
+// still gives the org one task: the inbox counts on an org having at most
+// one open task on a case (sqlstore's inboxQuery).
 func (s *Service) openStage(c *Case, plan []Stage, i int, now time.Time) {
 	st := plan[i]
-	orgs := st.Orgs
+	var orgs []string
+	for _, o := range st.Orgs {
+		if !slices.Contains(orgs, o) {
+			orgs = append(orgs, o)
+		}
+	}
 	if len(orgs) == 0 {
 		orgs = []string{c.OrgID}
 	}

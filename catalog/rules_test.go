@@ -58,6 +58,8 @@ func TestValidateEntry(t *testing.T) {
 		{"license source without license", func(e *catalog.Entry) { e.Guide.Materials[1].License = "" }, "materials[1].license"},
 		{"bad source", func(e *catalog.Entry) { e.Guide.Materials[0].Source = "x" }, "materials[0].source"},
 		{"no steps", func(e *catalog.Entry) { e.Guide.Steps = nil }, "steps"},
+		{"review orgs", func(e *catalog.Entry) { e.Guide.Steps[1].Orgs = []string{"a", "b"} }, ""},
+		{"an org twice in a step", func(e *catalog.Entry) { e.Guide.Steps[1].Orgs = []string{"a", "b", "a"} }, "steps[1].orgs"},
 		{"fee without basis", func(e *catalog.Entry) { e.Guide.Fees = []catalog.Fee{{Name: "工本费", Fen: 1000}} }, "fees[0].basis"},
 		{"negative fee", func(e *catalog.Entry) { e.Guide.Fees = []catalog.Fee{{Name: "工本费", Fen: -1, Basis: "x"}} }, "fees[0].fen"},
 		{"bad result kind", func(e *catalog.Entry) { e.Guide.ResultKind = "paper" }, "result_kind"},

@@ -371,16 +371,22 @@ func inboxQuery(orgIDs, states []string, q string, limit, offset int) (string, [
 	groups := ownerBranches(&args, orgIDs)
 	orgs := allOf(groups)
 	in := placeholders(&args, states)
-	search := ""
+	// search is the condition of q on the columns of cases, named with
+	// prefix (the joint branches join case_tasks).
+	search := func(string) string { return "" }
 	if no := strings.ToUpper(q); caseNoLike.MatchString(no) {
 		// A case number (letters and digits, as no name of a person or an
 		// item is) is looked up by its unique index, not by reading every
 		// open case for names that cannot match it.
 		args = append(args, no)
-		search = fmt.Sprintf(` AND no = $%d`, len(args))
+		p := len(args)
+		search = func(c string) string { return fmt.Sprintf(` AND %[1]sno = $%[2]d`, c, p) }
 	} else if q = strings.NewReplacer("%", "", "_", "").Replace(q); q != "" {
 		args = append(args, q, "%"+q+"%")
-		search = fmt.Sprintf(` AND (no = $%d OR applicant = $%d OR item_name LIKE $%d)`, len(args)-1, len(args)-1, len(args))
+		p := len(args)
+		search = func(c string) string {
+			return fmt.Sprintf(` AND (%[1]sno = $%[2]d OR %[1]sapplicant = $%[2]d OR %[1]sitem_name LIKE $%[3]d)`, c, p-1, p)
+		}
 	}
 	args = append(args, limit+offset)
 	n := fmt.Sprintf("$%d", len(args))
@@ -389,18 +395,27 @@ func inboxQuery(orgIDs, states []string, q string, limit, offset int) (string, [
 	// and its villages read a page's rows each, not all their open cases.
 	// The branches carry only the keys; the page's cases are read whole
 	// after the merge, not every branch's.
-	var own []string
+	var branches []string
 	for i, g := range groups {
-		own = append(own, fmt.Sprintf(`SELECT * FROM (SELECT id, due, submitted_at, 0 AS joint FROM cases WHERE org_id IN (`+g+
-			`) AND state IN (`+inboxStatesSQL+`) AND state IN (`+in+`)`+search+` ORDER BY due, submitted_at LIMIT `+n+`) own%d`, i))
+		branches = append(branches, fmt.Sprintf(`SELECT * FROM (SELECT id, due, submitted_at, 0 AS joint FROM cases WHERE org_id IN (`+g+
+			`) AND state IN (`+inboxStatesSQL+`) AND state IN (`+in+`)`+search("")+` ORDER BY due, submitted_at LIMIT `+n+`) own%d`, i))
 	}
-	// A joint case is due when this org's task on it is.
-	joint := `SELECT cases.id, t.due, submitted_at, 1 AS joint FROM cases JOIN (SELECT case_id, MIN(due) AS due FROM case_tasks
-		WHERE org_id IN (` + orgs + `) AND joint = 1 AND state = 'open' GROUP BY case_id) t ON t.case_id = cases.id
-		WHERE cases.org_id NOT IN (` + orgs + `) AND state IN (` + in + `)` + search +
-		` ORDER BY t.due, submitted_at LIMIT ` + n
+	// A joint case is due when its org's open joint task is (an org has
+	// at most one open task on a case: a case's open tasks are those of
+	// its current stage, one per org, casework's openStage). Each
+	// org's are read from case_tasks_joint in due order, with their
+	// case, up to the end of the page, as its own cases are; a case that
+	// two of the orgs work on is due when the first of them is.
+	var joint []string
+	for i, g := range groups {
+		joint = append(joint, fmt.Sprintf(`SELECT * FROM (SELECT t.case_id AS id, t.due AS due, c.submitted_at AS submitted_at
+			FROM case_tasks t JOIN cases c ON c.id = t.case_id WHERE t.org_id IN (`+g+`) AND t.joint = 1 AND t.state = 'open'
+			AND c.org_id NOT IN (`+orgs+`) AND c.state IN (`+in+`)`+search("c.")+` ORDER BY t.due, c.submitted_at LIMIT `+n+`) joint%d`, i))
+	}
+	branches = append(branches, `SELECT id, MIN(due) AS due, MIN(submitted_at) AS submitted_at, 1 AS joint FROM (`+
+		strings.Join(joint, " UNION ALL ")+`) joint GROUP BY id`)
 	args = append(args, limit, offset)
-	page := strings.Join(own, " UNION ALL ") + ` UNION ALL SELECT * FROM (` + joint + `) joint` +
+	page := strings.Join(branches, " UNION ALL ") +
 		fmt.Sprintf(` ORDER BY due, submitted_at LIMIT $%d OFFSET $%d`, len(args)-1, len(args))
 	return `SELECT ` + inboxCols + `, k.joint FROM (` + page + `) k JOIN cases c ON c.id = k.id ORDER BY k.due, k.submitted_at`, args, nil
 }
