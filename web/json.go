@@ -46,7 +46,9 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	}
 	// NUL cannot be stored in a PostgreSQL text column; refuse it here
 	// rather than fail deep inside (invalid UTF-8 is replaced by the decoder).
-	if bytes.Contains(bytes.ToLower(body), []byte(`\u0000`)) {
+	// JSON writes it only as \u0000 (the u in lower case; \U0000 is a
+	// syntax error the decoder refuses).
+	if bytes.Contains(body, []byte(`\u0000`)) {
 		return yiwang.Errorf(yiwang.EINVALID, "请求内容含有无法识别的字符（\\u0000）")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
