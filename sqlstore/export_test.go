@@ -112,6 +112,9 @@ func (db *DB) PointReader() *sql.DB { return db.point }
 // ReaderMmap is how much of the file each reader maps.
 const ReaderMmap = readerMmap
 
+// BoundedBranches is boundedBranches.
+const BoundedBranches = boundedBranches
+
 // InboxQuery is CasesFor's statement and arguments.
 func InboxQuery(orgIDs, states []string, q string, limit, offset int) (string, []any, error) {
 	return inboxQuery(orgIDs, states, q, limit, offset)

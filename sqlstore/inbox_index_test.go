@@ -123,6 +123,12 @@ func TestInboxOrder(t *testing.T) {
 					both = append(both, dueOn(c, d))
 				}
 			}
+			// Due the day the page's last own case is, submitted before
+			// them: on the first page, among them.
+			c := add(casework.StateAccepted, "2026-03-30", minute(-10))
+			task(en.OrgID, "2026-03-16", casework.TaskOpen)
+			want = append(want, dueOn(c, "2026-03-16"))
+			both = append(both, dueOn(c, "2026-03-16"))
 			// A joint task done is not listed, nor its case.
 			add(casework.StateAccepted, "2026-03-30", minute(450))
 			task(en.OrgID, "2026-03-09", casework.TaskDone)
@@ -130,7 +136,7 @@ func TestInboxOrder(t *testing.T) {
 			// second's joint case, and in the inbox of both it is their own,
 			// listed once.
 			cur = en
-			c := add(casework.StateAccepted, "2026-03-17", minute(460))
+			c = add(casework.StateAccepted, "2026-03-17", minute(460))
 			task(second, "2026-03-09", casework.TaskOpen)
 			want = append(want, c)
 			both = append(both, c)
@@ -197,8 +203,17 @@ func TestInboxOrder(t *testing.T) {
 				many = append(many, fmt.Sprintf("org-without-cases-%d", i))
 			}
 			rand.New(rand.NewPCG(9, 10)).Shuffle(len(many), func(i, j int) { many[i], many[j] = many[j], many[i] })
+			// The most orgs whose joint branches stop at the page's last own
+			// case (SQLite refuses a few more).
+			widest := slices.Clone(two)
+			for i := range sqlstore.BoundedBranches - len(two) {
+				widest = append(widest, fmt.Sprintf("org-without-cases-%d", i))
+			}
 			for _, p := range []struct{ limit, offset int }{{51, 0}, {51, 51}, {20, 90}} {
 				w := nos(both[p.offset:min(p.offset+p.limit, len(both))])
+				if got := pageOf(widest, casework.InboxStates(), p.limit, p.offset); !slices.Equal(got, w) {
+					t.Fatalf("%d orgs, %d from %d:\n got %v\nwant %v", len(widest), p.limit, p.offset, got, w)
+				}
 				if got := pageOf(two, casework.InboxStates(), p.limit, p.offset); !slices.Equal(got, w) {
 					t.Fatalf("two orgs, %d from %d:\n got %v\nwant %v", p.limit, p.offset, got, w)
 				}
