@@ -168,4 +168,23 @@ func TestFacetsFollowFilters(t *testing.T) {
 	if len(res.Levels) != 2 {
 		t.Fatalf("the level facet should still offer both levels: %+v", res.Levels)
 	}
+	// Each value is shown by its name.
+	if res.Orgs[0].Name != e.amr.Name || res.Orgs[0].Count != 1 {
+		t.Fatalf("org facet %+v, want %s", res.Orgs[0], e.amr.Name)
+	}
+	named := func(facet string, fs []catalog.Facet, name func(string) string) {
+		t.Helper()
+		if len(fs) == 0 {
+			t.Fatalf("no %s facet", facet)
+		}
+		for _, f := range fs {
+			if want := name(f.Value); f.Name != want || want == f.Value || f.Count < 1 {
+				t.Fatalf("%s facet %+v, want the name %q", facet, f, want)
+			}
+		}
+	}
+	named("level", res.Levels, func(v string) string { return catalog.Name(catalog.Levels, v) })
+	named("type", res.Types, func(v string) string { return catalog.Name(catalog.ItemTypes, v) })
+	named("depth", res.Depths, func(v string) string { return catalog.Name(catalog.Depths, v) })
+	named("theme", res.Themes, func(v string) string { th, _ := catalog.ThemeByCode(v); return th.Name })
 }

@@ -265,7 +265,12 @@ func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
 		}
 	}
 	var res Results
-	orgs, levels, types, themes, depths := counter{}, counter{}, counter{}, counter{}, counter{}
+	// Values are counted per match; each is named once, in list.
+	orgNames := map[string]string{}
+	orgs := counter{name: func(v string) string { return orgNames[v] }}
+	levels, types := counter{name: func(v string) string { return Name(Levels, v) }}, counter{name: func(v string) string { return Name(ItemTypes, v) }}
+	themes := counter{name: func(v string) string { th, _ := ThemeByCode(v); return th.Name }}
+	depths := counter{name: func(v string) string { return Name(Depths, v) }}
 	var kept []scored
 	for _, h := range hits {
 		e := h.s
@@ -279,25 +284,24 @@ func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
 		object := q.Object == "" || (q.Object == "person" && contains(e.Objects, "1")) ||
 			(q.Object == "legal" && containsAny(e.Objects, "2", "3", "4", "6"))
 		if level && typ && theme && depth && object {
-			orgs.add(e.OrgID, e.OrgName)
+			if orgs.add(e.OrgID) {
+				orgNames[e.OrgID] = e.OrgName
+			}
 		}
 		if org && typ && theme && depth && object {
-			lv := strconv.Itoa(e.Level)
-			levels.add(lv, Name(Levels, lv))
+			levels.add(strconv.Itoa(e.Level))
 		}
 		if org && level && theme && depth && object {
-			types.add(e.Type, Name(ItemTypes, e.Type))
+			types.add(e.Type)
 		}
 		if org && level && typ && depth && object {
 			for _, t := range e.Themes {
-				th, _ := ThemeByCode(t)
-				themes.add(t, th.Name)
+				themes.add(t)
 			}
 		}
 		if org && level && typ && theme && object {
 			for _, d := range e.Depth {
-				ds := strconv.Itoa(d)
-				depths.add(ds, Name(Depths, ds))
+				depths.add(strconv.Itoa(d))
 			}
 		}
 		if org && level && typ && theme && depth && object {
@@ -325,28 +329,33 @@ func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
 	return res, nil
 }
 
+// counter counts a facet's values in the order first seen, and names
+// each value once, when listed.
 type counter struct {
 	order []string
-	names map[string]string
-	n     map[string]int
+	n     map[string]*int
+	name  func(value string) string
 }
 
-func (c *counter) add(v, name string) {
+// add counts v and reports whether it is the first of its value.
+func (c *counter) add(v string) bool {
+	if p := c.n[v]; p != nil {
+		*p++
+		return false
+	}
 	if c.n == nil {
-		c.n, c.names = map[string]int{}, map[string]string{}
+		c.n = map[string]*int{}
 	}
-	n, ok := c.n[v]
-	if !ok {
-		c.order = append(c.order, v)
-		c.names[v] = name
-	}
-	c.n[v] = n + 1
+	one := 1
+	c.n[v] = &one
+	c.order = append(c.order, v)
+	return true
 }
 
 func (c *counter) list() []Facet {
 	out := make([]Facet, 0, len(c.order))
 	for _, v := range c.order {
-		out = append(out, Facet{Value: v, Name: c.names[v], Count: c.n[v]})
+		out = append(out, Facet{Value: v, Name: c.name(v), Count: *c.n[v]})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Count > out[j].Count })
 	return out
