@@ -268,7 +268,8 @@ func (s *Service) Search(ctx context.Context, q Query) (Results, error) {
 	// Values are counted per match; each is named once, in list.
 	orgNames := map[string]string{}
 	orgs := counter{name: func(v string) string { return orgNames[v] }}
-	levels, types := counter{name: func(v string) string { return Name(Levels, v) }}, counter{name: func(v string) string { return Name(ItemTypes, v) }}
+	levels := counter{name: func(v string) string { return Name(Levels, v) }}
+	types := counter{name: func(v string) string { return Name(ItemTypes, v) }}
 	themes := counter{name: func(v string) string { th, _ := ThemeByCode(v); return th.Name }}
 	depths := counter{name: func(v string) string { return Name(Depths, v) }}
 	var kept []scored
