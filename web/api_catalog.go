@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/yushan-gov/yiwang"
@@ -9,8 +10,10 @@ import (
 )
 
 func (s *Server) apiItems(w http.ResponseWriter, r *http.Request) error {
-	q := queryFrom(r.URL.Query())
-	q.Size, _ = strconv.Atoi(r.URL.Query().Get("size"))
+	q, err := apiQueryFrom(r.URL.Query())
+	if err != nil {
+		return err
+	}
 	res, err := s.Catalog.Search(r.Context(), q)
 	if err != nil {
 		return err
@@ -58,7 +61,11 @@ func (s *Server) apiItem(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCatalogStats(w http.ResponseWriter, r *http.Request) error {
-	level, _ := strconv.Atoi(r.URL.Query().Get("level"))
+	q, err := apiQueryFrom(url.Values{"level": {r.URL.Query().Get("level")}})
+	if err != nil {
+		return err
+	}
+	level := q.Level
 	st, err := s.Catalog.Statistics(r.Context(), r.URL.Query().Get("org"), level)
 	if err != nil {
 		return err
@@ -208,4 +215,29 @@ func (s *Server) apiEntryOp(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, s.entryOut(r, e))
 	return nil
+}
+
+// apiQueryFrom reads a catalog query from an API request's URL. The search
+// page ignores a filter it does not know (queryFrom: its links never
+// fail); a program is told which of its filters is wrong.
+func apiQueryFrom(v url.Values) (catalog.Query, error) {
+	q := queryFrom(v)
+	bad := map[string]string{}
+	code := func(key, problem string, ok func(string) bool) {
+		if x := v.Get(key); x != "" && !ok(x) {
+			bad[key] = problem
+		}
+	}
+	code("level", "层级应为 4（区级）、5（乡镇（街道）级）或 6（村（社区）级）", func(x string) bool { return catalog.Valid(catalog.Levels, x) })
+	code("depth", "网上办理深度应为 1 至 7", func(x string) bool { return catalog.Valid(catalog.Depths, x) })
+	code("type", "事项类型不正确", func(x string) bool { return catalog.Valid(catalog.ItemTypes, x) })
+	code("theme", "主题不正确", func(x string) bool { _, ok := catalog.ThemeByCode(x); return ok })
+	code("object", "服务对象应为 person（自然人）或 legal（法人）", func(x string) bool { return x == "person" || x == "legal" })
+	code("page", "页码应为正整数", func(x string) bool { n, err := strconv.Atoi(x); return err == nil && n >= 1 })
+	code("size", "每页条数应为 1 至 100", func(x string) bool {
+		n, err := strconv.Atoi(x)
+		q.Size = n
+		return err == nil && n >= 1 && n <= 100
+	})
+	return q, yiwang.Invalid(bad)
 }

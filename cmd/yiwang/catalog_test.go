@@ -81,6 +81,29 @@ func TestCatalogPortal(t *testing.T) {
 	if p := c.api(http.MethodGet, "/api/v1/items/"+res.Items[0].Code, "", ""); p.Status != 200 || !strings.Contains(p.Body, `"materials"`) {
 		t.Fatalf("api item: %d", p.Status)
 	}
+	// The API names a malformed filter (the page ignores it); good ones pass.
+	for query, field := range map[string]string{"level=abc": "level", "level=3": "level", "depth=9": "depth",
+		"type=x": "type", "theme=nope": "theme", "object=robot": "object", "page=0": "page", "size=1000": "size", "size=x": "size"} {
+		p := c.api(http.MethodGet, "/api/v1/items?q="+url.QueryEscape("社保")+"&"+query, "", "")
+		var e struct {
+			Error struct {
+				Code   string
+				Fields map[string]string
+			}
+		}
+		if json.Unmarshal([]byte(p.Body), &e); p.Status != 400 || e.Error.Code != "EINVALID" || e.Error.Fields[field] == "" {
+			t.Fatalf("api search with %s: %d %s", query, p.Status, p.Body)
+		}
+		if p := c.get("/items?q=" + url.QueryEscape("社保") + "&" + query); p.Status != 200 {
+			t.Fatalf("search page with %s: %d", query, p.Status)
+		}
+	}
+	if p := c.api(http.MethodGet, "/api/v1/items?q="+url.QueryEscape("社保")+"&level=4&depth=1&object=person&page=1&size=5", "", ""); p.Status != 200 {
+		t.Fatalf("api search with good filters: %d %s", p.Status, p.Body)
+	}
+	if p := c.api(http.MethodGet, "/api/v1/catalog/stats?level=9", "", ""); p.Status != 400 {
+		t.Fatalf("stats of level 9: %d", p.Status)
+	}
 	var st catalog.Stats
 	if err := json.Unmarshal([]byte(c.get("/api/v1/catalog/stats").Body), &st); err != nil || st.Items < 80 || st.OnlineRate <= 0 {
 		t.Fatalf("stats: %+v %v", st, err)
