@@ -342,7 +342,12 @@ func byID(as []supervision.Alert) []supervision.Alert {
 }
 
 // applyScanSQLite writes a scan's changes in multi-row statements of
-// scanBatch rows.
+// scanBatch rows. Each is OR ROLLBACK: a constraint it breaks rolls the
+// whole transaction back (as the caller would: nothing runs after an
+// error), so SQLite keeps no statement journal to undo the one statement
+// alone. It kept one, in memory, of every page each statement changed:
+// over a first scan's 190,770 alerts in seven indexes, a third of the
+// scan's time, most of it allocating (docs/benchmarks.md).
 func applyScanSQLite(ctx context.Context, tx *sql.Tx, ch supervision.Changes) error {
 	cleared := ch.ClearedAt.UTC()
 	args := make([]any, 0, scanBatch*11+2)
@@ -353,7 +358,7 @@ func applyScanSQLite(ctx context.Context, tx *sql.Tx, ch supervision.Changes) er
 		for _, id := range ids {
 			args = append(args, id)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE supervision_alerts SET cleared_at = ? WHERE cleared_at IS NULL AND id IN `+
+		if _, err := tx.ExecContext(ctx, `UPDATE OR ROLLBACK supervision_alerts SET cleared_at = ? WHERE cleared_at IS NULL AND id IN `+
 			marks(1, len(ids)), args...); err != nil {
 			return fmt.Errorf("clear alerts: %w", err)
 		}
@@ -365,7 +370,7 @@ func applyScanSQLite(ctx context.Context, tx *sql.Tx, ch supervision.Changes) er
 			args = append(args, a.ID, a.CaseID, a.CaseNo, a.ItemName, a.OrgID, a.Rule, a.Level, a.Detail, a.Due,
 				a.RaisedAt.UTC(), nullTime(a.RedAt.UTC()))
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO supervision_alerts (id, case_id, case_no, item_name, org_id, rule,
+		if _, err := tx.ExecContext(ctx, `INSERT OR ROLLBACK INTO supervision_alerts (id, case_id, case_no, item_name, org_id, rule,
 			level, detail, due, raised_at, red_at) VALUES `+marks(len(part), 11), args...); err != nil {
 			return fmt.Errorf("raise alerts: %w", err)
 		}
@@ -379,7 +384,7 @@ func applyScanSQLite(ctx context.Context, tx *sql.Tx, ch supervision.Changes) er
 		for _, a := range part {
 			args = append(args, a.ID, a.Detail)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE supervision_alerts SET level = ?, red_at = ?, detail = v.column2
+		if _, err := tx.ExecContext(ctx, `UPDATE OR ROLLBACK supervision_alerts SET level = ?, red_at = ?, detail = v.column2
 			FROM (VALUES `+marks(len(part), 2)+`) AS v WHERE supervision_alerts.id = v.column1 AND supervision_alerts.cleared_at IS NULL`,
 			args...); err != nil {
 			return fmt.Errorf("escalate alerts: %w", err)

@@ -430,6 +430,71 @@ func TestLease(t *testing.T) {
 	}
 }
 
+// TestScanWritesWholeOrNothing: a scan's changes whose writing fails
+// halfway (an alert raised twice: the open-alert index refuses it, after
+// another alert was already cleared and others raised) leave nothing
+// behind, and the next write is a transaction of its own as before (on
+// SQLite the statements roll the whole transaction back themselves).
+func TestScanWritesWholeOrNothing(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			e := newEnv(t, engine)
+			c1 := e.bulk(t, casework.StateAccepted, "2026-03-09", nil)
+			c2 := e.bulk(t, casework.StateAccepted, "2026-03-09", nil)
+			e.scan(t) // holds the lease
+			open := e.openAlerts(t)
+			a1, a2 := open[c1.No+"/deadline"], open[c2.No+"/deadline"]
+			if a1.ID == "" || a2.ID == "" {
+				t.Fatalf("alerts: %+v", open)
+			}
+			alerts, audits := e.count(t, `SELECT COUNT(*) FROM supervision_alerts`), e.count(t, `SELECT COUNT(*) FROM audit_log`)
+			now := e.clk.Now()
+			fresh := func(a supervision.Alert) supervision.Alert {
+				a.ID, a.RaisedAt = yiwang.NewID(), now
+				return a
+			}
+			// More rows than one statement holds, so that the failing
+			// statement is not the first of its kind.
+			var raise []supervision.Alert
+			for range 600 {
+				c := e.bulk(t, casework.StateAccepted, "2026-03-20", nil)
+				raise = append(raise, fresh(supervision.Alert{CaseID: c.ID, CaseNo: c.No, ItemName: c.ItemName, OrgID: c.OrgID,
+					Rule: "deadline", Level: supervision.Yellow, Detail: "x", Due: "2026-03-20"}))
+			}
+			raise = append(raise, fresh(a2)) // a2 is open: refused
+			err := e.db.ApplyScan(e.ctx, supervision.Fence{Name: supervision.ScanJob, Holder: e.svc.Holder},
+				supervision.Changes{Clear: []string{a1.ID}, Raise: raise, ClearedAt: now}, nil,
+				audit.New(yiwang.System("test"), now, "supervision.scan", "supervision", audit.ResultOK, "x"))
+			if err == nil {
+				t.Fatal("an alert raised twice was stored")
+			}
+			if n := e.count(t, `SELECT COUNT(*) FROM supervision_alerts`); n != alerts {
+				t.Fatalf("%d alerts after a failed write, %d before", n, alerts)
+			}
+			if n := e.count(t, `SELECT COUNT(*) FROM supervision_alerts WHERE id = $1 AND cleared_at IS NULL`, a1.ID); n != 1 {
+				t.Fatal("the failed write cleared an alert")
+			}
+			if n := e.count(t, `SELECT COUNT(*) FROM audit_log`); n != audits {
+				t.Fatalf("%d audit entries after a failed write, %d before", n, audits)
+			}
+			// The next write is whole and on its own: a change that fails
+			// after it must not take it along, nor it the change.
+			err = e.db.ApplyScan(e.ctx, supervision.Fence{Name: supervision.ScanJob, Holder: e.svc.Holder},
+				supervision.Changes{Clear: []string{a1.ID}, Raise: raise[:1], ClearedAt: now}, nil,
+				audit.New(yiwang.System("test"), now, "supervision.scan", "supervision", audit.ResultOK, "x"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := e.count(t, `SELECT COUNT(*) FROM supervision_alerts`); n != alerts+1 {
+				t.Fatalf("%d alerts after the next write, want %d", n, alerts+1)
+			}
+			if n := e.count(t, `SELECT COUNT(*) FROM supervision_alerts WHERE id = $1 AND cleared_at IS NULL`, a1.ID); n != 0 {
+				t.Fatal("the next write did not clear the alert")
+			}
+		})
+	}
+}
+
 // TestNotices: a supervisor's 督办 goes to the org, which must answer;
 // the wrong org's answer is refused and changes nothing; answers are kept
 // and late ones show.
