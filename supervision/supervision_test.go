@@ -433,8 +433,8 @@ func TestLease(t *testing.T) {
 // TestScanWritesWholeOrNothing: a scan's changes whose writing fails
 // halfway (an alert raised twice: the open-alert index refuses it, after
 // another alert was already cleared and others raised) leave nothing
-// behind, and the next write is a transaction of its own as before (on
-// SQLite the statements roll the whole transaction back themselves).
+// behind (on SQLite the statement itself rolls the whole transaction
+// back), and the writer takes the next write as before.
 func TestScanWritesWholeOrNothing(t *testing.T) {
 	for _, engine := range yiwangtest.Engines(t) {
 		t.Run(engine, func(t *testing.T) {
@@ -477,8 +477,7 @@ func TestScanWritesWholeOrNothing(t *testing.T) {
 			if n := e.count(t, `SELECT COUNT(*) FROM audit_log`); n != audits {
 				t.Fatalf("%d audit entries after a failed write, %d before", n, audits)
 			}
-			// The next write is whole and on its own: a change that fails
-			// after it must not take it along, nor it the change.
+			// The writer goes on: the next write is stored whole.
 			err = e.db.ApplyScan(e.ctx, supervision.Fence{Name: supervision.ScanJob, Holder: e.svc.Holder},
 				supervision.Changes{Clear: []string{a1.ID}, Raise: raise[:1], ClearedAt: now}, nil,
 				audit.New(yiwang.System("test"), now, "supervision.scan", "supervision", audit.ResultOK, "x"))
