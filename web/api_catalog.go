@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,7 +11,7 @@ import (
 )
 
 func (s *Server) apiItems(w http.ResponseWriter, r *http.Request) error {
-	q, err := apiQueryFrom(r.URL.Query())
+	q, err := s.apiQueryFrom(r.Context(), r.URL.Query())
 	if err != nil {
 		return err
 	}
@@ -61,12 +62,11 @@ func (s *Server) apiItem(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiCatalogStats(w http.ResponseWriter, r *http.Request) error {
-	q, err := apiQueryFrom(url.Values{"level": {r.URL.Query().Get("level")}})
+	q, err := s.apiQueryFrom(r.Context(), url.Values{"level": {r.URL.Query().Get("level")}, "org": {r.URL.Query().Get("org")}})
 	if err != nil {
 		return err
 	}
-	level := q.Level
-	st, err := s.Catalog.Statistics(r.Context(), r.URL.Query().Get("org"), level)
+	st, err := s.Catalog.Statistics(r.Context(), q.OrgID, q.Level)
 	if err != nil {
 		return err
 	}
@@ -220,9 +220,17 @@ func (s *Server) apiEntryOp(w http.ResponseWriter, r *http.Request) error {
 // apiQueryFrom reads a catalog query from an API request's URL. The search
 // page ignores a filter it does not know (queryFrom: its links never
 // fail); a program is told which of its filters is wrong.
-func apiQueryFrom(v url.Values) (catalog.Query, error) {
+func (s *Server) apiQueryFrom(ctx context.Context, v url.Values) (catalog.Query, error) {
 	q := queryFrom(v)
 	bad := map[string]string{}
+	if q.OrgID != "" {
+		_, err := s.Orgs.Get(ctx, q.OrgID)
+		if yiwang.ErrorCode(err) == yiwang.ENOTFOUND {
+			bad["org"] = "没有这个实施主体（组织机构编号不正确）"
+		} else if err != nil {
+			return q, err
+		}
+	}
 	code := func(key, problem string, ok func(string) bool) {
 		if x := v.Get(key); x != "" && !ok(x) {
 			bad[key] = problem

@@ -83,7 +83,7 @@ func TestCatalogPortal(t *testing.T) {
 	}
 	// The API names a malformed filter (the page ignores it); good ones pass.
 	for query, field := range map[string]string{"level=abc": "level", "level=3": "level", "depth=9": "depth",
-		"type=x": "type", "theme=nope": "theme", "object=robot": "object", "page=0": "page", "size=1000": "size", "size=x": "size"} {
+		"type=x": "type", "theme=nope": "theme", "object=robot": "object", "page=0": "page", "size=1000": "size", "size=x": "size", "org=no-such-org": "org"} {
 		p := c.api(http.MethodGet, "/api/v1/items?q="+url.QueryEscape("社保")+"&"+query, "", "")
 		var e struct {
 			Error struct {
@@ -103,6 +103,26 @@ func TestCatalogPortal(t *testing.T) {
 	}
 	if p := c.api(http.MethodGet, "/api/v1/catalog/stats?level=9", "", ""); p.Status != 400 {
 		t.Fatalf("stats of level 9: %d", p.Status)
+	}
+	if p := c.api(http.MethodGet, "/api/v1/catalog/stats?org=no-such-org", "", ""); p.Status != 400 || !strings.Contains(p.Body, `"org"`) {
+		t.Fatalf("stats of an unknown org: %d %s", p.Status, p.Body)
+	}
+	// A real org filters: the search finds some of the entries, not all.
+	total := func(query string) int {
+		t.Helper()
+		var r struct{ Total int }
+		p := c.api(http.MethodGet, "/api/v1/items?size=1"+query, "", "")
+		if err := json.Unmarshal([]byte(p.Body), &r); err != nil || p.Status != 200 {
+			t.Fatalf("api search %q: %d %v %s", query, p.Status, err, p.Body)
+		}
+		return r.Total
+	}
+	orgID := publishedByName(t, ts, "食品经营许可").OrgID
+	if all, one := total(""), total("&org="+orgID); one == 0 || one >= all {
+		t.Fatalf("search of one org found %d of %d entries", one, all)
+	}
+	if p := c.api(http.MethodGet, "/api/v1/catalog/stats?org="+orgID, "", ""); p.Status != 200 {
+		t.Fatalf("stats of an org: %d %s", p.Status, p.Body)
 	}
 	var st catalog.Stats
 	if err := json.Unmarshal([]byte(c.get("/api/v1/catalog/stats").Body), &st); err != nil || st.Items < 80 || st.OnlineRate <= 0 {
