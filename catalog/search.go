@@ -193,8 +193,9 @@ type Query struct {
 
 // Facet is one value of a facet with its count in the results.
 type Facet struct {
-	Value, Name string
-	Count       int
+	Value string `json:"value"`
+	Name  string `json:"name"`
+	Count int    `json:"count"`
 }
 
 // Results is one page of search results with facets over all matches.

@@ -78,6 +78,23 @@ func TestCatalogPortal(t *testing.T) {
 	if err := json.Unmarshal([]byte(c.api(http.MethodGet, "/api/v1/items?q="+url.QueryEscape("社保"), "", "").Body), &res); err != nil || res.Total == 0 {
 		t.Fatalf("api search 社保: %v %d", err, res.Total)
 	}
+	// The facets, as a program reads them: value, name and count, named.
+	var fc struct {
+		Facets map[string][]map[string]any
+	}
+	if err := json.Unmarshal([]byte(c.api(http.MethodGet, "/api/v1/items?q="+url.QueryEscape("社保"), "", "").Body), &fc); err != nil {
+		t.Fatal(err)
+	}
+	if lv := fc.Facets["level"]; len(lv) == 0 || lv[0]["value"] == nil || lv[0]["name"] == "" || lv[0]["name"] == nil || lv[0]["count"] == nil {
+		t.Fatalf("level facets: %v", fc.Facets["level"])
+	}
+	for kind, fs := range fc.Facets {
+		for _, f := range fs {
+			if len(f) != 3 {
+				t.Fatalf("%s facet %v: want exactly value, name and count", kind, f)
+			}
+		}
+	}
 	if p := c.api(http.MethodGet, "/api/v1/items/"+res.Items[0].Code, "", ""); p.Status != 200 || !strings.Contains(p.Body, `"materials"`) {
 		t.Fatalf("api item: %d", p.Status)
 	}
