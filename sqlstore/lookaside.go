@@ -31,6 +31,10 @@ func init() {
 	if err := configureLookaside(lookasideSlot, lookasideSlots); err != nil {
 		slog.Warn("SQLite lookaside left at its default", "error", err)
 	}
+	// Initialising ends SQLite's configuration: it comes last.
+	if err := usePrivatePageCaches(); err != nil {
+		slog.Warn("SQLite connections share one page cache group", "error", err)
+	}
 }
 
 // configureLookaside sets every SQLite connection's lookaside to n slots of
