@@ -151,7 +151,3 @@ func (db *DB) ReadMmap(ctx context.Context, wide bool) (int64, error) {
 	err := q(ctx, `PRAGMA mmap_size`).Scan(&n)
 	return n, err
 }
-
-// WALWrites is the number of pwrite calls made to SQLite log files so far
-// (walwrites.go).
-func WALWrites() int64 { return walWrites.Load() }

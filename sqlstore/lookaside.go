@@ -35,9 +35,6 @@ func init() {
 	if err := usePrivatePageCaches(); err != nil {
 		slog.Warn("SQLite connections share one page cache group", "error", err)
 	}
-	if err := coalesceWALWrites(); err != nil {
-		slog.Warn("SQLite writes its log frame by frame", "error", err)
-	}
 }
 
 // configureLookaside sets every SQLite connection's lookaside to n slots of
