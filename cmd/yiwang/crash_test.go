@@ -32,6 +32,14 @@ import (
 // event; the audit chain must verify. CI runs 3 rounds;
 // YIWANG_CRASH_ROUNDS=20 runs more. On both engines (on PostgreSQL the
 // server stores concurrent new cases together, in pipelined batches).
+// crashClients submit at once; each round runs between crashMinRun and
+// crashMaxRun before its kill.
+const (
+	crashClients = 6
+	crashMinRun  = 150 * time.Millisecond
+	crashMaxRun  = 850 * time.Millisecond
+)
+
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode: the crash test builds and kills the real binary")
@@ -113,6 +121,12 @@ func crashSafety(t *testing.T, bin, engine string, rounds int) {
 		cut = cut[:0]
 	}
 
+	// One item takes at most 9,999 applications a day (its case numbers'
+	// serial): the rounds share 9,000 of them, each client's spread over
+	// the longest time before a kill, so that the kill still finds
+	// requests in flight.
+	perClient := 9000 / (rounds * crashClients)
+	gap := crashMaxRun / time.Duration(perClient)
 	for round := 0; round < rounds; round++ {
 		base, stop := startBinary(t, bin, data, dsn, dir, round)
 		if round == 0 {
@@ -134,15 +148,19 @@ func crashSafety(t *testing.T, bin, engine string, rounds int) {
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		done := make(chan struct{})
-		for w := 0; w < 6; w++ {
+		for w := 0; w < crashClients; w++ {
 			wg.Add(1)
 			go func(w int) {
 				defer wg.Done()
 				for i := 0; ; i++ {
+					if i >= perClient { // the item's day is nearly full
+						<-done
+						return
+					}
 					select {
 					case <-done:
 						return
-					default:
+					case <-time.After(gap):
 					}
 					body := fmt.Sprintf(`{"entry_code":%q,"fields":{"operator":"雨山区张三小吃店","premises":"雨山区湖东路1号","format":"餐饮服务经营者","items":"热食类食品制售","online":"否"},"materials":[%s],"note":"第%d轮%d-%d"}`,
 						entry, strings.Join(mats, ","), round, w, i)
@@ -167,7 +185,7 @@ func crashSafety(t *testing.T, bin, engine string, rounds int) {
 				}
 			}(w)
 		}
-		time.Sleep(time.Duration(150+rand.IntN(700)) * time.Millisecond)
+		time.Sleep(crashMinRun + time.Duration(rand.Int64N(int64(crashMaxRun-crashMinRun))))
 		stop() // SIGKILL
 		close(done)
 		wg.Wait()
