@@ -25,13 +25,6 @@ import (
 	"github.com/yushan-gov/yiwang/yiwangtest"
 )
 
-// TestCrashSafety runs the real binary, submits applications from several
-// clients at once and kills the server with SIGKILL at random moments,
-// then restarts it. Every submission the server acknowledged (201) must be
-// there, whole, after the restart; no case may exist without its first
-// event; the audit chain must verify. CI runs 3 rounds;
-// YIWANG_CRASH_ROUNDS=20 runs more. On both engines (on PostgreSQL the
-// server stores concurrent new cases together, in pipelined batches).
 // crashClients submit at once; each round runs between crashMinRun and
 // crashMaxRun before its kill.
 const (
@@ -40,6 +33,13 @@ const (
 	crashMaxRun  = 850 * time.Millisecond
 )
 
+// TestCrashSafety runs the real binary, submits applications from several
+// clients at once and kills the server with SIGKILL at random moments,
+// then restarts it. Every submission the server acknowledged (201) must be
+// there, whole, after the restart; no case may exist without its first
+// event; the audit chain must verify. CI runs 3 rounds;
+// YIWANG_CRASH_ROUNDS=20 runs more. On both engines (on PostgreSQL the
+// server stores concurrent new cases together, in pipelined batches).
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short mode: the crash test builds and kills the real binary")
@@ -125,7 +125,7 @@ func crashSafety(t *testing.T, bin, engine string, rounds int) {
 	// serial): the rounds share 9,000 of them, each client's spread over
 	// the longest time before a kill, so that the kill still finds
 	// requests in flight.
-	perClient := 9000 / (rounds * crashClients)
+	perClient := max(1, 9000/(rounds*crashClients))
 	gap := crashMaxRun / time.Duration(perClient)
 	for round := 0; round < rounds; round++ {
 		base, stop := startBinary(t, bin, data, dsn, dir, round)
