@@ -240,7 +240,7 @@ func writeFormError(w http.ResponseWriter, r *http.Request, code int, msg string
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(code)
 	fmt.Fprintf(w, `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>无法完成操作 - 雨山区政务服务网</title>`+
-		`<link rel="stylesheet" href="/static/style.css"></head><body><main id="main" class="wrap"><div class="panel narrow">`+
+		`<link rel="stylesheet" href="`+assetURL("style.css")+`"></head><body><main id="main" class="wrap"><div class="panel narrow">`+
 		`<h1>无法完成操作</h1><p class="lead">%s</p><p><a class="button" href="/">返回首页</a></p></div></main></body></html>`,
 		template.HTMLEscapeString(msg))
 }

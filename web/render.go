@@ -41,6 +41,7 @@ type pageTemplate struct {
 }
 
 var funcs = template.FuncMap{
+	"asset":      assetURL,
 	"roleName":   func(r yiwang.Role) string { return r.Name() },
 	"maskMobile": idcode.MaskMobile,
 	"maskID":     idcode.MaskIDCard,

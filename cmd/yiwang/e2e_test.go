@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -58,6 +60,21 @@ func testHealth(t *testing.T, ts *testServer) {
 	}
 	if p.Doc.Find("script:not([src])").Length() != 0 {
 		t.Fatal("inline script on the home page")
+	}
+	// The stylesheet and the script are named with their content's hash, so
+	// that a deploy's new files reach browsers that cached the old ones.
+	for _, sel := range []string{`link[rel=stylesheet]`, `script[src]`} {
+		attr := map[bool]string{true: "href", false: "src"}[sel == `link[rel=stylesheet]`]
+		ref, _ := p.Doc.Find(sel).First().Attr(attr)
+		path, v, ok := strings.Cut(ref, "?v=")
+		if !ok || !strings.HasPrefix(path, "/static/") {
+			t.Fatalf("%s names %q, without its version", sel, ref)
+		}
+		f := c.get(ref)
+		sum := sha256.Sum256([]byte(f.Body))
+		if f.Status != 200 || hex.EncodeToString(sum[:6]) != v {
+			t.Fatalf("%s: %d, content hash %x, named %s", ref, f.Status, sum[:6], v)
+		}
 	}
 	if m := c.get("/metrics"); m.Status != 200 || !strings.Contains(m.Body, "yiwang_http_requests_total") ||
 		!strings.Contains(m.Body, "yiwang_group_writes_total") {
