@@ -172,9 +172,16 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("/", s.h(s.notFound))
 }
 
+// staticCache lets browsers keep static files: a year, unrevalidated, when
+// asked for by the address that names the file's content (assetURL: a new
+// file gets a new address); an hour otherwise.
 func staticCache(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
+		if v, ok := assetVersions[r.URL.Path]; ok && r.URL.Query().Get("v") == v {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "public, max-age=3600")
+		}
 		h.ServeHTTP(w, r)
 	})
 }

@@ -75,6 +75,16 @@ func testHealth(t *testing.T, ts *testServer) {
 		if f.Status != 200 || hex.EncodeToString(sum[:6]) != v {
 			t.Fatalf("%s: %d, content hash %x, named %s", ref, f.Status, sum[:6], v)
 		}
+		// Named by its content, it is kept a year; by an old name or none,
+		// an hour.
+		if cc := f.Header.Get("Cache-Control"); cc != "public, max-age=31536000, immutable" {
+			t.Fatalf("%s: Cache-Control %q", ref, cc)
+		}
+		for _, other := range []string{path, path + "?v=000000000000"} {
+			if cc := c.get(other).Header.Get("Cache-Control"); cc != "public, max-age=3600" {
+				t.Fatalf("%s: Cache-Control %q", other, cc)
+			}
+		}
 	}
 	if m := c.get("/metrics"); m.Status != 200 || !strings.Contains(m.Body, "yiwang_http_requests_total") ||
 		!strings.Contains(m.Body, "yiwang_group_writes_total") {
