@@ -63,9 +63,9 @@ func testHealth(t *testing.T, ts *testServer) {
 	}
 	// The stylesheet and the script are named with their content's hash, so
 	// that a deploy's new files reach browsers that cached the old ones.
-	for _, sel := range []string{`link[rel=stylesheet]`, `script[src]`} {
-		attr := map[bool]string{true: "href", false: "src"}[sel == `link[rel=stylesheet]`]
-		ref, _ := p.Doc.Find(sel).First().Attr(attr)
+	for _, a := range []struct{ sel, attr string }{{`link[rel=stylesheet]`, "href"}, {`script[src]`, "src"}} {
+		sel := a.sel
+		ref, _ := p.Doc.Find(sel).First().Attr(a.attr)
 		path, v, ok := strings.Cut(ref, "?v=")
 		if !ok || !strings.HasPrefix(path, "/static/") {
 			t.Fatalf("%s names %q, without its version", sel, ref)
