@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"testing"
@@ -131,6 +132,68 @@ func TestDispatcherBacksOff(t *testing.T) {
 			clk.Advance(24 * time.Hour)
 			if _, _ = d.RunOnce(ctx); attempts() != notify.MaxAttempts {
 				t.Fatal("a failed message was tried again")
+			}
+		})
+	}
+}
+
+// slowSender takes a while for each message and counts how many it holds
+// at once.
+type slowSender struct {
+	mu             sync.Mutex
+	sent           map[string]int
+	inFlight, most int
+}
+
+func (s *slowSender) Send(_ context.Context, m notify.Message) error {
+	s.mu.Lock()
+	s.inFlight++
+	s.most = max(s.most, s.inFlight)
+	s.mu.Unlock()
+	time.Sleep(2 * time.Millisecond)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.inFlight--
+	s.sent[m.ID]++
+	return nil
+}
+
+// TestDispatcherDrainsABacklog: a run works through a backlog of several
+// batches, sending some messages at once (but never more than 16), each
+// once, and leaves nothing pending.
+func TestDispatcherDrainsABacklog(t *testing.T) {
+	for _, engine := range yiwangtest.Engines(t) {
+		t.Run(engine, func(t *testing.T) {
+			ctx := context.Background()
+			db := yiwangtest.NewDB(t, engine)
+			clk := yiwangtest.NewClock(time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC))
+			const backlog = 250
+			for i := range backlog {
+				at := clk.Now().Add(time.Duration(i) * time.Millisecond)
+				m := notify.Message{ID: fmt.Sprintf("m%03d", i), Channel: notify.ChannelSMS, Recipient: fmt.Sprintf("1380000%04d", i),
+					RecipientMasked: "138****0000", Body: "验证码 123456", Status: notify.StatusPending, CreatedAt: at}
+				c := identity.Code{ID: fmt.Sprintf("c%03d", i), Purpose: identity.PurposeLogin, Target: m.Recipient, CodeHash: "x",
+					CreatedAt: at, ExpiresAt: at.Add(5 * time.Minute)}
+				if err := db.SaveCode(ctx, c, m); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s := &slowSender{sent: map[string]int{}}
+			d := &notify.Dispatcher{Store: db, Sender: s, Clock: clk, Log: slog.New(slog.DiscardHandler)}
+			n, err := d.Drain(ctx)
+			if err != nil || n != backlog || len(s.sent) != backlog {
+				t.Fatalf("drained %d (%d distinct), %v; want %d", n, len(s.sent), err, backlog)
+			}
+			for id, k := range s.sent {
+				if k != 1 {
+					t.Fatalf("message %s sent %d times", id, k)
+				}
+			}
+			if s.most < 2 || s.most > 16 {
+				t.Fatalf("at most %d messages at the gateway at once, want 2 to 16", s.most)
+			}
+			if left, err := db.PendingMessages(ctx, clk.Now(), 10); err != nil || len(left) != 0 {
+				t.Fatalf("pending after the run: %d %v", len(left), err)
 			}
 		})
 	}

@@ -61,9 +61,12 @@ type Store interface {
 	// PendingMessages returns the oldest SMS messages not yet sent whose
 	// next attempt is due at now.
 	PendingMessages(ctx context.Context, now time.Time, limit int) ([]Message, error)
-	// ClaimMessage reserves a pending message until until; false when another
-	// sender holds it or it is no longer pending.
-	ClaimMessage(ctx context.Context, id string, now, until time.Time) (bool, error)
-	MarkMessage(ctx context.Context, m Message) error
+	// ClaimMessages reserves, until until, those of the messages ids that
+	// are still pending and due at now and held by no other sender, in one
+	// write, and returns their IDs.
+	ClaimMessages(ctx context.Context, ids []string, now, until time.Time) ([]string, error)
+	// MarkMessages stores the delivery attempts of claimed messages and
+	// releases their claims, in one write.
+	MarkMessages(ctx context.Context, ms []Message) error
 	RecentMessages(ctx context.Context, limit int) ([]Message, error)
 }

@@ -82,24 +82,57 @@ func (db *DB) RecentMessages(ctx context.Context, limit int) ([]notify.Message, 
 	return db.messages(ctx, `ORDER BY created_at DESC LIMIT $1`, limit)
 }
 
-// MarkMessage stores a delivery attempt and releases the claim: a message
-// to retry is held back by next_attempt_at instead.
-func (db *DB) MarkMessage(ctx context.Context, m notify.Message) error {
-	_, err := db.write.ExecContext(ctx, `UPDATE notifications SET status=$1, attempts=$2, last_error=$3, sent_at=$4,
-		next_attempt_at=$5, claimed_until=NULL WHERE id=$6`, m.Status, m.Attempts, m.LastError, nullTime(m.SentAt), nullTime(m.NextAttemptAt), m.ID)
-	return err
+// MarkMessages stores the delivery attempts of claimed messages and
+// releases their claims (a message to retry is held back by
+// next_attempt_at instead), in one write: on SQLite it shares a commit
+// with whatever else is written meanwhile.
+func (db *DB) MarkMessages(ctx context.Context, ms []notify.Message) error {
+	err := db.group(ctx, func(ctx context.Context, q execer) error {
+		for _, m := range ms {
+			if _, err := q.ExecContext(ctx, `UPDATE notifications SET status=$1, attempts=$2, last_error=$3, sent_at=$4,
+				next_attempt_at=$5, claimed_until=NULL WHERE id=$6`, m.Status, m.Attempts, m.LastError, nullTime(m.SentAt),
+				nullTime(m.NextAttemptAt), m.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("mark notifications: %w", err)
+	}
+	return nil
 }
 
-// ClaimMessage reserves a pending message that is due for one sender until
-// until, so that several instances never deliver the same message twice at
-// once. It reports whether the claim was won.
-func (db *DB) ClaimMessage(ctx context.Context, id string, now, until time.Time) (bool, error) {
-	res, err := db.write.ExecContext(ctx, `UPDATE notifications SET claimed_until = $1 WHERE id = $2
-		AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < $3)
-		AND (next_attempt_at IS NULL OR next_attempt_at <= $3)`, until, id, now)
-	if err != nil {
-		return false, fmt.Errorf("claim notification: %w", err)
+// ClaimMessages reserves those of the messages ids that are pending and due
+// at now for one sender until until, so that several instances never
+// deliver the same message twice at once, and returns their IDs: one
+// statement, so two senders' claims meet at each row.
+func (db *DB) ClaimMessages(ctx context.Context, ids []string, now, until time.Time) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	var won []string
+	err := db.group(ctx, func(ctx context.Context, q execer) error {
+		won = won[:0] // a grouped work may run twice
+		args := []any{until, now}
+		rows, err := q.QueryContext(ctx, `UPDATE notifications SET claimed_until = $1 WHERE id IN (`+placeholders(&args, ids)+`)
+			AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < $2)
+			AND (next_attempt_at IS NULL OR next_attempt_at <= $2) RETURNING id`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			won = append(won, id)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim notifications: %w", err)
+	}
+	return won, nil
 }
