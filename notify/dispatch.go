@@ -27,14 +27,15 @@ type Dispatcher struct {
 // stored in one write. On SQLite both writes share the group commit of the
 // submissions that queued the messages (a write each of its own, with its
 // own sync, for every message before). A run goes on to the next batch
-// while batches come full, up to batchesPerRun: at most 1,000 messages a
-// run, 500 a second at Run's two seconds, the rate of a typical SMS
-// gateway account; a backlog is worked off at that pace rather than all at
-// once beside the submissions.
+// while batches come full, up to batchesPerRun: at most 200 messages a
+// run, 100 a second at Run's two seconds (50 before, one at a time), many
+// times what a district sends at its busiest; a burst (a day's licence
+// reminders) is worked off at that pace, beside the submissions rather
+// than in their way.
 const (
 	batchSize     = 100
 	sendAtOnce    = 16
-	batchesPerRun = 10
+	batchesPerRun = 2
 	// claimFor outlasts a batch at the gateway's worst: ceil(100/16) = 7
 	// rounds of sends, each given up after HTTPSender's 10 seconds.
 	claimFor = 2 * time.Minute

@@ -158,8 +158,8 @@ func (s *slowSender) Send(_ context.Context, m notify.Message) error {
 	return nil
 }
 
-// TestDispatcherDrainsABacklog: a run works through a backlog of several
-// batches, sending some messages at once (but never more than 16), each
+// TestDispatcherDrainsABacklog: a run works through a backlog of more than
+// one batch, sending some messages at once (but never more than 16), each
 // once, and leaves nothing pending.
 func TestDispatcherDrainsABacklog(t *testing.T) {
 	for _, engine := range yiwangtest.Engines(t) {
@@ -167,7 +167,7 @@ func TestDispatcherDrainsABacklog(t *testing.T) {
 			ctx := context.Background()
 			db := yiwangtest.NewDB(t, engine)
 			clk := yiwangtest.NewClock(time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC))
-			const backlog = 250
+			const backlog = 180
 			for i := range backlog {
 				at := clk.Now().Add(time.Duration(i) * time.Millisecond)
 				m := notify.Message{ID: fmt.Sprintf("m%03d", i), Channel: notify.ChannelSMS, Recipient: fmt.Sprintf("1380000%04d", i),
