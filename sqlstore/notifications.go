@@ -84,10 +84,10 @@ func (db *DB) RecentMessages(ctx context.Context, limit int) ([]notify.Message, 
 
 // MarkMessages stores the delivery attempts of claimed messages and
 // releases their claims (a message to retry is held back by
-// next_attempt_at instead), in one write: on SQLite it shares a commit
-// with whatever else is written meanwhile.
+// next_attempt_at instead), in one transaction: on SQLite it shares a
+// commit with whatever else is written meanwhile.
 func (db *DB) MarkMessages(ctx context.Context, ms []notify.Message) error {
-	err := db.group(ctx, func(ctx context.Context, q execer) error {
+	mark := func(ctx context.Context, q execer) error {
 		for _, m := range ms {
 			if _, err := q.ExecContext(ctx, `UPDATE notifications SET status=$1, attempts=$2, last_error=$3, sent_at=$4,
 				next_attempt_at=$5, claimed_until=NULL WHERE id=$6`, m.Status, m.Attempts, m.LastError, nullTime(m.SentAt),
@@ -96,7 +96,13 @@ func (db *DB) MarkMessages(ctx context.Context, ms []notify.Message) error {
 			}
 		}
 		return nil
-	})
+	}
+	var err error
+	if db.Engine == Postgres { // one commit, not one a message
+		err = db.tx(ctx, func(tx *sql.Tx) error { return mark(ctx, tx) })
+	} else {
+		err = db.group(ctx, mark)
+	}
 	if err != nil {
 		return fmt.Errorf("mark notifications: %w", err)
 	}
