@@ -25,17 +25,15 @@ type Dispatcher struct {
 // The dispatcher works in batches: the oldest batchSize pending messages
 // are claimed in one write, sent sendAtOnce at a time, and their results
 // stored in one write. On SQLite both writes share the group commit of the
-// submissions that queued the messages (a write each of its own, with its
-// own sync, for every message before). A run goes on to the next batch
-// while batches come full, up to batchesPerRun: at most 200 messages a
-// run, 100 a second at Run's two seconds (50 before, one at a time), many
-// times what a district sends at its busiest; a burst (a day's licence
-// reminders) is worked off at that pace, beside the submissions rather
-// than in their way.
+// submissions that queued the messages (before, each message took two
+// writes of its own, each with its own sync). One batch a run, every two
+// seconds (Run): 50 messages a second, as before, and now also through a
+// gateway that takes 100 ms a message (10 a second before, one at a time).
+// Measured (docs/benchmarks.md, 2026-11-27): two batches a run took 1–4 %
+// off the submissions beside them, one batch nothing.
 const (
-	batchSize     = 100
-	sendAtOnce    = 16
-	batchesPerRun = 2
+	batchSize  = 100
+	sendAtOnce = 16
 	// claimFor outlasts a batch at the gateway's worst: ceil(100/16) = 7
 	// rounds of sends, each given up after HTTPSender's 10 seconds.
 	claimFor = 2 * time.Minute
@@ -45,35 +43,13 @@ const (
 // sent. A failed message is tried again after a backoff (yiwang.Backoff)
 // until MaxAttempts, then marked failed.
 func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
-	sent, _, err := d.runBatch(ctx)
-	return sent, err
-}
-
-// Drain delivers batches while they come full, up to batchesPerRun, and
-// returns how many messages were sent.
-func (d *Dispatcher) Drain(ctx context.Context) (int, error) {
-	total := 0
-	for range batchesPerRun {
-		sent, full, err := d.runBatch(ctx)
-		total += sent
-		if err != nil || !full {
-			return total, err
-		}
-	}
-	return total, nil
-}
-
-// runBatch delivers one batch and reports whether it came full (more may
-// be waiting).
-func (d *Dispatcher) runBatch(ctx context.Context) (int, bool, error) {
 	msgs, err := d.Store.PendingMessages(ctx, d.Clock.Now(), batchSize)
 	if err != nil {
-		return 0, false, fmt.Errorf("pending messages: %w", err)
+		return 0, fmt.Errorf("pending messages: %w", err)
 	}
 	if len(msgs) == 0 {
-		return 0, false, nil
+		return 0, nil
 	}
-	full := len(msgs) == batchSize
 	ids := make([]string, len(msgs))
 	for i, m := range msgs {
 		ids[i] = m.ID
@@ -81,7 +57,7 @@ func (d *Dispatcher) runBatch(ctx context.Context) (int, bool, error) {
 	now := d.Clock.Now()
 	won, err := d.Store.ClaimMessages(ctx, ids, now, now.Add(claimFor))
 	if err != nil {
-		return 0, full, fmt.Errorf("claim messages: %w", err)
+		return 0, fmt.Errorf("claim messages: %w", err)
 	}
 	claimed := slices.DeleteFunc(msgs, func(m Message) bool { return !slices.Contains(won, m.ID) })
 	sem := make(chan struct{}, sendAtOnce)
@@ -102,10 +78,10 @@ func (d *Dispatcher) runBatch(ctx context.Context) (int, bool, error) {
 	}
 	if len(claimed) > 0 {
 		if err := d.Store.MarkMessages(ctx, claimed); err != nil {
-			return sent, full, fmt.Errorf("mark messages: %w", err)
+			return sent, fmt.Errorf("mark messages: %w", err)
 		}
 	}
-	return sent, full, nil
+	return sent, nil
 }
 
 // attempt sends m and records the outcome in it.
@@ -136,7 +112,7 @@ func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if _, err := d.Drain(ctx); err != nil && ctx.Err() == nil {
+		if _, err := d.RunOnce(ctx); err != nil && ctx.Err() == nil {
 			d.Log.Error("notification dispatch", "err", err)
 		}
 		select {
