@@ -24,12 +24,19 @@ type auditView struct {
 
 const auditPageSize = 50
 
+// maxAuditOffset is the largest offset the audit page reads: far beyond
+// any log, and small enough that the page links can add a page to it.
+const maxAuditOffset = 1_000_000_000
+
 // parseAuditFilter reads the audit filter from a query string; dates are
 // civil dates in Asia/Shanghai, "to" inclusive.
 func parseAuditFilter(q url.Values) (audit.Filter, error) {
 	f := audit.Filter{ActorID: q.Get("actor"), Action: q.Get("action"), Object: q.Get("object"),
 		Result: q.Get("result"), Limit: auditPageSize}
+	// A malformed or negative offset is the first page: the page links
+	// count from the offset read, not from the one the store clamps.
 	f.Offset, _ = strconv.Atoi(q.Get("offset"))
+	f.Offset = min(max(f.Offset, 0), maxAuditOffset)
 	bad := map[string]string{}
 	if v := q.Get("from"); v != "" {
 		t, err := time.ParseInLocation("2006-01-02", v, yiwang.Shanghai)

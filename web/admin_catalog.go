@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/yushan-gov/yiwang"
+	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/org"
 )
@@ -293,21 +295,20 @@ func parseEntryForm(r *http.Request, en *catalog.Entry, bad map[string]string, o
 		g.Steps = append(g.Steps, st)
 	}
 	for i, l := range lines("fees") {
-		parts := strings.SplitN(strings.ReplaceAll(l, "，", ","), ",", 3)
-		fen, ok := int64(0), len(parts) == 3
-		if ok {
-			yuan, err := strconv.ParseFloat(strings.TrimSpace(parts[1]), 64)
-			ok = err == nil && yuan >= 0
-			fen = int64(yuan*100 + 0.5)
-		}
-		if !ok {
-			bad["fees"] = fmt.Sprintf("收费第%d行应写成“收费名称,金额（元）,收费依据”", i+1)
+		// The first two commas (either kind) separate; the basis is kept
+		// as typed, its commas too. The amount is read as casework reads
+		// a fee charged: yuan with at most two decimals, no exponent.
+		name, rest, ok1 := cutAny(l, ",，")
+		amount, basis, ok2 := cutAny(rest, ",，")
+		fen, ok := casework.ParseYuan(amount)
+		if !ok1 || !ok2 || !ok {
+			bad["fees"] = fmt.Sprintf("收费第%d行应写成“收费名称,金额（元）,收费依据”，金额最多两位小数，例如 20 或 12.50", i+1)
 			continue
 		}
-		g.Fees = append(g.Fees, catalog.Fee{Name: strings.TrimSpace(parts[0]), Fen: fen, Basis: strings.TrimSpace(parts[2])})
+		g.Fees = append(g.Fees, catalog.Fee{Name: strings.TrimSpace(name), Fen: fen, Basis: strings.TrimSpace(basis)})
 	}
 	for i, l := range lines("faqs") {
-		q, a, ok := strings.Cut(strings.ReplaceAll(l, "|", "｜"), "｜")
+		q, a, ok := cutAny(l, "｜|")
 		if !ok {
 			bad["faqs"] = fmt.Sprintf("常见问题第%d行应写成“问题｜解答”", i+1)
 			continue
@@ -371,6 +372,16 @@ func (s *Server) catalogEdit(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusBadRequest)
 	s.render(w, r, "catalog_edit", v)
 	return nil
+}
+
+// cutAny slices s around the first of the characters seps holds.
+func cutAny(s, seps string) (before, after string, found bool) {
+	i := strings.IndexAny(s, seps)
+	if i < 0 {
+		return s, "", false
+	}
+	_, n := utf8.DecodeRuneInString(s[i:])
+	return s[:i], s[i+n:], true
 }
 
 // orgNames names orgs in the step lines of the edit form: by name, and

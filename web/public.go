@@ -121,9 +121,12 @@ func (s *Server) section(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// safeNext returns a local path to go back to, never another host.
+// safeNext returns a local path to go back to, never another host. A
+// backslash anywhere is refused: browsers read it as a slash, and
+// http.Redirect cleans /./\evil.example to /\evil.example, which a browser
+// follows to evil.example.
 func safeNext(next, fallback string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.Contains(next, "\\") {
 		return fallback
 	}
 	if u, err := url.Parse(next); err != nil || u.Host != "" || u.Scheme != "" {

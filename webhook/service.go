@@ -67,7 +67,12 @@ func checkURL(raw string) (string, string) {
 	if u.Fragment != "" {
 		return "", "推送地址不能包含 # 片段"
 	}
-	return u.String(), ""
+	// What is kept is the URL escaped (a Chinese character is nine
+	// characters then), and that too must keep to the limit.
+	if out := u.String(); len(out) <= 2000 {
+		return out, ""
+	}
+	return "", "推送地址不能超过2000个字符（中文等字符按转义后的长度计算）"
 }
 
 // Create registers a subscription and returns it with its secret, which is
