@@ -605,6 +605,12 @@ func (s *Service) MayHandle(ctx context.Context, actor yiwang.Actor, c Case) boo
 // InboxSize is how many cases one page of the inbox shows, most urgent first.
 const InboxSize = 50
 
+// MaxInboxPage is the last page of the inbox that can be asked for: five
+// million cases deep. Past it a page number is refused (a hand-made one
+// could overflow the offset: a negative LIMIT, an error on PostgreSQL and
+// every row on SQLite).
+const MaxInboxPage = 100_000
+
 // InboxStates are the states of the cases an inbox lists: those a
 // department still has to act on. The store keeps an index of exactly
 // these cases (sqlstore migration 00026), so a change here needs a
@@ -640,6 +646,9 @@ func (s *Service) Inbox(ctx context.Context, actor yiwang.Actor, q InboxQuery) (
 			return nil, false, yiwang.Invalid(map[string]string{"state": "状态不正确"})
 		}
 		states = []string{q.State}
+	}
+	if q.Page > MaxInboxPage {
+		return nil, false, yiwang.Invalid(map[string]string{"page": fmt.Sprintf("页码不能超过 %d", MaxInboxPage)})
 	}
 	page := max(q.Page, 1)
 	cs, err := s.Store.CasesFor(ctx, ids, states, strings.TrimSpace(q.Q), InboxSize+1, (page-1)*InboxSize)

@@ -385,6 +385,9 @@ func (s *Service) Tasks(ctx context.Context, actor yiwang.Actor, page int) ([]Ta
 	for _, r := range actor.Roles {
 		roles = append(roles, string(r))
 	}
+	if page > MaxInboxPage {
+		return nil, false, yiwang.Invalid(map[string]string{"page": fmt.Sprintf("页码不能超过 %d", MaxInboxPage)})
+	}
 	page = max(page, 1)
 	ts, err := s.Store.OpenTasksFor(ctx, orgs, roles, InboxSize+1, (page-1)*InboxSize)
 	if err != nil {

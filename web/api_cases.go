@@ -89,7 +89,7 @@ func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request) error {
 	}
 	page := 1
 	if p := r.URL.Query().Get("page"); p != "" {
-		if page, err = strconv.Atoi(p); err != nil || page < 1 || page > 100000 {
+		if page, err = strconv.Atoi(p); err != nil || page < 1 || page > casework.MaxInboxPage {
 			return yiwang.Invalid(map[string]string{"page": "页码应为正整数"})
 		}
 	}
@@ -324,7 +324,7 @@ func (s *Server) apiInbox(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	page := 1
 	if p := q.Get("page"); p != "" {
-		if page, err = strconv.Atoi(p); err != nil || page < 1 || page > 100000 {
+		if page, err = strconv.Atoi(p); err != nil || page < 1 || page > casework.MaxInboxPage {
 			return yiwang.Invalid(map[string]string{"page": "页码应为正整数"})
 		}
 	}

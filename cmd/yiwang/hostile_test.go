@@ -97,6 +97,13 @@ func TestHostileInput(t *testing.T) {
 	if ts.count("cases") == 0 {
 		t.Fatal("cases table gone")
 	}
+	// A page number past the inbox's last, or one whose offset would
+	// overflow: refused, never a wrapped offset (every case, or a 500).
+	for _, page := range []string{"100001", "184467440737095517", "9223372036854775807"} {
+		if p := officer.get("/work?page=" + page); p.Status != http.StatusBadRequest || !strings.Contains(p.Doc.Text(), "页码") {
+			t.Fatalf("inbox page %s: %d", page, p.Status)
+		}
+	}
 
 	// Path tricks in an upload's name: the file keeps a plain name.
 	var body bytes.Buffer
