@@ -2,10 +2,10 @@ package casework
 
 import (
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/yushan-gov/yiwang/catalog"
 )
 
 // Fee is one fee the org charged on a case (收费), recorded with the
@@ -25,40 +25,6 @@ type FeeLine struct {
 
 // MaxFees is how many fee lines one decision may record.
 const MaxFees = 10
-
-// maxFen is the largest amount one fee line may charge: 100 million yuan,
-// far above any administrative fee and far below int64's limit.
-const maxFen = 100_000_000_00
-
-// yuanPattern is an amount in yuan as people write it: digits, at most two
-// decimals; no sign, exponent, hexadecimal, NaN or infinity.
-var yuanPattern = regexp.MustCompile(`^[0-9]{1,12}(\.[0-9]{1,2})?$`)
-
-// ParseYuan reads an amount in yuan ("12", "12.5", "12.50") into fen.
-func ParseYuan(s string) (int64, bool) {
-	s = strings.TrimSpace(s)
-	if !yuanPattern.MatchString(s) {
-		return 0, false
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	y, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	frac = (frac + "00")[:2]
-	f, err := strconv.ParseInt(frac, 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	fen := y*100 + f
-	if fen > maxFen {
-		return 0, false
-	}
-	return fen, true
-}
-
-// Yuan writes fen as yuan with two decimals: 1250 → "12.50".
-func Yuan(fen int64) string { return fmt.Sprintf("%d.%02d", fen/100, fen%100) }
 
 // checkFees validates the fee lines of a decision: blank lines (no name, no
 // amount) are skipped; each other line needs a name of 1 to 100 characters
@@ -83,7 +49,7 @@ func checkFees(lines []FeeLine, bad map[string]string) []Fee {
 		case !utf8.ValidString(name) || strings.ContainsRune(name, 0) || utf8.RuneCountInString(name) > 100:
 			bad[fmt.Sprintf("fees[%d].name", i)] = fmt.Sprintf("第%d项收费的名称不能超过100字，且不能含有无法识别的字符", i+1)
 		}
-		fen, ok := ParseYuan(amount)
+		fen, ok := catalog.ParseYuan(amount)
 		if !ok {
 			bad[fmt.Sprintf("fees[%d].amount", i)] = fmt.Sprintf("第%d项收费的金额应为不小于0的数字（元），最多两位小数，例如 20 或 12.50", i+1)
 		}
@@ -97,7 +63,7 @@ func checkFees(lines []FeeLine, bad map[string]string) []Fee {
 func FeeWords(fees []Fee) string {
 	parts := make([]string, len(fees))
 	for i, f := range fees {
-		parts[i] = f.Name + " " + Yuan(f.Fen) + " 元"
+		parts[i] = f.Name + " " + catalog.Yuan(f.Fen) + " 元"
 	}
 	return strings.Join(parts, "；")
 }

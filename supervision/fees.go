@@ -49,7 +49,7 @@ func FeeProblems(charged []casework.Fee, guide []catalog.Fee) []string {
 		if f.Fen <= 0 {
 			continue
 		}
-		amount := casework.Yuan(f.Fen) + " 元"
+		amount := catalog.Yuan(f.Fen) + " 元"
 		if len(guide) == 0 {
 			out = append(out, fmt.Sprintf("办事指南未列收费项目，却收取“%s”%s", f.Name, amount))
 			continue
@@ -69,7 +69,7 @@ func FeeProblems(charged []casework.Fee, guide []catalog.Fee) []string {
 		case !found:
 			out = append(out, fmt.Sprintf("收取“%s”%s，该项目不在办事指南收费项目中", f.Name, amount))
 		case capped && f.Fen > limit:
-			out = append(out, fmt.Sprintf("收取“%s”%s，超过办事指南标准 %s 元", f.Name, amount, casework.Yuan(limit)))
+			out = append(out, fmt.Sprintf("收取“%s”%s，超过办事指南标准 %s 元", f.Name, amount, catalog.Yuan(limit)))
 		}
 	}
 	return out

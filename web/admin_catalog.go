@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/yushan-gov/yiwang"
-	"github.com/yushan-gov/yiwang/casework"
 	"github.com/yushan-gov/yiwang/catalog"
 	"github.com/yushan-gov/yiwang/org"
 )
@@ -300,7 +299,7 @@ func parseEntryForm(r *http.Request, en *catalog.Entry, bad map[string]string, o
 		// a fee charged: yuan with at most two decimals, no exponent.
 		name, rest, ok1 := cutAny(l, ",，")
 		amount, basis, ok2 := cutAny(rest, ",，")
-		fen, ok := casework.ParseYuan(amount)
+		fen, ok := catalog.ParseYuan(amount)
 		if !ok1 || !ok2 || !ok {
 			bad["fees"] = fmt.Sprintf("收费第%d行应写成“收费名称,金额（元）,收费依据”，金额最多两位小数，例如 20 或 12.50", i+1)
 			continue

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/yushan-gov/yiwang/casework"
+	"github.com/yushan-gov/yiwang/catalog"
 )
 
 // The fees charged on a case (收费): the decide form's lines, the API's
@@ -107,7 +108,7 @@ type apiFee struct {
 func apiFeesOf(fees []casework.Fee) []apiFee {
 	out := make([]apiFee, len(fees))
 	for i, f := range fees {
-		out[i] = apiFee{Name: f.Name, Fen: f.Fen, Amount: casework.Yuan(f.Fen)}
+		out[i] = apiFee{Name: f.Name, Fen: f.Fen, Amount: catalog.Yuan(f.Fen)}
 	}
 	return out
 }

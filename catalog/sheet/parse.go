@@ -3,7 +3,6 @@ package sheet
 import (
 	"fmt"
 	"io"
-	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -270,16 +269,16 @@ func (p *parser) item(row []string) catalog.ImportItem {
 	}
 	for _, l := range lines(row[18]) {
 		parts := strings.Split(l, "｜")
-		var amount float64
-		var err error
-		if len(parts) == 3 {
-			amount, err = strconv.ParseFloat(strings.TrimSpace(parts[1]), 64)
+		var fen int64
+		ok := len(parts) == 3
+		if ok {
+			fen, ok = catalog.ParseYuan(parts[1]) // as the edit form and a decision read it
 		}
-		if len(parts) != 3 || err != nil || amount < 0 || amount > 1e9 {
-			p.fail(18, "收费每行应写成“名称｜金额（元）｜收费依据”：“"+l+"”")
+		if !ok {
+			p.fail(18, "收费每行应写成“名称｜金额（元）｜收费依据”，金额最多两位小数，例如 20 或 12.50：“"+l+"”")
 			continue
 		}
-		g.Fees = append(g.Fees, catalog.Fee{Name: strings.TrimSpace(parts[0]), Fen: int64(math.Round(amount * 100)), Basis: strings.TrimSpace(parts[2])})
+		g.Fees = append(g.Fees, catalog.Fee{Name: strings.TrimSpace(parts[0]), Fen: fen, Basis: strings.TrimSpace(parts[2])})
 	}
 	g.ResultKind, g.ResultName = cell(row, 19), cell(row, 20)
 	g.Intermediary = lines(row[21])

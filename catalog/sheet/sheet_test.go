@@ -197,6 +197,11 @@ func TestBadWorkbooks(t *testing.T) {
 		{"orphan material", edit(set(sheet.MaterialsSheet, "A2", "349999999999")), []string{"“申请材料”第2行", "没有这个基本编码"}},
 		{"bad yes/no", edit(set(sheet.MaterialsSheet, "F2", "必须")), []string{"“申请材料”第2行F列"}},
 		{"bad basis line", edit(set(sheet.ItemsSheet, "E2", "食品安全法第三十五条")), []string{"第2行E列", "设定依据"}},
+		// Fee amounts are read as the edit form reads them: yuan with at
+		// most two decimals, nothing a float parser would also take.
+		{"fee with an exponent", edit(set(sheet.ItemsSheet, "S2", "检测费｜1e3｜收费依据")), []string{"第2行S列", "两位小数"}},
+		{"fee of three decimals", edit(set(sheet.ItemsSheet, "S2", "检测费｜0.285｜收费依据")), []string{"第2行S列", "两位小数"}},
+		{"fee not a number", edit(set(sheet.ItemsSheet, "S2", "检测费｜NaN｜收费依据")), []string{"第2行S列", "两位小数"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
