@@ -201,8 +201,8 @@ func editValues(e catalog.Entry, orgs orgNames) map[string]string {
 	for _, st := range g.Steps {
 		steps = append(steps, catalog.StepLine(st, orgs.name))
 	}
-	for _, f := range g.Fees {
-		fees = append(fees, fmt.Sprintf("%s,%d.%02d,%s", f.Name, f.Fen/100, f.Fen%100, f.Basis))
+	for _, f := range g.Fees { // ｜ as in the workbook: a name may hold commas (工本费（含照片，每本）)
+		fees = append(fees, f.Name+"｜"+catalog.Yuan(f.Fen)+"｜"+f.Basis)
 	}
 	for _, q := range g.FAQs {
 		faqs = append(faqs, q.Q+"｜"+q.A)
@@ -294,17 +294,12 @@ func parseEntryForm(r *http.Request, en *catalog.Entry, bad map[string]string, o
 		g.Steps = append(g.Steps, st)
 	}
 	for i, l := range lines("fees") {
-		// The first two commas (either kind) separate; the basis is kept
-		// as typed, its commas too. The amount is read as casework reads
-		// a fee charged: yuan with at most two decimals, no exponent.
-		name, rest, ok1 := cutAny(l, ",，")
-		amount, basis, ok2 := cutAny(rest, ",，")
-		fen, ok := catalog.ParseYuan(amount)
-		if !ok1 || !ok2 || !ok {
-			bad["fees"] = fmt.Sprintf("收费第%d行应写成“收费名称,金额（元）,收费依据”，金额最多两位小数，例如 20 或 12.50", i+1)
+		fee, ok := parseFeeLine(l)
+		if !ok {
+			bad["fees"] = fmt.Sprintf("收费第%d行应写成“收费名称｜金额（元）｜收费依据”（也可用逗号分隔），金额最多两位小数，例如 20 或 12.50", i+1)
 			continue
 		}
-		g.Fees = append(g.Fees, catalog.Fee{Name: strings.TrimSpace(name), Fen: fen, Basis: strings.TrimSpace(basis)})
+		g.Fees = append(g.Fees, fee)
 	}
 	for i, l := range lines("faqs") {
 		q, a, ok := cutAny(l, "｜|")
@@ -371,6 +366,22 @@ func (s *Server) catalogEdit(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusBadRequest)
 	s.render(w, r, "catalog_edit", v)
 	return nil
+}
+
+// parseFeeLine reads a fee line of the edit form: name, amount and basis
+// separated by the first two ｜ (or |), as the form shows them, or else by
+// the first two commas (either kind), as people also type them; the basis
+// is kept as typed. The amount is read as a decision's fee is: yuan with
+// at most two decimals.
+func parseFeeLine(l string) (catalog.Fee, bool) {
+	for _, seps := range []string{"｜|", ",，"} {
+		name, rest, ok1 := cutAny(l, seps)
+		amount, basis, ok2 := cutAny(rest, seps)
+		if fen, ok := catalog.ParseYuan(amount); ok1 && ok2 && ok {
+			return catalog.Fee{Name: strings.TrimSpace(name), Fen: fen, Basis: strings.TrimSpace(basis)}, true
+		}
+	}
+	return catalog.Fee{}, false
 }
 
 // cutAny slices s around the first of the characters seps holds.

@@ -14,9 +14,11 @@ import (
 	"github.com/yushan-gov/yiwang/catalog"
 )
 
-// feeLineRE is a fee line of the edit form as people are told to write it:
-// name, amount, basis, separated by the first two commas of either kind.
-var feeLineRE = regexp.MustCompile(`^([^,，]*)[,，]([^,，]*)[,，](.*)$`)
+// feeLineREs are a fee line of the edit form as it is shown (name, amount,
+// basis, separated by the first two ｜ or |) and as people may type it
+// (by the first two commas of either kind).
+var feeLineREs = []*regexp.Regexp{regexp.MustCompile(`^([^｜|]*)[｜|]([^｜|]*)[｜|](.*)$`),
+	regexp.MustCompile(`^([^,，]*)[,，]([^,，]*)[,，](.*)$`)}
 
 // FuzzParseEntryForm: the catalog edit form's text areas and numbers are
 // either refused with a Chinese message on the field, or read as typed
@@ -33,7 +35,8 @@ func FuzzParseEntryForm(f *testing.F) {
 	} {
 		f.Add(s[0], s[1], s[2], s[3], s[4])
 	}
-	for _, fee := range []string{"a,1e3,b", "a,Inf,b", "a,0.285,b", "a,0x10,b", "a, 1_000 ,b", "a,１２,b", "a,.5,b", "a,5.,b"} {
+	for _, fee := range []string{"a,1e3,b", "a,Inf,b", "a,0.285,b", "a,0x10,b", "a, 1_000 ,b", "a,１２,b", "a,.5,b", "a,5.,b",
+		"工本费（含照片，每本）｜10｜《办法》，第三条", "复印费,A4|0.5|依据", "a｜1｜b|c", "a,1,b｜c"} {
 		f.Add(fee, "", "", "", "0")
 	}
 	orgs := orgNames{byID: map[string]string{"org-urban": "城管局"},
@@ -60,8 +63,15 @@ func FuzzParseEntryForm(f *testing.F) {
 				t.Fatalf("%d fee lines read as %d fees", len(ls), len(en.Guide.Fees))
 			}
 			for i, l := range ls {
-				fe, m := en.Guide.Fees[i], feeLineRE.FindStringSubmatch(l)
-				if m == nil || fe.Name != strings.TrimSpace(m[1]) || fe.Basis != strings.TrimSpace(m[3]) {
+				fe := en.Guide.Fees[i]
+				var m []string
+				for _, re := range feeLineREs { // the reading the parser took
+					if mm := re.FindStringSubmatch(l); mm != nil && fe.Name == strings.TrimSpace(mm[1]) && fe.Basis == strings.TrimSpace(mm[3]) {
+						m = mm
+						break
+					}
+				}
+				if m == nil {
 					t.Fatalf("fee line %q read as %+v", l, fe)
 				}
 				typed, ok := new(big.Rat).SetString(strings.TrimSpace(m[2]))
