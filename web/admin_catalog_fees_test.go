@@ -17,13 +17,7 @@ func TestFeeLinesKeepCommas(t *testing.T) {
 	en := catalog.Entry{LegalDays: 20}
 	en.Guide.Fees = []catalog.Fee{{Name: "工本费（含照片，每本）", Fen: 1000, Basis: "《收费办法》，第三条"},
 		{Name: "复印费, A4", Fen: 50, Basis: "依据"}}
-	back := url.Values{}
-	for k, v := range editValues(en, orgs) {
-		back.Set(k, v)
-	}
-	var got catalog.Entry
-	bad := map[string]string{}
-	parseEntryForm(&http.Request{PostForm: back}, &got, bad, orgs)
+	back, got, bad := showAndRead(en, orgs)
 	if bad["fees"] != "" || !reflect.DeepEqual(got.Guide.Fees, en.Guide.Fees) {
 		t.Fatalf("shown as %q, read back as %+v (%v)", back.Get("fees"), got.Guide.Fees, bad)
 	}
@@ -34,4 +28,17 @@ func TestFeeLinesKeepCommas(t *testing.T) {
 	if bad["fees"] != "" || !reflect.DeepEqual(got.Guide.Fees, want) {
 		t.Fatalf("typed with commas: %+v (%v)", got.Guide.Fees, bad)
 	}
+}
+
+// showAndRead shows en in the edit form and reads the form back: the
+// values shown, the entry read and the problems found.
+func showAndRead(en catalog.Entry, orgs orgNames) (url.Values, catalog.Entry, map[string]string) {
+	back := url.Values{}
+	for k, v := range editValues(en, orgs) {
+		back.Set(k, v)
+	}
+	var got catalog.Entry
+	bad := map[string]string{}
+	parseEntryForm(&http.Request{PostForm: back}, &got, bad, orgs)
+	return back, got, bad
 }

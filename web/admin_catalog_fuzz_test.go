@@ -100,13 +100,7 @@ func FuzzParseEntryForm(f *testing.F) {
 			return
 		}
 		// What the form shows of the entry reads back as the same entry.
-		back := url.Values{}
-		for k, v := range editValues(en, orgs) {
-			back.Set(k, v)
-		}
-		var en2 catalog.Entry
-		bad2 := map[string]string{}
-		parseEntryForm(&http.Request{PostForm: back}, &en2, bad2, orgs)
+		back, en2, bad2 := showAndRead(en, orgs)
 		if len(bad2) > 0 {
 			t.Fatalf("the form as shown is refused: %v\n%v", bad2, back)
 		}
