@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/yushan-gov/yiwang"
 	"github.com/yushan-gov/yiwang/catalog"
@@ -201,11 +200,11 @@ func editValues(e catalog.Entry, orgs orgNames) map[string]string {
 	for _, st := range g.Steps {
 		steps = append(steps, catalog.StepLine(st, orgs.name))
 	}
-	for _, f := range g.Fees { // ｜ as in the workbook: a name may hold commas (工本费（含照片，每本）)
-		fees = append(fees, f.Name+"｜"+catalog.Yuan(f.Fen)+"｜"+f.Basis)
+	for _, f := range g.Fees {
+		fees = append(fees, catalog.FeeLine(f))
 	}
 	for _, q := range g.FAQs {
-		faqs = append(faqs, q.Q+"｜"+q.A)
+		faqs = append(faqs, catalog.FAQLine(q))
 	}
 	var fields []string
 	for _, f := range g.Fields {
@@ -294,7 +293,7 @@ func parseEntryForm(r *http.Request, en *catalog.Entry, bad map[string]string, o
 		g.Steps = append(g.Steps, st)
 	}
 	for i, l := range lines("fees") {
-		fee, ok := parseFeeLine(l)
+		fee, ok := catalog.ParseFeeLine(l)
 		if !ok {
 			bad["fees"] = fmt.Sprintf("收费第%d行应写成“收费名称｜金额（元）｜收费依据”（也可用逗号分隔），金额最多两位小数，例如 20 或 12.50", i+1)
 			continue
@@ -302,12 +301,12 @@ func parseEntryForm(r *http.Request, en *catalog.Entry, bad map[string]string, o
 		g.Fees = append(g.Fees, fee)
 	}
 	for i, l := range lines("faqs") {
-		q, a, ok := cutAny(l, "｜|")
+		q, ok := catalog.ParseFAQLine(l)
 		if !ok {
 			bad["faqs"] = fmt.Sprintf("常见问题第%d行应写成“问题｜解答”", i+1)
 			continue
 		}
-		g.FAQs = append(g.FAQs, catalog.FAQ{Q: strings.TrimSpace(q), A: strings.TrimSpace(a)})
+		g.FAQs = append(g.FAQs, q)
 	}
 	for i := 0; ; i++ {
 		p := fmt.Sprintf("m%d.", i)
@@ -366,32 +365,6 @@ func (s *Server) catalogEdit(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusBadRequest)
 	s.render(w, r, "catalog_edit", v)
 	return nil
-}
-
-// parseFeeLine reads a fee line of the edit form: name, amount and basis
-// separated by the first two ｜ (or |), as the form shows them, or else by
-// the first two commas (either kind), as people also type them; the basis
-// is kept as typed. The amount is read as a decision's fee is: yuan with
-// at most two decimals.
-func parseFeeLine(l string) (catalog.Fee, bool) {
-	for _, seps := range []string{"｜|", ",，"} {
-		name, rest, ok1 := cutAny(l, seps)
-		amount, basis, ok2 := cutAny(rest, seps)
-		if fen, ok := catalog.ParseYuan(amount); ok1 && ok2 && ok {
-			return catalog.Fee{Name: strings.TrimSpace(name), Fen: fen, Basis: strings.TrimSpace(basis)}, true
-		}
-	}
-	return catalog.Fee{}, false
-}
-
-// cutAny slices s around the first of the characters seps holds.
-func cutAny(s, seps string) (before, after string, found bool) {
-	i := strings.IndexAny(s, seps)
-	if i < 0 {
-		return s, "", false
-	}
-	_, n := utf8.DecodeRuneInString(s[i:])
-	return s[:i], s[i+n:], true
 }
 
 // orgNames names orgs in the step lines of the edit form: by name, and

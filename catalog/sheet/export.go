@@ -1,7 +1,6 @@
 package sheet
 
 import (
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -26,8 +25,6 @@ func yesNo(b bool) string {
 	return "否"
 }
 
-func fen(f int64) string { return fmt.Sprintf("%d.%02d", f/100, f%100) }
-
 // itemRow returns the cells of one entry in itemColumns order.
 func itemRow(e catalog.Entry, o org.Org, orgs map[string]org.Org) []string {
 	g := e.Guide
@@ -39,10 +36,10 @@ func itemRow(e catalog.Entry, o org.Org, orgs map[string]org.Org) []string {
 		steps = append(steps, catalog.StepLine(s, func(id string) string { return orgs[id].CreditCode }))
 	}
 	for _, f := range g.Fees {
-		fees = append(fees, f.Name+"｜"+fen(f.Fen)+"｜"+f.Basis)
+		fees = append(fees, catalog.FeeLine(f))
 	}
 	for _, q := range g.FAQs {
-		faqs = append(faqs, q.Q+"｜"+q.A)
+		faqs = append(faqs, catalog.FAQLine(q))
 	}
 	var fields []string
 	for _, f := range g.Fields {

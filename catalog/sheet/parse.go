@@ -268,27 +268,22 @@ func (p *parser) item(row []string) catalog.ImportItem {
 		g.Steps = append(g.Steps, st)
 	}
 	for _, l := range lines(row[18]) {
-		parts := strings.Split(l, "｜")
-		var fen int64
-		ok := len(parts) == 3
-		if ok {
-			fen, ok = catalog.ParseYuan(parts[1]) // as the edit form and a decision read it
-		}
+		fee, ok := catalog.ParseFeeLine(l) // as the edit form reads it
 		if !ok {
 			p.fail(18, "收费每行应写成“名称｜金额（元）｜收费依据”，金额最多两位小数，例如 20 或 12.50：“"+l+"”")
 			continue
 		}
-		g.Fees = append(g.Fees, catalog.Fee{Name: strings.TrimSpace(parts[0]), Fen: fen, Basis: strings.TrimSpace(parts[2])})
+		g.Fees = append(g.Fees, fee)
 	}
 	g.ResultKind, g.ResultName = cell(row, 19), cell(row, 20)
 	g.Intermediary = lines(row[21])
 	for _, l := range lines(row[22]) {
-		q, a, ok := strings.Cut(l, "｜")
+		q, ok := catalog.ParseFAQLine(l)
 		if !ok {
 			p.fail(22, "常见问题每行应写成“问题｜解答”：“"+l+"”")
 			continue
 		}
-		g.FAQs = append(g.FAQs, catalog.FAQ{Q: strings.TrimSpace(q), A: strings.TrimSpace(a)})
+		g.FAQs = append(g.FAQs, q)
 	}
 	g.Location, g.Hours, g.ConsultPhone, g.SupervisePhone = cell(row, 23), cell(row, 24), cell(row, 25), cell(row, 26)
 	for _, l := range lines(row[27]) {
